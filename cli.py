@@ -1,0 +1,54 @@
+"""Thin command-line wrappers over the services (``flask --app app <command>``)."""
+
+import os
+import sys
+
+import click
+from flask import current_app
+
+from extensions import db
+from services.errors import ServiceError
+from services.seed import DEMO_PASSWORD_DEFAULT, seed_demo
+from services.users import create_user
+
+
+def register_commands(app) -> None:
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_user_command)
+
+
+@click.command("seed-demo")
+def seed_demo_command():
+    """Load the demo data (idempotent). Refused in production."""
+    if current_app.config.get("APP_ENV") == "production":
+        raise click.ClickException("seed-demo is refused when APP_ENV=production.")
+    counts = seed_demo(password=os.environ.get("DEMO_PASSWORD") or DEMO_PASSWORD_DEFAULT)
+    for table, count in counts.items():
+        click.echo(f"{table:>16}: {count}")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    help="Role name; repeat for several.",
+)
+@click.option("--agency", "agency_code", required=True, help="Code of the user's agency.")
+@click.option("--full-name", default=None, help="Display name (defaults to the username).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user_command(username, roles, agency_code, full_name, password_stdin):
+    """Create an account; the password is prompted for, or read from stdin."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(username, password, list(roles), agency_code, full_name=full_name)
+        db.session.commit()
+    except ServiceError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"Created user {user.username} ({', '.join(roles)}) in {agency_code}.")

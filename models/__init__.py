@@ -1,0 +1,33 @@
+"""All models, imported here so that metadata and Alembic see every table."""
+
+from models.agency import AGENCY_KINDS, Agency
+from models.audit import AuditEntry
+from models.calendar import CalendarOverride
+from models.catalog import ExtraFieldDefinition, ProcedureType, RequiredDocument
+from models.counter import CodeCounter
+from models.delivery import DeliveryEvent, DeliveryOrder
+from models.dossier import STATUSES, Dossier, DossierHistory
+from models.handover import Handover, HandoverItem
+from models.user import ROLE_NAMES, Permission, Role, User
+
+__all__ = [
+    "AGENCY_KINDS",
+    "ROLE_NAMES",
+    "STATUSES",
+    "Agency",
+    "AuditEntry",
+    "CalendarOverride",
+    "CodeCounter",
+    "DeliveryEvent",
+    "DeliveryOrder",
+    "Dossier",
+    "DossierHistory",
+    "ExtraFieldDefinition",
+    "Handover",
+    "HandoverItem",
+    "Permission",
+    "ProcedureType",
+    "RequiredDocument",
+    "Role",
+    "User",
+]

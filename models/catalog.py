@@ -1,0 +1,112 @@
+"""The procedure catalog: procedure types, their documents and extra fields."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from extensions import db
+from models.agency import Agency
+from models.base import UTCDateTime, enum_check, utcnow
+
+ONLINE_LEVELS = ("toan_trinh", "mot_phan", "none")
+DOCUMENT_KINDS = ("original", "copy", "certified_copy")
+EXTRA_FIELD_TYPES = ("text", "number", "date", "choice")
+
+
+class ProcedureType(db.Model):
+    """An administrative procedure a department resolves (thủ tục hành chính)."""
+
+    __tablename__ = "procedure_type"
+    __table_args__ = (
+        CheckConstraint(enum_check("online_level", ONLINE_LEVELS), name="online_level"),
+        CheckConstraint("processing_days >= 0", name="processing_days"),
+        CheckConstraint("fee >= 0", name="fee"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(500))
+    field: Mapped[str] = mapped_column(String(120), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    processing_days: Mapped[int] = mapped_column(default=0)
+    fee: Mapped[int] = mapped_column(default=0)
+    online_level: Mapped[str] = mapped_column(String(20), default="none")
+    postal_return: Mapped[bool] = mapped_column(default=True)
+    active: Mapped[bool] = mapped_column(default=True, index=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    agency: Mapped[Agency] = relationship()
+    documents: Mapped[list["RequiredDocument"]] = relationship(
+        back_populates="procedure_type",
+        cascade="all, delete-orphan",
+        order_by="RequiredDocument.position",
+    )
+    extra_fields: Mapped[list["ExtraFieldDefinition"]] = relationship(
+        back_populates="procedure_type",
+        cascade="all, delete-orphan",
+        order_by="ExtraFieldDefinition.position",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class RequiredDocument(db.Model):
+    """A document the applicant must hand in for a procedure type."""
+
+    __tablename__ = "required_document"
+    __table_args__ = (
+        CheckConstraint(enum_check("kind", DOCUMENT_KINDS), name="kind"),
+        CheckConstraint("quantity >= 1", name="quantity"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_type_id: Mapped[int] = mapped_column(
+        ForeignKey("procedure_type.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(20), default="original")
+    quantity: Mapped[int] = mapped_column(default=1)
+    position: Mapped[int] = mapped_column(default=0)
+
+    procedure_type: Mapped[ProcedureType] = relationship(back_populates="documents")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ExtraFieldDefinition(db.Model):
+    """A field the counter must capture for dossiers of one procedure type."""
+
+    __tablename__ = "extra_field"
+    __table_args__ = (
+        CheckConstraint(enum_check("field_type", EXTRA_FIELD_TYPES), name="field_type"),
+        UniqueConstraint("procedure_type_id", "key", name="uq_extra_field_procedure_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_type_id: Mapped[int] = mapped_column(
+        ForeignKey("procedure_type.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(200))
+    field_type: Mapped[str] = mapped_column(String(10), default="text")
+    required: Mapped[bool] = mapped_column(default=False)
+    # One choice a line; used when field_type is "choice".
+    choices: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(default=0)
+
+    procedure_type: Mapped[ProcedureType] = relationship(back_populates="extra_fields")
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [c.strip() for c in (self.choices or "").splitlines() if c.strip()]
+
+    def __str__(self) -> str:
+        return self.label

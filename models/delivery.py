@@ -1,0 +1,88 @@
+"""Postal delivery orders for results returned by post, with their events."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from extensions import db
+from models.agency import Agency
+from models.base import UTCDateTime, enum_check, utcnow
+from models.dossier import Dossier
+from models.user import User
+
+DELIVERY_STATUSES = (
+    "created",
+    "accepted",
+    "in_transit",
+    "out_for_delivery",
+    "delivered",
+    "failed",
+    "returned_to_sender",
+)
+EVENT_SOURCES = ("tracking", "manual")
+
+
+class DeliveryOrder(db.Model):
+    """A parcel carrying a dossier's result to the applicant (UPU S10 tracking code)."""
+
+    __tablename__ = "delivery_order"
+    __table_args__ = (
+        CheckConstraint(enum_check("status", DELIVERY_STATUSES), name="status"),
+        CheckConstraint("postage >= 0", name="postage"),
+        CheckConstraint("cod_amount >= 0", name="cod_amount"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_code: Mapped[str] = mapped_column(String(13), unique=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    post_office_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="created", index=True)
+    recipient_name: Mapped[str] = mapped_column(String(200))
+    recipient_phone: Mapped[str] = mapped_column(String(15))
+    recipient_province_code: Mapped[int | None]
+    recipient_ward_code: Mapped[int | None]
+    recipient_street: Mapped[str | None] = mapped_column(String(255))
+    recipient_address: Mapped[str] = mapped_column(String(500))
+    postage: Mapped[int] = mapped_column(default=0)
+    cod_amount: Mapped[int] = mapped_column(default=0)
+    failure_reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1)
+
+    dossier: Mapped[Dossier] = relationship()
+    post_office: Mapped[Agency] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    events: Mapped[list["DeliveryEvent"]] = relationship(
+        back_populates="order", order_by="DeliveryEvent.at", cascade="all"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+
+class DeliveryEvent(db.Model):
+    """A status change of a delivery order, from the tracking feed or post staff."""
+
+    __tablename__ = "delivery_event"
+    __table_args__ = (
+        CheckConstraint(enum_check("status", DELIVERY_STATUSES), name="status"),
+        CheckConstraint(enum_check("source", EVENT_SOURCES), name="source"),
+        Index("ix_delivery_event_order_at", "delivery_order_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_order_id: Mapped[int] = mapped_column(ForeignKey("delivery_order.id"))
+    status: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(10), default="manual")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    order: Mapped[DeliveryOrder] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()

@@ -1,0 +1,183 @@
+"""Dossiers (hồ sơ) and their status history."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from extensions import db
+from models.agency import Agency
+from models.base import JSONType, UTCDateTime, enum_check, utcnow
+from models.catalog import ProcedureType
+from models.user import User
+from services.addresses import full_address
+from services.text import search_key
+
+STATUSES = (
+    "received",
+    "processing",
+    "supplement_requested",
+    "result_ready",
+    "result_at_counter",
+    "in_delivery",
+    "returned",
+    "not_accepted",
+    "withdrawn",
+    "stopped",
+)
+# Code of each status on the national public-service portal.
+PORTAL_STATUS_CODES = {
+    "received": 2,
+    "processing": 4,
+    "supplement_requested": 5,
+    "result_ready": 9,
+    "result_at_counter": 9,
+    "in_delivery": 9,
+    "returned": 10,
+    "not_accepted": 3,
+    "withdrawn": 7,
+    "stopped": 8,
+}
+OPEN_STATUSES = ("received", "processing", "supplement_requested")
+CHANNELS = ("counter", "post", "online")
+RETURN_METHODS = ("counter", "post")
+OUTCOMES = ("granted", "refused")
+TIMELINESS = ("early", "on_time", "late")
+
+
+class Dossier(db.Model):
+    """One applicant's dossier for one procedure, from receipt to return."""
+
+    __tablename__ = "dossier"
+    __table_args__ = (
+        CheckConstraint(enum_check("status", STATUSES), name="status"),
+        CheckConstraint(enum_check("channel", CHANNELS), name="channel"),
+        CheckConstraint(enum_check("return_method", RETURN_METHODS), name="return_method"),
+        CheckConstraint(
+            "result_outcome IS NULL OR " + enum_check("result_outcome", OUTCOMES),
+            name="result_outcome",
+        ),
+        CheckConstraint(
+            "timeliness IS NULL OR " + enum_check("timeliness", TIMELINESS),
+            name="timeliness",
+        ),
+        CheckConstraint("fee_amount >= 0", name="fee_amount"),
+        Index("ix_dossier_agency_received", "agency_id", "received_at"),
+        Index("ix_dossier_post_office_received", "post_office_id", "received_at"),
+        Index("ix_dossier_status_due", "status", "due_at"),
+        # Substring search on PostgreSQL through trigrams (pg_trgm); a plain index elsewhere.
+        Index(
+            "ix_dossier_search_text_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    procedure_type_id: Mapped[int] = mapped_column(ForeignKey("procedure_type.id"), index=True)
+    # The resolving agency, copied from the procedure type at receipt: it
+    # scopes department users and prefixes the code, and must not move later.
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    post_office_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    status: Mapped[str] = mapped_column(String(30), default="received")
+    channel: Mapped[str] = mapped_column(String(10), default="counter")
+    return_method: Mapped[str] = mapped_column(String(10), default="counter")
+
+    applicant_name: Mapped[str] = mapped_column(String(200))
+    applicant_id_number: Mapped[str | None] = mapped_column(String(12), index=True)
+    applicant_phone: Mapped[str | None] = mapped_column(String(15), index=True)
+    applicant_email: Mapped[str | None] = mapped_column(String(255))
+    applicant_province_code: Mapped[int | None]
+    applicant_ward_code: Mapped[int | None]
+    applicant_street: Mapped[str | None] = mapped_column(String(255))
+    applicant_address: Mapped[str | None] = mapped_column(String(500))
+    organization_name: Mapped[str | None] = mapped_column(String(255))
+    organization_tax_code: Mapped[str | None] = mapped_column(String(14))
+
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    received_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    clock_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    fee_amount: Mapped[int] = mapped_column(default=0)
+    extra_data: Mapped[dict | None] = mapped_column(JSONType)
+    documents_checked: Mapped[list | None] = mapped_column(JSONType)
+
+    result_number: Mapped[str | None] = mapped_column(String(60))
+    result_date: Mapped[date | None] = mapped_column(Date)
+    result_summary: Mapped[str | None] = mapped_column(Text)
+    result_outcome: Mapped[str | None] = mapped_column(String(10))
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    timeliness: Mapped[str | None] = mapped_column(String(10), index=True)
+    supplement_count: Mapped[int] = mapped_column(default=0)
+    apology_count: Mapped[int] = mapped_column(default=0)
+
+    notes: Mapped[str | None] = mapped_column(Text)
+    # Lower-case, diacritics-free code, name, phone and ID number, kept on
+    # write so that search can use an index instead of scanning every column.
+    search_text: Mapped[str] = mapped_column(String(600), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    version: Mapped[int] = mapped_column(default=1)
+
+    procedure_type: Mapped[ProcedureType] = relationship()
+    agency: Mapped[Agency] = relationship(foreign_keys=[agency_id])
+    post_office: Mapped[Agency | None] = relationship(foreign_keys=[post_office_id])
+    received_by: Mapped[User | None] = relationship(foreign_keys=[received_by_id])
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+    history: Mapped[list["DossierHistory"]] = relationship(
+        back_populates="dossier", order_by="DossierHistory.at", cascade="all"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def portal_status_code(self) -> int:
+        return PORTAL_STATUS_CODES[self.status]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class DossierHistory(db.Model):
+    """One status change of a dossier: who, when, from, to, and a note."""
+
+    __tablename__ = "dossier_history"
+    __table_args__ = (Index("ix_dossier_history_dossier_at", "dossier_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    from_status: Mapped[str | None] = mapped_column(String(30))
+    to_status: Mapped[str] = mapped_column(String(30))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    # Action-specific facts: a new appointment, a reason, a handover code.
+    data: Mapped[dict | None] = mapped_column(JSONType)
+
+    dossier: Mapped[Dossier] = relationship(back_populates="history")
+    actor: Mapped[User | None] = relationship()
+
+
+@event.listens_for(Dossier, "before_insert")
+@event.listens_for(Dossier, "before_update")
+def _derive_text_columns(mapper, connection, target: Dossier) -> None:
+    """Keep the composed address and the folded search column in step with their parts."""
+    if target.applicant_province_code or target.applicant_street:
+        target.applicant_address = full_address(
+            target.applicant_street,
+            target.applicant_province_code,
+            target.applicant_ward_code,
+        )
+    target.search_text = search_key(
+        target.code,
+        target.applicant_name,
+        target.organization_name,
+        target.applicant_phone,
+        target.applicant_id_number,
+    )[:600]

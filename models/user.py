@@ -1,0 +1,101 @@
+"""Users, roles and the role × resource × action permission rows."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from extensions import db
+from models.agency import Agency
+from models.base import UTCDateTime, utcnow
+
+ROLE_NAMES = ("po_clerk", "po_supervisor", "dept_admin", "it_admin", "viewer")
+
+user_roles = Table(
+    "user_role",
+    db.metadata,
+    Column("user_id", ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True),
+    Column("role_id", ForeignKey("role.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Role(db.Model):
+    """A named set of permissions (names are the exact ones of DOMAIN.md)."""
+
+    __tablename__ = "role"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    label: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str | None] = mapped_column(String(500))
+
+    permissions: Mapped[list["Permission"]] = relationship(
+        back_populates="role", cascade="all, delete-orphan"
+    )
+
+    def __str__(self) -> str:
+        return self.label or self.name
+
+
+class Permission(db.Model):
+    """One allowed (resource, action) pair for a role; the matrix is these rows."""
+
+    __tablename__ = "permission"
+    __table_args__ = (
+        UniqueConstraint(
+            "role_id", "resource", "action", name="uq_permission_role_resource_action"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role_id: Mapped[int] = mapped_column(ForeignKey("role.id", ondelete="CASCADE"), index=True)
+    resource: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40))
+
+    role: Mapped[Role] = relationship(back_populates="permissions")
+
+    def __str__(self) -> str:
+        return f"{self.resource}:{self.action}"
+
+
+class User(UserMixin, db.Model):
+    """A person who signs in; belongs to one agency, holds one or more roles."""
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(255))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    # Bumped on password change or deactivation: sessions carrying an older
+    # value are ended (see login_manager.user_loader).
+    session_epoch: Mapped[int] = mapped_column(default=0)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    agency: Mapped[Agency] = relationship(lazy="joined")
+    roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def role_names(self) -> set[str]:
+        return {role.name for role in self.roles}
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_epoch}"
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.username})"

@@ -1,0 +1,1 @@
+"""The domain: plain functions over models, raising typed errors from services.errors."""

@@ -1,0 +1,106 @@
+"""Creating accounts and seeding the roles with their default permissions."""
+
+from sqlalchemy import select
+
+from extensions import db
+from models.agency import Agency
+from models.user import ROLE_NAMES, Permission, Role, User
+from permissions import DEFAULT_MATRIX
+from services import audit
+from services.errors import Conflict, ValidationFailed
+from services.passwords import hash_password
+
+ROLE_LABELS = {
+    "po_clerk": (
+        "Nhân viên bưu điện",
+        "Tiếp nhận hồ sơ, bàn giao, trả kết quả tại quầy hoặc qua bưu chính",
+    ),
+    "po_supervisor": (
+        "Giám sát bưu điện",
+        "Mọi việc của nhân viên, giám sát bàn giao, phát và số liệu; sửa, hủy",
+    ),
+    "dept_admin": (
+        "Cán bộ sở, ngành",
+        "Xác nhận bàn giao, xử lý hồ sơ, yêu cầu bổ sung, ghi kết quả",
+    ),
+    "it_admin": (
+        "Quản trị CNTT",
+        "Cấu hình thủ tục, cơ quan, lịch làm việc, người dùng, vai trò và quyền",
+    ),
+    "viewer": ("Lãnh đạo (chỉ xem)", "Xem hồ sơ và báo cáo"),
+}
+MIN_PASSWORD_LENGTH = 10
+
+
+def ensure_roles() -> dict[str, Role]:
+    """The five roles, created with DEFAULT_MATRIX's permissions when missing."""
+    roles = {r.name: r for r in db.session.scalars(select(Role))}
+    for name in ROLE_NAMES:
+        if name in roles:
+            continue
+        label, description = ROLE_LABELS[name]
+        role = Role(name=name, label=label, description=description)
+        for resource, actions in DEFAULT_MATRIX[name].items():
+            role.permissions.extend(Permission(resource=resource, action=a) for a in actions)
+        db.session.add(role)
+        roles[name] = role
+    db.session.flush()
+    return roles
+
+
+def create_user(
+    username: str,
+    password: str,
+    role_names: list[str],
+    agency_code: str,
+    full_name: str | None = None,
+    email: str | None = None,
+    actor=None,
+    enforce_policy: bool = True,
+) -> User:
+    """A new active user; raises ValidationFailed or Conflict with a Vietnamese message.
+
+    ``enforce_policy=False`` is for the demo accounts only, whose password the
+    contract fixes; seed-demo is refused in production.
+    """
+    username = (username or "").strip()
+    if len(username) < 3:
+        raise ValidationFailed("Tên đăng nhập phải có ít nhất 3 ký tự.", {"username": "Quá ngắn."})
+    if enforce_policy and len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.",
+            {"password": "Quá ngắn."},
+        )
+    if db.session.scalar(select(User.id).where(User.username == username)):
+        raise Conflict(f"Tên đăng nhập «{username}» đã có.")
+    agency = db.session.scalar(select(Agency).where(Agency.code == agency_code))
+    if agency is None:
+        raise ValidationFailed(
+            f"Không có cơ quan mã «{agency_code}».", {"agency": "Không tồn tại."}
+        )
+    roles = ensure_roles()
+    unknown = [r for r in role_names if r not in roles]
+    if unknown or not role_names:
+        raise ValidationFailed(
+            f"Vai trò phải là một trong: {', '.join(ROLE_NAMES)}.",
+            {"role": "Không hợp lệ."},
+        )
+    user = User(
+        username=username,
+        full_name=full_name or username,
+        email=email,
+        password_hash=hash_password(password),
+        agency=agency,
+        roles=[roles[r] for r in role_names],
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        "create",
+        "user",
+        user.id,
+        actor=actor,
+        summary=f"Tạo tài khoản {username}",
+        changes={"after": {"username": username, "roles": role_names, "agency": agency_code}},
+    )
+    return user

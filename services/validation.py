@@ -1,0 +1,77 @@
+"""Formats of DOMAIN.md: citizen ID, phone, tax code, UPU S10 tracking code.
+
+Each ``normalise_*`` returns the stored form or raises ValueError with a
+Vietnamese message fit to show under the field.
+"""
+
+import re
+
+_CCCD = re.compile(r"^\d{12}$")
+_PHONE = re.compile(r"^0(2\d|3|5|7|8|9)\d+$")
+_S10 = re.compile(r"^[A-Z]{2}\d{8}\d[A-Z]{2}$")
+_TAX_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+_S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
+
+
+def normalise_citizen_id(value: str) -> str:
+    """12 digits, the first three a province code 001–096."""
+    value = (value or "").strip()
+    if not _CCCD.match(value):
+        raise ValueError("Số CCCD phải gồm đúng 12 chữ số.")
+    if not 1 <= int(value[:3]) <= 96:
+        raise ValueError("Ba chữ số đầu của CCCD phải là mã tỉnh từ 001 đến 096.")
+    return value
+
+
+def normalise_phone(value: str) -> str:
+    """10 digits starting with 0 (mobile 03/05/07/08/09, landline 02x); +84 → 0."""
+    value = re.sub(r"[\s.\-()]", "", value or "")
+    if value.startswith("+84"):
+        value = "0" + value[3:]
+    elif value.startswith("84") and len(value) == 11:
+        value = "0" + value[2:]
+    if len(value) != 10 or not value.isdigit() or not _PHONE.match(value):
+        raise ValueError(
+            "Số điện thoại phải có 10 chữ số, bắt đầu bằng 03, 05, 07, 08, 09 hoặc 02 "
+            "(chấp nhận dạng +84)."
+        )
+    return value
+
+
+def tax_check_digit(first_nine: str) -> int | None:
+    """The 10th digit of a tax code, or None when the code cannot be valid."""
+    total = sum(int(d) * w for d, w in zip(first_nine, _TAX_WEIGHTS, strict=True))
+    digit = 10 - (total % 11)
+    return None if digit == 10 else digit % 10
+
+
+def normalise_tax_code(value: str) -> str:
+    """10 digits with a valid check digit, or ``NNNNNNNNNN-NNN`` for a branch."""
+    value = (value or "").strip()
+    main, _, branch = value.partition("-")
+    if not (len(main) == 10 and main.isdigit()) or (
+        "-" in value and not (len(branch) == 3 and branch.isdigit())
+    ):
+        raise ValueError("Mã số thuế phải có 10 chữ số, hoặc 13 chữ số dạng NNNNNNNNNN-NNN.")
+    if tax_check_digit(main[:9]) != int(main[9]):
+        raise ValueError("Mã số thuế không đúng (sai chữ số kiểm tra).")
+    return value
+
+
+def s10_check_digit(serial: str) -> int:
+    """UPU S10 check digit of an 8-digit serial number."""
+    total = sum(int(d) * w for d, w in zip(serial, _S10_WEIGHTS, strict=True))
+    check = 11 - (total % 11)
+    return {10: 0, 11: 5}.get(check, check)
+
+
+def normalise_tracking_code(value: str) -> str:
+    """An upper-case UPU S10 code such as ``EB123456785VN`` with a valid check digit."""
+    value = (value or "").strip().upper()
+    if not _S10.match(value):
+        raise ValueError(
+            "Mã bưu gửi phải có dạng 2 chữ cái, 9 chữ số, 2 chữ cái (ví dụ EB123456785VN)."
+        )
+    if s10_check_digit(value[2:10]) != int(value[10]):
+        raise ValueError("Mã bưu gửi không đúng (sai chữ số kiểm tra).")
+    return value

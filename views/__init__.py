@@ -1,0 +1,1 @@
+"""Web layer: the Flask-Admin panel, the JSON API and the public pages."""

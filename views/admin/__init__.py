@@ -1,0 +1,50 @@
+"""The Flask-Admin panel, built fresh for each app (Admin keeps its views)."""
+
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext as _l
+
+from extensions import db
+from models import (
+    AuditEntry,
+    CalendarOverride,
+    Dossier,
+    Handover,
+    ProcedureType,
+    Role,
+    User,
+)
+from models.agency import Agency
+from models.delivery import DeliveryOrder
+from views.admin.base import SecuredIndexView
+from views.admin.catalog import AgencyView, ProcedureTypeView
+from views.admin.dossier import DossierView
+from views.admin.people import AuditLogView, CalendarOverrideView, RoleView, UserView
+from views.admin.workflow import DeliveryOrderView, HandoverView
+
+
+def register_admin(app) -> Admin:
+    """Build the panel with one screen per resource at ``/admin/<resource>/``."""
+    admin = Admin(
+        app,
+        name=_l("One-stop Post"),
+        theme=Bootstrap4Theme(swatch=app.config["FLASK_ADMIN_SWATCH"], fluid=True),
+        index_view=SecuredIndexView(name=_l("Home"), url="/admin", endpoint="admin"),
+    )
+    work = _l("Dossiers")
+    catalog = _l("Catalog")
+    system = _l("System")
+    admin.add_view(DossierView(Dossier, db, name=_l("Dossiers"), category=work))
+    admin.add_view(HandoverView(Handover, db, name=_l("Handover log"), category=work))
+    admin.add_view(DeliveryOrderView(DeliveryOrder, db, name=_l("Delivery orders"), category=work))
+    admin.add_view(
+        ProcedureTypeView(ProcedureType, db, name=_l("Procedure types"), category=catalog)
+    )
+    admin.add_view(AgencyView(Agency, db, name=_l("Agencies"), category=catalog))
+    admin.add_view(
+        CalendarOverrideView(CalendarOverride, db, name=_l("Working calendar"), category=catalog)
+    )
+    admin.add_view(UserView(User, db, name=_l("Users"), category=system))
+    admin.add_view(RoleView(Role, db, name=_l("Roles"), category=system))
+    admin.add_view(AuditLogView(AuditEntry, db, name=_l("Audit log"), category=system))
+    return admin

@@ -1,0 +1,155 @@
+"""Screens for the catalog: agencies and procedure types."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import InputRequired, NumberRange
+
+from models.catalog import ExtraFieldDefinition, ProcedureType, RequiredDocument
+from views import labels
+from views.admin.base import SecuredModelView, money_formatter
+
+
+class AgencyView(SecuredModelView):
+    resource = "agency"
+    column_list = ("code", "name", "kind", "phone", "active")
+    column_details_list = (
+        "code",
+        "name",
+        "kind",
+        "address",
+        "phone",
+        "active",
+        "created_at",
+    )
+    column_default_sort = "code"
+    column_searchable_list = ("code", "name")
+    column_filters = ("kind", "active")
+    column_labels = {
+        "code": _l("Agency code"),
+        "name": _l("Name"),
+        "kind": _l("Kind"),
+        "address": _l("Address"),
+        "phone": _l("Phone"),
+        "active": _l("Active"),
+        "created_at": _l("Created at"),
+    }
+    column_choices = {"kind": labels.choices(labels.AGENCY_KIND)}
+    column_descriptions = {"code": _l("Electronic ID code of the agency, e.g. 000.00.15.H55")}
+    form_columns = ("code", "name", "kind", "address", "phone", "active")
+    form_choices = {"kind": labels.choices(labels.AGENCY_KIND)}
+
+
+class ProcedureTypeView(SecuredModelView):
+    resource = "procedure_type"
+    column_select_related_list = (ProcedureType.agency,)
+    column_list = (
+        "code",
+        "name",
+        "field",
+        "agency",
+        "processing_days",
+        "fee",
+        "online_level",
+        "active",
+    )
+    column_details_list = (
+        "code",
+        "name",
+        "field",
+        "agency",
+        "processing_days",
+        "fee",
+        "online_level",
+        "postal_return",
+        "active",
+        "description",
+        "documents",
+        "extra_fields",
+        "updated_at",
+    )
+    column_default_sort = "code"
+    column_searchable_list = ("code", "name", "field")
+    column_filters = ("field", "agency.name", "online_level", "postal_return", "active")
+    column_labels = {
+        "code": _l("Procedure code"),
+        "name": _l("Procedure name"),
+        "field": _l("Field"),
+        "agency": _l("Resolving agency"),
+        "agency.name": _l("Resolving agency"),
+        "processing_days": _l("Processing time (working days)"),
+        "fee": _l("Fee"),
+        "online_level": _l("Online service level"),
+        "postal_return": _l("Result by post allowed"),
+        "active": _l("Active"),
+        "description": _l("Description"),
+        "documents": _l("Required documents"),
+        "extra_fields": _l("Extra fields"),
+        "updated_at": _l("Last changed"),
+    }
+    column_choices = {"online_level": labels.choices(labels.ONLINE_LEVEL)}
+    column_formatters = {"fee": money_formatter}
+    column_descriptions = {
+        "code": _l("National code, e.g. 1.004477 or 2.000815.000.00.00.H55"),
+        "processing_days": _l("0 means the result is returned the same day"),
+        "fee": _l("Fees and charges in VND"),
+    }
+    form_columns = (
+        "code",
+        "name",
+        "field",
+        "agency",
+        "processing_days",
+        "fee",
+        "online_level",
+        "postal_return",
+        "active",
+        "description",
+        "documents",
+        "extra_fields",
+    )
+    form_choices = {"online_level": labels.choices(labels.ONLINE_LEVEL)}
+    form_args = {
+        "agency": {"validators": [InputRequired()]},
+        "processing_days": {"validators": [InputRequired(), NumberRange(min=0, max=365)]},
+        "fee": {"validators": [InputRequired(), NumberRange(min=0)]},
+    }
+    inline_models = (
+        (
+            RequiredDocument,
+            {
+                "form_columns": ("id", "position", "name", "kind", "quantity"),
+                "form_choices": {"kind": labels.choices(labels.DOCUMENT_KIND)},
+                "form_label": _l("Required document"),
+                "column_labels": {
+                    "position": _l("Order"),
+                    "name": _l("Document"),
+                    "kind": _l("Original or copy"),
+                    "quantity": _l("Quantity"),
+                },
+                "form_args": {"quantity": {"validators": [NumberRange(min=1)]}},
+            },
+        ),
+        (
+            ExtraFieldDefinition,
+            {
+                "form_columns": (
+                    "id",
+                    "position",
+                    "key",
+                    "label",
+                    "field_type",
+                    "required",
+                    "choices",
+                ),
+                "form_choices": {"field_type": labels.choices(labels.EXTRA_FIELD_TYPE)},
+                "form_label": _l("Extra field"),
+                "column_labels": {
+                    "position": _l("Order"),
+                    "key": _l("Key"),
+                    "label": _l("Label"),
+                    "field_type": _l("Type"),
+                    "required": _l("Required"),
+                    "choices": _l("Choices (one per line)"),
+                },
+            },
+        ),
+    )

@@ -1,0 +1,209 @@
+"""The dossier screens (hồ sơ)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
+from wtforms.validators import Email, InputRequired, Length, Optional
+
+from models.dossier import Dossier
+from services import dossiers
+from services.text import fold
+from views import labels
+from views.admin.base import SecuredModelView, labelled, money_formatter
+
+STATUS_BADGES = {
+    "received": "info",
+    "processing": "primary",
+    "supplement_requested": "warning",
+    "result_ready": "success",
+    "result_at_counter": "success",
+    "in_delivery": "success",
+    "returned": "dark",
+    "not_accepted": "danger",
+    "withdrawn": "secondary",
+    "stopped": "danger",
+}
+TIMELINESS_BADGES = {"early": "success", "on_time": "info", "late": "danger"}
+
+
+def procedure_formatter(view, context, model, name):
+    """The procedure's name, its national code small and muted above it."""
+    procedure = model.procedure_type
+    return Markup('<small class="text-muted d-block">{}</small>{}').format(
+        procedure.code, procedure.name
+    )
+
+
+class DossierView(SecuredModelView):
+    resource = "dossier"
+    # Millions of rows: no COUNT(*) per page, eager relations, indexed sort keys.
+    simple_list_pager = True
+    column_select_related_list = (Dossier.procedure_type, Dossier.post_office)
+    column_default_sort = ("received_at", True)
+    column_sortable_list = ("code", "received_at", "due_at", "status")
+    column_list = (
+        "code",
+        "procedure_type",
+        "applicant_name",
+        "applicant_phone",
+        "status",
+        "received_at",
+        "due_at",
+        "timeliness",
+        "post_office",
+    )
+    column_details_list = (
+        "code",
+        "status",
+        "procedure_type",
+        "agency",
+        "post_office",
+        "channel",
+        "return_method",
+        "applicant_name",
+        "applicant_id_number",
+        "applicant_phone",
+        "applicant_email",
+        "applicant_address",
+        "organization_name",
+        "organization_tax_code",
+        "received_at",
+        "received_by",
+        "due_at",
+        "fee_amount",
+        "result_number",
+        "result_date",
+        "result_outcome",
+        "result_summary",
+        "completed_at",
+        "timeliness",
+        "returned_at",
+        "notes",
+        "updated_at",
+        "updated_by",
+        "version",
+    )
+    column_export_list = (
+        "code",
+        "procedure_type.code",
+        "procedure_type.name",
+        "applicant_name",
+        "applicant_phone",
+        "applicant_address",
+        "status",
+        "channel",
+        "return_method",
+        "received_at",
+        "due_at",
+        "timeliness",
+    )
+    column_labels = {
+        "code": _l("Dossier code"),
+        "status": _l("Status"),
+        "procedure_type": _l("Procedure"),
+        "procedure_type.code": _l("Procedure code"),
+        "procedure_type.name": _l("Procedure"),
+        "agency": _l("Resolving agency"),
+        "post_office": _l("Post office"),
+        "channel": _l("Channel"),
+        "return_method": _l("Result return"),
+        "applicant_name": _l("Applicant"),
+        "applicant_id_number": _l("Citizen ID"),
+        "applicant_phone": _l("Phone"),
+        "applicant_email": _l("Email"),
+        "applicant_address": _l("Address"),
+        "applicant_street": _l("House number, street"),
+        "organization_name": _l("Organisation"),
+        "organization_tax_code": _l("Tax code"),
+        "received_at": _l("Received at"),
+        "received_by": _l("Received by"),
+        "due_at": _l("Appointment"),
+        "fee_amount": _l("Fee collected"),
+        "result_number": _l("Result number"),
+        "result_date": _l("Result date"),
+        "result_outcome": _l("Outcome"),
+        "result_summary": _l("Result summary"),
+        "completed_at": _l("Completed at"),
+        "timeliness": _l("Timeliness"),
+        "returned_at": _l("Returned at"),
+        "notes": _l("Notes"),
+        "updated_at": _l("Last changed"),
+        "updated_by": _l("Changed by"),
+        "version": _l("Version"),
+        "search_text": _l("code, name, phone or citizen ID"),
+    }
+    column_choices = {
+        "status": labels.choices(labels.STATUS),
+        "channel": labels.choices(labels.CHANNEL),
+        "return_method": labels.choices(labels.RETURN_METHOD),
+        "timeliness": labels.choices(labels.TIMELINESS),
+        "result_outcome": labels.choices(labels.OUTCOME),
+    }
+    column_formatters = {
+        "fee_amount": money_formatter,
+        "status": labelled(labels.STATUS, STATUS_BADGES),
+        "timeliness": labelled(labels.TIMELINESS, TIMELINESS_BADGES),
+        "result_outcome": labelled(labels.OUTCOME),
+        "procedure_type": procedure_formatter,
+    }
+    column_formatters_export = {}
+    column_filters = (
+        "status",
+        "channel",
+        "return_method",
+        "timeliness",
+        "received_at",
+        "due_at",
+    )
+    column_searchable_list = ("search_text",)
+    column_descriptions = {
+        "code": _l("Resolving agency code, receipt date and sequence number"),
+    }
+
+    form_columns = (
+        "procedure_type",
+        "channel",
+        "return_method",
+        "applicant_name",
+        "applicant_id_number",
+        "applicant_phone",
+        "applicant_email",
+        "applicant_street",
+        "organization_name",
+        "organization_tax_code",
+        "notes",
+    )
+    form_choices = {
+        "channel": labels.choices(labels.CHANNEL),
+        "return_method": labels.choices(labels.RETURN_METHOD),
+    }
+    form_args = {
+        "procedure_type": {
+            "validators": [InputRequired()],
+            "query_factory": lambda: dossiers.receivable_procedure_types(),
+        },
+        "applicant_name": {"validators": [InputRequired(), Length(max=200)]},
+        "applicant_email": {"validators": [Optional(), Email()]},
+    }
+
+    def _apply_search(self, query, count_query, joins, count_joins, search):
+        """Match every word against the folded search column (diacritics ignored)."""
+        for term in fold(search).split():
+            clause = Dossier.search_text.like(f"%{term}%")
+            query = query.filter(clause)
+            if count_query is not None:
+                count_query = count_query.filter(clause)
+        return query, count_query, joins, count_joins
+
+    def edit_form(self, obj=None):
+        """What receipt fixed (procedure, channel) cannot be changed by editing."""
+        form = super().edit_form(obj)
+        del form.procedure_type
+        del form.channel
+        return form
+
+    def on_model_change(self, form, model, is_created):
+        if is_created:
+            dossiers.prepare_received(model, received_by=current_user)
+        else:
+            model.updated_by_id = current_user.id

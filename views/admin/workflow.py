@@ -1,0 +1,146 @@
+"""Screens for the handover log and postal delivery orders."""
+
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms.validators import InputRequired, NumberRange, ValidationError
+
+from models.base import utcnow
+from models.delivery import DeliveryOrder
+from models.handover import Handover
+from services import codes
+from services.validation import normalise_phone, normalise_tracking_code
+from views import labels
+from views.admin.base import SecuredModelView, money_formatter
+
+
+def tracking_code_validator(form, field):
+    """Form validator: a UPU S10 code with a valid check digit."""
+    try:
+        field.data = normalise_tracking_code(field.data)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+def phone_validator(form, field):
+    """Form validator: a Vietnamese phone number, stored as 0…."""
+    try:
+        field.data = normalise_phone(field.data)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+class HandoverView(SecuredModelView):
+    resource = "handover"
+    column_select_related_list = (
+        Handover.from_agency,
+        Handover.to_agency,
+        Handover.created_by,
+    )
+    column_list = (
+        "code",
+        "direction",
+        "status",
+        "from_agency",
+        "to_agency",
+        "created_at",
+        "created_by",
+        "confirmed_at",
+        "has_missing",
+    )
+    column_details_list = (*column_list, "confirmed_by", "note", "items")
+    column_default_sort = ("created_at", True)
+    column_sortable_list = ("code", "created_at", "confirmed_at", "status")
+    column_searchable_list = ("code",)
+    column_filters = ("direction", "status", "has_missing", "created_at")
+    column_labels = {
+        "code": _l("Handover code"),
+        "direction": _l("Direction"),
+        "status": _l("Status"),
+        "from_agency": _l("From"),
+        "to_agency": _l("To"),
+        "created_at": _l("Created at"),
+        "created_by": _l("Created by"),
+        "confirmed_at": _l("Confirmed at"),
+        "confirmed_by": _l("Confirmed by"),
+        "has_missing": _l("Missing dossiers"),
+        "note": _l("Notes"),
+        "items": _l("Dossiers"),
+    }
+    column_choices = {
+        "direction": labels.choices(labels.DIRECTION),
+        "status": labels.choices(labels.HANDOVER_STATUS),
+    }
+    form_columns = ("direction", "from_agency", "to_agency", "note")
+    form_choices = {"direction": labels.choices(labels.DIRECTION)}
+    form_args = {
+        "from_agency": {"validators": [InputRequired()]},
+        "to_agency": {"validators": [InputRequired()]},
+    }
+
+    def on_model_change(self, form, model, is_created):
+        if is_created:
+            model.code = codes.handover_code(model.created_at or utcnow())
+            model.created_by_id = current_user.id
+
+
+class DeliveryOrderView(SecuredModelView):
+    resource = "delivery_order"
+    column_select_related_list = (DeliveryOrder.dossier, DeliveryOrder.post_office)
+    column_list = (
+        "tracking_code",
+        "dossier",
+        "status",
+        "recipient_name",
+        "recipient_phone",
+        "recipient_address",
+        "postage",
+        "cod_amount",
+        "created_at",
+    )
+    column_details_list = (*column_list, "post_office", "failure_reason", "delivered_at", "events")
+    column_default_sort = ("created_at", True)
+    column_sortable_list = ("tracking_code", "created_at", "status")
+    column_searchable_list = ("tracking_code",)
+    column_filters = ("status", "created_at")
+    column_labels = {
+        "tracking_code": _l("Tracking code"),
+        "dossier": _l("Dossier"),
+        "status": _l("Status"),
+        "recipient_name": _l("Recipient"),
+        "recipient_phone": _l("Recipient phone"),
+        "recipient_address": _l("Delivery address"),
+        "postage": _l("Postage"),
+        "cod_amount": _l("Collect on delivery"),
+        "created_at": _l("Created at"),
+        "post_office": _l("Post office"),
+        "failure_reason": _l("Failure reason"),
+        "delivered_at": _l("Delivered at"),
+        "events": _l("Tracking events"),
+    }
+    column_choices = {"status": labels.choices(labels.DELIVERY_STATUS)}
+    column_formatters = {"postage": money_formatter, "cod_amount": money_formatter}
+    form_columns = (
+        "dossier",
+        "post_office",
+        "tracking_code",
+        "recipient_name",
+        "recipient_phone",
+        "recipient_address",
+        "postage",
+        "cod_amount",
+    )
+    form_ajax_refs = {"dossier": {"fields": ("code",), "page_size": 10}}
+    form_args = {
+        "dossier": {"validators": [InputRequired()]},
+        "post_office": {"validators": [InputRequired()]},
+        "tracking_code": {"validators": [InputRequired(), tracking_code_validator]},
+        "recipient_name": {"validators": [InputRequired()]},
+        "recipient_phone": {"validators": [InputRequired(), phone_validator]},
+        "recipient_address": {"validators": [InputRequired()]},
+        "postage": {"validators": [NumberRange(min=0)]},
+        "cod_amount": {"validators": [NumberRange(min=0)]},
+    }
+
+    def on_model_change(self, form, model, is_created):
+        if is_created:
+            model.created_by_id = current_user.id

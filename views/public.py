@@ -1,0 +1,128 @@
+"""Public pages: sign in and out, language switch, health check, dossier look-up."""
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from extensions import db, login_manager
+from models.dossier import Dossier
+from models.user import User
+from services import audit
+from services.auth import LoginFailed, authenticate
+from views import labels
+
+bp = Blueprint("auth", __name__)
+
+
+def is_local_path(target: str | None) -> bool:
+    """True for a path on this site (``/admin/x?y``), never another host or scheme."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc and "\\" not in target
+
+
+@login_manager.user_loader
+def load_user(session_id: str):
+    """The user of a session id ``<id>:<epoch>``; an older epoch ends the session."""
+    user_id, _, epoch = session_id.partition(":")
+    if not user_id.isdigit() or not epoch.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_epoch != int(epoch):
+        return None
+    return user
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    next_url = request.values.get("next")
+    if current_user.is_authenticated:
+        return redirect(next_url if is_local_path(next_url) else url_for("admin.index"))
+    if request.method == "POST":
+        try:
+            user = authenticate(
+                request.form.get("username", ""),
+                request.form.get("password", ""),
+                ip_address=request.remote_addr,
+            )
+        except LoginFailed as exc:
+            flash(exc.message, "error")
+            return render_template("auth/login.html", next=next_url), 401
+        lang = session.get("lang")
+        session.clear()  # no session fixation: a fresh session for the signed-in user
+        if lang:
+            session["lang"] = lang
+        login_user(user)
+        return redirect(next_url if is_local_path(next_url) else url_for("admin.index"))
+    return render_template("auth/login.html", next=next_url)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    audit.record(
+        "logout",
+        "user",
+        current_user.id,
+        actor=current_user,
+        ip_address=request.remote_addr,
+    )
+    db.session.commit()
+    logout_user()
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    lang = request.form.get("lang")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+    target = request.form.get("next")
+    return redirect(target if is_local_path(target) else url_for("admin.index"))
+
+
+@bp.route("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.route("/lookup")
+def lookup():
+    code = (request.args.get("code") or "").strip().upper()
+    dossier = None
+    if code:
+        dossier = db.session.scalar(select(Dossier).where(Dossier.code == code))
+    status_label = labels.STATUS.get(dossier.status) if dossier else None
+    return render_template(
+        "public/lookup.html", code=code, dossier=dossier, status_label=status_label
+    )
+
+
+@bp.route("/")
+def root():
+    return redirect(url_for("admin.index"))
