@@ -5,8 +5,10 @@ import sys
 
 import click
 from flask import current_app
+from sqlalchemy import select
 
 from extensions import db
+from models.user import User
 from services.errors import ServiceError
 from services.seed import DEMO_PASSWORD_DEFAULT, seed_demo
 from services.users import create_user
@@ -18,10 +20,14 @@ def register_commands(app) -> None:
 
 
 @click.command("seed-demo")
-def seed_demo_command():
+@click.option("--if-empty", is_flag=True, help="Only when the database has no user yet.")
+def seed_demo_command(if_empty):
     """Load the demo data (idempotent). Refused in production."""
     if current_app.config.get("APP_ENV") == "production":
         raise click.ClickException("seed-demo is refused when APP_ENV=production.")
+    if if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
+        click.echo("The database already has users; demo data not loaded.")
+        return
     counts = seed_demo(password=os.environ.get("DEMO_PASSWORD") or DEMO_PASSWORD_DEFAULT)
     for table, count in counts.items():
         click.echo(f"{table:>16}: {count}")

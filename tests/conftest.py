@@ -1,0 +1,150 @@
+"""Fixtures: every test runs on SQLite and, with TEST_DATABASE_URL, on PostgreSQL too.
+
+The schema is built once per database (tests may create_all; the app never does)
+and every table is emptied after each test, so each test starts clean.
+"""
+
+import contextvars
+import os
+
+import pytest
+from argon2 import PasswordHasher
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+import models  # noqa: F401  (every table on the metadata)
+import services.passwords
+from app import create_app
+from config import TestingConfig
+from extensions import db
+from tests import factories
+
+# Hashing at production cost would dominate the suite's time; the algorithm is the same.
+services.passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+PASSWORD = factories.PASSWORD
+
+
+def pytest_configure(config):
+    if os.environ.get("REQUIRE_POSTGRES") == "1" and not os.environ.get("TEST_DATABASE_URL"):
+        raise pytest.UsageError("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
+
+
+def _database_params():
+    params = ["sqlite"]
+    if os.environ.get("TEST_DATABASE_URL"):
+        params.append("postgresql")
+    return params
+
+
+@pytest.fixture(scope="session", params=_database_params())
+def database_url(request, tmp_path_factory):
+    """The URL of the database under test: a SQLite file, or TEST_DATABASE_URL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
+    url = os.environ["TEST_DATABASE_URL"]
+    engine = create_engine(url)
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as exc:
+        pytest.fail(f"PostgreSQL at TEST_DATABASE_URL is unreachable: {exc}")
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def schema(database_url):
+    """Build every table once per database; drop them at the end."""
+    engine = create_engine(database_url)
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.metadata.drop_all(conn)
+        db.metadata.create_all(conn)
+    yield engine
+    with engine.begin() as conn:
+        db.metadata.drop_all(conn)
+    engine.dispose()
+
+
+def _empty_tables(engine):
+    tables = list(reversed(db.metadata.sorted_tables))
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+def make_config(database_url, **overrides):
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+        WTF_CSRF_ENABLED = False
+
+    for key, value in overrides.items():
+        setattr(Config, key, value)
+    return Config
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests get their own app context, as in production.
+
+    Without this, a request reuses the test's app context: the same ``g`` (so
+    Flask-Login's cached user) and the same database session as the test.
+    """
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture
+def app_config():
+    """Overrides for the app under test; a test may fill it before using ``app``."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, schema, app_config):
+    app = create_app(make_config(database_url, **app_config))
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+    _empty_tables(schema)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def world(app):
+    """Two departments, two post offices, IT and leadership, a user per role, procedures."""
+    return factories.make_world()
+
+
+@pytest.fixture
+def login_as(client, world):
+    """Sign the test client in as the demo user of a role (or any username)."""
+
+    def login(username):
+        client.post("/logout")
+        response = client.post("/login", data={"username": username, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return world.users[username]
+
+    return login

@@ -1,0 +1,135 @@
+"""Rows for tests, built through the same services the app uses."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from extensions import db
+from models import Agency, Dossier, ProcedureType, RequiredDocument, User
+from services.calendar import LOCAL_TZ
+from services.dossiers import prepare_received
+from services.users import create_user, ensure_roles
+
+PASSWORD = "correct-horse-42"
+
+AGENCIES = {
+    "dept": ("000.00.15.H55", "Sở Thông tin và Truyền thông", "department"),
+    "dept2": ("000.00.18.H55", "Sở Văn hóa, Thể thao và Du lịch", "department"),
+    "po": ("VNP.H55.001", "Bưu điện tỉnh", "post_office"),
+    "po2": ("VNP.H55.002", "Bưu điện khu vực Bắc Kạn", "post_office"),
+    "it": ("000.10.15.H55", "Trung tâm CNTT", "it_unit"),
+    "lead": ("000.00.00.H55", "UBND tỉnh", "leadership"),
+}
+USERS = {
+    "it_admin": ("it_admin", "it"),
+    "dept_admin": ("dept_admin", "dept"),
+    "po_supervisor": ("po_supervisor", "po"),
+    "po_clerk": ("po_clerk", "po"),
+    "viewer": ("viewer", "lead"),
+    "dept_admin2": ("dept_admin", "dept2"),
+    "po_clerk2": ("po_clerk", "po2"),
+}
+
+
+@dataclass
+class World:
+    agencies: dict[str, Agency] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+    procedures: dict[str, ProcedureType] = field(default_factory=dict)
+
+
+def make_world() -> World:
+    world = World()
+    ensure_roles()
+    for key, (code, name, kind) in AGENCIES.items():
+        world.agencies[key] = Agency(code=code, name=name, kind=kind)
+        db.session.add(world.agencies[key])
+    db.session.flush()
+    for username, (role, agency) in USERS.items():
+        world.users[username] = create_user(
+            username, PASSWORD, [role], AGENCIES[agency][0], full_name=f"Người dùng {username}"
+        )
+    world.procedures["publish"] = make_procedure(
+        "1.004477", "Cấp giấy phép xuất bản tài liệu không kinh doanh", world.agencies["dept"], 10
+    )
+    world.procedures["same_day"] = make_procedure(
+        "1.005453", "Cấp lại giấy xác nhận đăng ký phát hành", world.agencies["dept"], 0
+    )
+    world.procedures["karaoke"] = make_procedure(
+        "1.001029", "Cấp giấy phép kinh doanh karaoke", world.agencies["dept2"], 5, fee=4_000_000
+    )
+    db.session.commit()
+    return world
+
+
+def make_procedure(code, name, agency, days, fee=0) -> ProcedureType:
+    procedure = ProcedureType(
+        code=code, name=name, field="Xuất bản", agency=agency, processing_days=days, fee=fee
+    )
+    procedure.documents = [RequiredDocument(name="Đơn đề nghị", kind="original", quantity=1)]
+    db.session.add(procedure)
+    db.session.flush()
+    return procedure
+
+
+def make_dossier(procedure, clerk, applicant="Nguyễn Văn Thuận", received_at=None, **fields):
+    """A dossier received by CLERK (committed)."""
+    dossier = Dossier(
+        procedure_type=procedure,
+        applicant_name=applicant,
+        applicant_phone=fields.pop("applicant_phone", "0912345678"),
+        applicant_id_number=fields.pop("applicant_id_number", "019201012345"),
+        **fields,
+    )
+    when = received_at or datetime(2026, 3, 10, 9, 30, tzinfo=LOCAL_TZ)
+    prepare_received(dossier, received_by=clerk, received_at=when)
+    db.session.commit()
+    return dossier
+
+
+def make_handover(dossiers, sender, receiver, creator, direction="to_department"):
+    """A sent handover batch of DOSSIERS (committed)."""
+    from models import Handover, HandoverItem
+    from models.base import utcnow
+    from services.codes import handover_code
+
+    now = utcnow()
+    handover = Handover(
+        code=handover_code(now),
+        direction=direction,
+        status="sent",
+        from_agency=sender,
+        to_agency=receiver,
+        created_at=now,
+        sent_at=now,
+        created_by_id=creator.id,
+    )
+    handover.items = [HandoverItem(dossier=d) for d in dossiers]
+    db.session.add(handover)
+    db.session.commit()
+    return handover
+
+
+def make_delivery(dossier, post_office, tracking_code="EB123456785VN"):
+    from models import DeliveryOrder
+
+    order = DeliveryOrder(
+        dossier=dossier,
+        post_office=post_office,
+        tracking_code=tracking_code,
+        recipient_name=dossier.applicant_name,
+        recipient_phone=dossier.applicant_phone,
+        recipient_address="Số 1 đường Hoàng Văn Thụ, Thái Nguyên",
+        postage=25_000,
+    )
+    db.session.add(order)
+    db.session.commit()
+    return order
+
+
+def make_override(day, is_working=False, name="Nghỉ theo quyết định của UBND tỉnh"):
+    from models import CalendarOverride
+
+    override = CalendarOverride(day=day, is_working=is_working, name=name)
+    db.session.add(override)
+    db.session.commit()
+    return override

@@ -1,0 +1,66 @@
+"""The application factory and its configuration."""
+
+import pytest
+from sqlalchemy import create_engine, inspect
+
+import app as app_module
+from app import create_app
+from config import ConfigError, ProductionConfig, config_from_env
+from tests.conftest import make_config
+
+
+def test_module_has_no_app_object():
+    assert not hasattr(app_module, "app"), "create_app must be the only way to get an app"
+
+
+def test_testing_config_is_applied(app):
+    assert app.testing
+    assert app.config["APP_ENV"] == "testing"
+
+
+def test_each_call_builds_an_independent_app(database_url, schema):
+    first = create_app(make_config(database_url))
+    second = create_app(make_config(database_url))
+    assert first is not second
+    assert first.extensions["admin"][0] is not second.extensions["admin"][0]
+
+
+def test_factory_creates_no_tables(tmp_path):
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    create_app(make_config(url))
+    engine = create_engine(url)
+    assert inspect(engine).get_table_names() == []
+    engine.dispose()
+
+
+def test_production_refuses_to_start_without_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("APP_ENV", "production")
+    with pytest.raises(ConfigError, match="SECRET_KEY must be set"):
+        config_from_env()
+
+
+def test_production_with_secret_key_uses_secure_cookies(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "a-long-random-production-secret")
+    config = ProductionConfig()
+    assert config.SECRET_KEY == "a-long-random-production-secret"
+    assert config.SESSION_COOKIE_SECURE is True
+
+
+def test_unknown_app_env_is_refused(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "staging")
+    with pytest.raises(ConfigError, match="APP_ENV must be one of"):
+        config_from_env()
+
+
+def test_bare_postgres_url_gets_the_psycopg_driver(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@db/app")
+    monkeypatch.setenv("APP_ENV", "development")
+    from config import _database_url
+
+    assert _database_url() == "postgresql+psycopg://u@db/app"
+
+
+def test_session_cookie_is_httponly_and_lax(app):
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"

@@ -1,0 +1,106 @@
+"""The command line: seed-demo and create-user."""
+
+from sqlalchemy import func, select
+
+from extensions import db
+from models import STATUSES, Dossier, User
+from services.seed import DEMO_PASSWORD_DEFAULT, counts
+
+
+def test_seed_demo_twice_gives_the_same_counts(runner):
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    after_first = counts()
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code == 0, second.output
+    assert counts() == after_first
+    assert after_first["dossier"] >= 200
+    assert after_first["app_user"] == 7
+
+
+def test_seed_demo_covers_every_status_and_demo_logins_work(app, runner):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    present = set(db.session.scalars(select(Dossier.status).distinct()))
+    assert present == set(STATUSES)
+    client = app.test_client()
+    for username in ("it_admin", "dept_admin", "po_supervisor", "po_clerk", "viewer"):
+        response = client.post(
+            "/login", data={"username": username, "password": DEMO_PASSWORD_DEFAULT}
+        )
+        assert response.status_code == 302, username
+        assert "Xin chào" in client.get("/admin/").get_data(as_text=True)
+        client.post("/logout")
+
+
+def test_seed_demo_if_empty_leaves_a_used_database_alone(runner, world):
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0
+    assert db.session.scalar(select(func.count(Dossier.id))) == 0
+
+
+def test_seed_demo_is_refused_in_production(runner, app):
+    app.config["APP_ENV"] = "production"
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code != 0
+    assert "refused" in result.output
+    assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_create_user_reads_the_password_from_stdin(app, runner, world):
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "clerk3",
+            "--role",
+            "po_clerk",
+            "--agency",
+            "VNP.H55.002",
+            "--password-stdin",
+        ],
+        input="a-strong-password-9\n",
+    )
+    assert result.exit_code == 0, result.output
+    client = app.test_client()
+    response = client.post("/login", data={"username": "clerk3", "password": "a-strong-password-9"})
+    assert response.status_code == 302
+    user = db.session.scalar(select(User).where(User.username == "clerk3"))
+    assert user.agency.code == "VNP.H55.002"
+    assert user.role_names == {"po_clerk"}
+
+
+def test_create_user_prompts_for_the_password(runner, world):
+    result = runner.invoke(
+        args=["create-user", "viewer2", "--role", "viewer", "--agency", "000.00.00.H55"],
+        input="another-good-pass\nanother-good-pass\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(User.id).where(User.username == "viewer2"))
+
+
+def test_create_user_refuses_bad_input_with_a_clear_message(runner, world):
+    cases = [
+        (["po_clerk", "--role", "po_clerk", "--agency", "VNP.H55.001"], "đã có"),
+        (["newbie", "--role", "janitor", "--agency", "VNP.H55.001"], "Vai trò phải là"),
+        (["newbie", "--role", "po_clerk", "--agency", "NOPE"], "Không có cơ quan"),
+    ]
+    for args, message in cases:
+        result = runner.invoke(
+            args=["create-user", *args, "--password-stdin"], input="long-enough-pass\n"
+        )
+        assert result.exit_code != 0
+        assert message in result.output
+    short = runner.invoke(
+        args=[
+            "create-user",
+            "newbie",
+            "--role",
+            "po_clerk",
+            "--agency",
+            "VNP.H55.001",
+            "--password-stdin",
+        ],
+        input="short\n",
+    )
+    assert short.exit_code != 0
+    assert "ít nhất 10 ký tự" in short.output
+    assert db.session.scalar(select(User.id).where(User.username == "newbie")) is None
