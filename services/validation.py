@@ -6,9 +6,10 @@ Vietnamese message fit to show under the field.
 
 import re
 
-_CCCD = re.compile(r"^\d{12}$")
-_PHONE = re.compile(r"^0(2\d|3|5|7|8|9)\d+$")
-_S10 = re.compile(r"^[A-Z]{2}\d{8}\d[A-Z]{2}$")
+_CCCD = re.compile(r"\d{12}", re.ASCII)
+_PHONE = re.compile(r"0(2\d|[35789])\d+", re.ASCII)
+_S10 = re.compile(r"[A-Z]{2}\d{8}\d[A-Z]{2}", re.ASCII)
+_TAX = re.compile(r"\d{10}(-\d{3})?", re.ASCII)
 _TAX_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 _S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
 
@@ -16,7 +17,7 @@ _S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
 def normalise_citizen_id(value: str) -> str:
     """12 digits, the first three a province code 001–096."""
     value = (value or "").strip()
-    if not _CCCD.match(value):
+    if not _CCCD.fullmatch(value):
         raise ValueError("Số CCCD phải gồm đúng 12 chữ số.")
     if not 1 <= int(value[:3]) <= 96:
         raise ValueError("Ba chữ số đầu của CCCD phải là mã tỉnh từ 001 đến 096.")
@@ -30,7 +31,7 @@ def normalise_phone(value: str) -> str:
         value = "0" + value[3:]
     elif value.startswith("84") and len(value) == 11:
         value = "0" + value[2:]
-    if len(value) != 10 or not value.isdigit() or not _PHONE.match(value):
+    if len(value) != 10 or not _PHONE.fullmatch(value):
         raise ValueError(
             "Số điện thoại phải có 10 chữ số, bắt đầu bằng 03, 05, 07, 08, 09 hoặc 02 "
             "(chấp nhận dạng +84)."
@@ -48,11 +49,9 @@ def tax_check_digit(first_nine: str) -> int | None:
 def normalise_tax_code(value: str) -> str:
     """10 digits with a valid check digit, or ``NNNNNNNNNN-NNN`` for a branch."""
     value = (value or "").strip()
-    main, _, branch = value.partition("-")
-    if not (len(main) == 10 and main.isdigit()) or (
-        "-" in value and not (len(branch) == 3 and branch.isdigit())
-    ):
+    if not _TAX.fullmatch(value):
         raise ValueError("Mã số thuế phải có 10 chữ số, hoặc 13 chữ số dạng NNNNNNNNNN-NNN.")
+    main = value[:10]
     if tax_check_digit(main[:9]) != int(main[9]):
         raise ValueError("Mã số thuế không đúng (sai chữ số kiểm tra).")
     return value
@@ -68,7 +67,7 @@ def s10_check_digit(serial: str) -> int:
 def normalise_tracking_code(value: str) -> str:
     """An upper-case UPU S10 code such as ``EB123456785VN`` with a valid check digit."""
     value = (value or "").strip().upper()
-    if not _S10.match(value):
+    if not _S10.fullmatch(value):
         raise ValueError(
             "Mã bưu gửi phải có dạng 2 chữ cái, 9 chữ số, 2 chữ cái (ví dụ EB123456785VN)."
         )
