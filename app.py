@@ -1,12 +1,13 @@
 """Application factory: ``flask --app app ...`` finds create_app here."""
 
-from flask import Flask, render_template
+from flask import Flask, flash, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 import i18n
 from config import config_from_env
 from extensions import babel, csrf, db, limiter, login_manager, migrate
+from services.auth import TOO_MANY_ATTEMPTS
 
 
 def create_app(config=None) -> Flask:
@@ -18,6 +19,7 @@ def create_app(config=None) -> Flask:
     register_blueprints(app)
     register_admin(app)
     register_errorhandlers(app)
+    register_security(app)
     register_cli(app)
     return app
 
@@ -94,6 +96,13 @@ def register_errorhandlers(app: Flask) -> None:
             _("The form's security token is missing or has expired. Reload and try again."),
         )
 
+    @app.errorhandler(429)
+    def too_many(_error):
+        if request.path == "/login":
+            flash(TOO_MANY_ATTEMPTS, "error")
+            return render_template("auth/login.html", next=request.values.get("next")), 429
+        return error_page(429, _("Too many requests"), _("Please wait a moment and try again."))
+
     @app.errorhandler(500)
     def server_error(_error):
         db.session.rollback()
@@ -102,6 +111,12 @@ def register_errorhandlers(app: Flask) -> None:
             _("System error"),
             _("Something went wrong; nothing was saved. Please try again."),
         )
+
+
+def register_security(app: Flask) -> None:
+    from views.security import init_security
+
+    init_security(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -1,14 +1,20 @@
 """The one answer to "may this user do ACTION on RESOURCE (and on this row)".
 
 The role × resource × action matrix is data (``permission`` rows), seeded from
-DEFAULT_MATRIX and editable by IT staff. The row-scope rule is code.
-
-Foundation stage: the panel asks ``can`` and ``scope`` for every route; any
-signed-in active user is allowed and sees every row until the access-control
-issue fills these two functions in from the matrix.
+DEFAULT_MATRIX and editable by IT staff; it is read once per request, so a
+change in the grid takes effect on the next request. The row-scope rule is
+code: department users see the dossiers of their agency's procedures,
+post-office users those their office received, IT staff and leaders all.
 """
 
-from models.user import ROLE_NAMES
+from flask import g, has_request_context
+from sqlalchemy import false, or_, select
+
+from extensions import db
+from models.delivery import DeliveryOrder
+from models.dossier import Dossier
+from models.handover import Handover
+from models.user import ROLE_NAMES, Permission, Role, user_roles
 
 RESOURCES = (
     "dossier",
@@ -37,6 +43,14 @@ DOSSIER_ACTIONS = (
 )
 HANDOVER_ACTIONS = ("confirm",)
 DELIVERY_ACTIONS = ("record_event",)
+SCOPED_RESOURCES = frozenset({"dossier", "handover", "delivery_order"})
+ACTIONS: dict[str, tuple[str, ...]] = {
+    "dossier": CRUD + DOSSIER_ACTIONS,
+    "handover": CRUD + HANDOVER_ACTIONS,
+    "delivery_order": CRUD + DELIVERY_ACTIONS,
+    "report": ("view", "export"),
+    "audit_log": ("view", "export"),
+}
 
 _READ = ("view", "export")
 _PO_DOSSIER = (
@@ -116,11 +130,103 @@ DEFAULT_MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
 assert set(DEFAULT_MATRIX) == set(ROLE_NAMES)
 
 
+def actions_of(resource: str) -> tuple[str, ...]:
+    """The actions that mean something for RESOURCE (the columns of the grid)."""
+    return ACTIONS.get(resource, CRUD)
+
+
+ALL_ROWS_ROLES = frozenset({"it_admin", "viewer"})
+
+
+def granted(user) -> frozenset[tuple[str, str]]:
+    """The (resource, action) pairs USER's roles allow, read once per request."""
+    cache = g.setdefault("_granted", {}) if has_request_context() else {}
+    if user.id not in cache:
+        rows = db.session.execute(
+            select(Permission.resource, Permission.action)
+            .join(Role)
+            .join(user_roles, user_roles.c.role_id == Role.id)
+            .where(user_roles.c.user_id == user.id)
+        )
+        cache[user.id] = frozenset((resource, action) for resource, action in rows)
+    return cache[user.id]
+
+
+def forget_grants() -> None:
+    """Drop this request's cached grants (after the matrix or a user's roles change)."""
+    if has_request_context():
+        g.pop("_granted", None)
+
+
 def can(user, resource: str, action: str) -> bool:
-    """May USER do ACTION on RESOURCE? (Foundation: any active signed-in user.)"""
-    return bool(user is not None and user.is_authenticated and user.is_active)
+    """May USER do ACTION on RESOURCE at all (before any row is considered)?"""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return (resource, action) in granted(user)
+
+
+def sees_all_rows(user) -> bool:
+    return bool(user.role_names & ALL_ROWS_ROLES)
+
+
+def _scope_clause(user, resource: str):
+    """SQL condition for the rows of RESOURCE in USER's scope, or None for all rows."""
+    if sees_all_rows(user) or resource not in SCOPED_RESOURCES:
+        return None
+    agency_id, kind = user.agency_id, user.agency.kind
+    if resource == "dossier":
+        if kind == "department":
+            return Dossier.agency_id == agency_id
+        if kind == "post_office":
+            return Dossier.post_office_id == agency_id
+    elif resource == "handover" and kind in ("department", "post_office"):
+        return or_(Handover.from_agency_id == agency_id, Handover.to_agency_id == agency_id)
+    elif resource == "delivery_order":
+        if kind == "post_office":
+            return DeliveryOrder.post_office_id == agency_id
+        if kind == "department":
+            return DeliveryOrder.dossier_id.in_(
+                select(Dossier.id).where(Dossier.agency_id == agency_id)
+            )
+    return false()
 
 
 def scope(user, resource: str, query):
-    """QUERY narrowed to the rows of RESOURCE that USER may see. (Foundation: all.)"""
-    return query
+    """QUERY narrowed to the rows of RESOURCE that USER may see."""
+    clause = _scope_clause(user, resource)
+    return query if clause is None else query.filter(clause)
+
+
+def in_scope(user, resource: str, row) -> bool:
+    """Is ROW (loaded or about to be written) inside USER's scope for RESOURCE?"""
+    if sees_all_rows(user) or resource not in SCOPED_RESOURCES:
+        return True
+    agency_id, kind = user.agency_id, user.agency.kind
+    if resource == "dossier":
+        field = {"department": "agency_id", "post_office": "post_office_id"}.get(kind)
+        return field is not None and getattr(row, field) == agency_id
+    if resource == "handover":
+        return agency_id in (row.from_agency_id, row.to_agency_id)
+    if resource == "delivery_order":
+        if kind == "post_office":
+            return row.post_office_id == agency_id
+        dossier = row.dossier or db.session.get(Dossier, row.dossier_id)
+        return kind == "department" and dossier is not None and dossier.agency_id == agency_id
+    return False
+
+
+def may_write(user, resource: str, row) -> bool:
+    """May USER give ROW these values (on create or edit), the matrix allowing the action?
+
+    Workflow rows must stay inside the user's scope; catalog rows tied to an
+    agency must be the user's own agency's unless the user is IT staff.
+    """
+    if resource in SCOPED_RESOURCES:
+        return in_scope(user, resource, row)
+    if "it_admin" in user.role_names:
+        return True
+    if resource in ("procedure_type", "user"):
+        return row.agency_id == user.agency_id
+    if resource == "agency":
+        return row.id == user.agency_id
+    return True

@@ -1,6 +1,9 @@
 """Writing audit entries; callers commit them with the change they describe."""
 
+from datetime import date, datetime
 from typing import Any
+
+from sqlalchemy import inspect
 
 from extensions import db
 from models.audit import AuditEntry
@@ -29,3 +32,53 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+HIDDEN_FIELDS = frozenset({"password_hash", "search_text", "version", "session_epoch"})
+
+
+def _plain(value):
+    """VALUE as JSON can hold it."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return str(value)
+
+
+def changes_of(row) -> dict:
+    """``{"before": {...}, "after": {...}}`` for ROW's unsaved changes (secrets left out)."""
+    state = inspect(row)
+    before, after = {}, {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in HIDDEN_FIELDS:
+            continue
+        history = state.attrs[attr.key].history
+        if history.added or (history.deleted and state.persistent):
+            before[attr.key] = _plain(history.deleted[0]) if history.deleted else None
+            after[attr.key] = _plain(history.added[0]) if history.added else None
+    for rel in state.mapper.relationships:
+        if not rel.uselist or rel.key not in state.dict:
+            continue
+        history = state.attrs[rel.key].history
+        if history.added or history.deleted:
+            unchanged = list(history.unchanged)
+            before[rel.key] = sorted(str(r) for r in unchanged + list(history.deleted))
+            after[rel.key] = sorted(str(r) for r in unchanged + list(history.added))
+    if "password_hash" in state.dict and state.attrs["password_hash"].history.added:
+        after["password_changed"] = True
+    return {"before": before, "after": after}
+
+
+def snapshot(row) -> dict:
+    """ROW's column values (secrets left out), for the record of a deletion."""
+    state = inspect(row)
+    return {
+        attr.key: _plain(getattr(row, attr.key))
+        for attr in state.mapper.column_attrs
+        if attr.key not in HIDDEN_FIELDS
+    }

@@ -1,4 +1,7 @@
-"""Password hashing with Argon2id."""
+"""Password hashing with Argon2id, and the password policy."""
+
+from functools import lru_cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -18,3 +21,26 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
+
+
+MIN_LENGTH = 10
+_COMMON_FILE = Path(__file__).with_name("common_passwords.txt")
+
+
+@lru_cache(maxsize=1)
+def _common() -> frozenset[str]:
+    lines = _COMMON_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line and not line.startswith("#"))
+
+
+def policy_problem(password: str, username: str = "") -> str | None:
+    """Why PASSWORD is not acceptable for USERNAME (in Vietnamese), or None when it is."""
+    password = password or ""
+    if len(password) < MIN_LENGTH:
+        return f"Mật khẩu phải có ít nhất {MIN_LENGTH} ký tự."
+    lowered = password.lower()
+    if username and username.lower() in lowered:
+        return "Mật khẩu không được chứa tên đăng nhập."
+    if lowered in _common() or len(set(lowered)) <= 2:
+        return "Mật khẩu này quá phổ biến, dễ bị đoán; hãy chọn mật khẩu khác."
+    return None

@@ -8,7 +8,7 @@ from models.user import ROLE_NAMES, Permission, Role, User
 from permissions import DEFAULT_MATRIX
 from services import audit
 from services.errors import Conflict, ValidationFailed
-from services.passwords import hash_password
+from services.passwords import hash_password, policy_problem
 
 ROLE_LABELS = {
     "po_clerk": (
@@ -29,7 +29,6 @@ ROLE_LABELS = {
     ),
     "viewer": ("Lãnh đạo (chỉ xem)", "Xem hồ sơ và báo cáo"),
 }
-MIN_PASSWORD_LENGTH = 10
 
 
 def ensure_roles() -> dict[str, Role]:
@@ -66,11 +65,9 @@ def create_user(
     username = (username or "").strip()
     if len(username) < 3:
         raise ValidationFailed("Tên đăng nhập phải có ít nhất 3 ký tự.", {"username": "Quá ngắn."})
-    if enforce_policy and len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed(
-            f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.",
-            {"password": "Quá ngắn."},
-        )
+    problem = policy_problem(password, username) if enforce_policy else None
+    if problem:
+        raise ValidationFailed(problem, {"password": problem})
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise Conflict(f"Tên đăng nhập «{username}» đã có.")
     agency = db.session.scalar(select(Agency).where(Agency.code == agency_code))
@@ -104,3 +101,46 @@ def create_user(
         changes={"after": {"username": username, "roles": role_names, "agency": agency_code}},
     )
     return user
+
+
+def set_password(
+    user: User, password: str, *, actor=None, temporary: bool = False, ip_address=None
+):
+    """Give USER a new password (policy checked) and end the user's other sessions.
+
+    TEMPORARY (a reset by IT staff) makes the user choose a new one at next sign-in.
+    """
+    problem = policy_problem(password, user.username)
+    if problem:
+        raise ValidationFailed(problem, {"password": problem})
+    user.password_hash = hash_password(password)
+    user.must_change_password = temporary
+    user.session_epoch += 1
+    user.failed_logins = 0
+    user.locked_until = None
+    audit.record(
+        "reset_password" if temporary else "change_password",
+        "user",
+        user.id,
+        actor=actor or user,
+        ip_address=ip_address,
+        summary=f"Đặt lại mật khẩu cho {user.username}" if temporary else "Đổi mật khẩu",
+    )
+
+
+def set_active(user: User, active: bool, *, actor=None, ip_address=None) -> None:
+    """Activate or deactivate USER; deactivation ends the user's sessions at once."""
+    if user.active == active:
+        return
+    before = user.active
+    user.active = active
+    if not active:
+        user.session_epoch += 1
+    audit.record(
+        "activate" if active else "deactivate",
+        "user",
+        user.id,
+        actor=actor,
+        ip_address=ip_address,
+        changes={"before": {"active": before}, "after": {"active": active}},
+    )

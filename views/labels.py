@@ -71,6 +71,38 @@ ROLE = {
     "viewer": _l("Leadership (read-only)"),
 }
 
+RESOURCE = {
+    "dossier": _l("Dossiers"),
+    "procedure_type": _l("Procedure types"),
+    "agency": _l("Agencies"),
+    "handover": _l("Handover log"),
+    "delivery_order": _l("Delivery orders"),
+    "user": _l("Users"),
+    "role": _l("Roles"),
+    "holiday": _l("Working calendar"),
+    "audit_log": _l("Audit log"),
+    "report": _l("Reports"),
+}
+ACTION = {
+    "view": _l("View"),
+    "create": _l("Create"),
+    "edit": _l("Edit"),
+    "delete": _l("Delete"),
+    "export": _l("Export"),
+    "receive": _l("Receive"),
+    "refuse": _l("Refuse"),
+    "request_supplement": _l("Request supplement"),
+    "supplement_received": _l("Supplement received"),
+    "apologize": _l("Apologise, new date"),
+    "complete": _l("Record result"),
+    "stop": _l("Stop processing"),
+    "withdraw": _l("Withdraw"),
+    "return_at_counter": _l("Return at counter"),
+    "ship": _l("Ship by post"),
+    "confirm": _l("Confirm handover"),
+    "record_event": _l("Record delivery event"),
+}
+
 
 def choices(mapping: dict) -> list[tuple[str, object]]:
     """(value, label) pairs for a form select."""

@@ -18,11 +18,14 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from extensions import db, login_manager
+from extensions import db, limiter, login_manager
 from models.dossier import Dossier
 from models.user import User
 from services import audit
-from services.auth import LoginFailed, authenticate
+from services.auth import LoginFailed, LoginLocked, authenticate
+from services.errors import ServiceError
+from services.passwords import verify_password
+from services.users import set_password
 from views import labels
 
 bp = Blueprint("auth", __name__)
@@ -48,7 +51,26 @@ def load_user(session_id: str):
     return user
 
 
+def _username_key() -> str:
+    return "login-user:" + (request.form.get("username") or "").strip().lower()
+
+
+def _failed_login(response) -> bool:
+    return response.status_code == 401
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_FAILURES_PER_ACCOUNT"],
+    key_func=_username_key,
+    methods=["POST"],
+    deduct_when=_failed_login,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_FAILURES_PER_ADDRESS"],
+    methods=["POST"],
+    deduct_when=_failed_login,
+)
 def login():
     next_url = request.values.get("next")
     if current_user.is_authenticated:
@@ -60,6 +82,9 @@ def login():
                 request.form.get("password", ""),
                 ip_address=request.remote_addr,
             )
+        except LoginLocked as exc:
+            flash(exc.message, "error")
+            return render_template("auth/login.html", next=next_url), 429
         except LoginFailed as exc:
             flash(exc.message, "error")
             return render_template("auth/login.html", next=next_url), 401
@@ -68,6 +93,8 @@ def login():
         if lang:
             session["lang"] = lang
         login_user(user)
+        if user.must_change_password:
+            return redirect(url_for("auth.change_password"))
         return redirect(next_url if is_local_path(next_url) else url_for("admin.index"))
     return render_template("auth/login.html", next=next_url)
 
@@ -90,6 +117,36 @@ def logout():
         session["lang"] = lang
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Any signed-in user changes their own password (forced after a reset)."""
+    error = None
+    if request.method == "POST":
+        user = current_user._get_current_object()
+        if not verify_password(user.password_hash, request.form.get("current_password", "")):
+            error = _("The current password is not right.")
+        elif request.form.get("new_password") != request.form.get("confirm_password"):
+            error = _("The two new passwords differ.")
+        else:
+            try:
+                set_password(
+                    user,
+                    request.form.get("new_password", ""),
+                    actor=user,
+                    ip_address=request.remote_addr,
+                )
+            except ServiceError as exc:
+                error = exc.message
+            else:
+                db.session.commit()
+                login_user(user)  # this session carries the new epoch; others end
+                flash(_("Your password has been changed."), "success")
+                return redirect(url_for("admin.index"))
+    status = 400 if error else 200
+    return render_template("auth/change_password.html", error=error), status
 
 
 @bp.route("/language", methods=["POST"])

@@ -19,8 +19,10 @@ from models.delivery import DeliveryOrder
 from views.admin.base import SecuredIndexView
 from views.admin.catalog import AgencyView, ProcedureTypeView
 from views.admin.dossier import DossierView
-from views.admin.people import AuditLogView, CalendarOverrideView, RoleView, UserView
+from views.admin.people import RoleView, UserView
+from views.admin.records import AuditLogView, CalendarOverrideView
 from views.admin.workflow import DeliveryOrderView, HandoverView
+from views.security import csp_nonce
 
 
 def register_admin(app) -> Admin:
@@ -30,6 +32,7 @@ def register_admin(app) -> Admin:
         name=_l("One-stop Post"),
         theme=Bootstrap4Theme(swatch=app.config["FLASK_ADMIN_SWATCH"], fluid=True),
         index_view=SecuredIndexView(name=_l("Home"), url="/admin", endpoint="admin"),
+        csp_nonce_generator=csp_nonce,
     )
     work = _l("Dossiers")
     catalog = _l("Catalog")

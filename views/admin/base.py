@@ -1,27 +1,29 @@
-"""The one secured base for every panel screen: login, permissions, scope, formats."""
+"""The one secured base for every panel screen: login, permissions, row scope, audit."""
 
-from datetime import date, datetime
-
-from flask import abort, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.form import BaseForm
-from flask_admin.model import typefmt
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from markupsafe import Markup
 
 import permissions
-from i18n import WTFormsTranslations, local_date, local_datetime, vnd
+from i18n import WTFormsTranslations
+from services import audit
+from services.errors import ServiceError
+from views.admin.ajax import ScopedAjaxLoader
 from views.admin.filters import FilterConverter
+from views.admin.formatters import DETAIL_FORMATTERS, EXPORT_FORMATTERS, FORMATTERS
 
-# Flask-Admin route (method name) → the permission action it needs.
+# Flask-Admin route (the view method's name) → the permission action it needs.
 ROUTE_ACTIONS = {
     "index_view": "view",
     "details_view": "view",
     "create_view": "create",
     "edit_view": "edit",
     "delete_view": "delete",
+    "action_view": "view",  # each action is checked by is_action_allowed
     "export": "export",
     "ajax_update": "edit",
     "ajax_lookup": "view",
@@ -36,58 +38,23 @@ class TranslatedForm(BaseForm):
             return WTFormsTranslations()
 
 
-def _datetime_formatter(view, value, name):
-    return local_datetime(value)
+class OutOfScope(ServiceError):
+    code = "forbidden"
 
 
-def _date_formatter(view, value, name):
-    return local_date(value)
-
-
-def money_formatter(view, context, model, name):
-    """Column formatter for VND amounts: ``1.250.000 ₫``."""
-    return vnd(getattr(model, name))
-
-
-def labelled(mapping: dict, badges: dict | None = None):
-    """A column formatter showing MAPPING's label for the value (blank for None).
-
-    With BADGES (value → Bootstrap colour), the label is shown as a badge.
-    """
-
-    def formatter(view, context, model, name):
-        value = getattr(model, name)
-        if value is None:
-            return ""
-        label = mapping.get(value, value)
-        if badges is None:
-            return label
-        return Markup('<span class="badge badge-{} status-badge">{}</span>').format(
-            badges.get(value, "secondary"), label
-        )
-
-    return formatter
-
-
-FORMATTERS = dict(typefmt.BASE_FORMATTERS) | {
-    datetime: _datetime_formatter,
-    date: _date_formatter,
-}
-DETAIL_FORMATTERS = dict(typefmt.DETAIL_FORMATTERS) | {
-    datetime: _datetime_formatter,
-    date: _date_formatter,
-}
-EXPORT_FORMATTERS = dict(typefmt.EXPORT_FORMATTERS) | {
-    datetime: _datetime_formatter,
-    date: _date_formatter,
-}
-
-
-def _deny():
+def deny():
     """Anonymous: to the login page, coming back here after. Signed in: 403."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     return abort(403)
+
+
+def password_change_due():
+    """A redirect to the password page while the user must change the password."""
+    if current_user.is_authenticated and current_user.must_change_password:
+        flash(_("Please choose a new password before you continue."), "warning")
+        return redirect(url_for("auth.change_password"))
+    return None
 
 
 class SecuredIndexView(AdminIndexView):
@@ -96,8 +63,10 @@ class SecuredIndexView(AdminIndexView):
     def is_accessible(self) -> bool:
         return current_user.is_authenticated and current_user.is_active
 
-    def inaccessible_callback(self, name, **kwargs):
-        return _deny()
+    def _handle_view(self, name, **kwargs):
+        if not self.is_accessible():
+            return deny()
+        return password_change_due()
 
     @expose("/")
     def index(self):
@@ -105,10 +74,24 @@ class SecuredIndexView(AdminIndexView):
 
 
 class SecuredModelView(ModelView):
-    """Base of every resource screen; every decision goes through ``permissions``."""
+    """Base of every resource screen; every decision goes through ``permissions``.
+
+    ``allow_*`` cap what a screen can ever do (the audit log is never edited);
+    within them the permission matrix decides, per request.
+    """
 
     #: The permission resource this screen shows (a name from permissions.RESOURCES).
     resource: str = ""
+    allow_create = True
+    allow_edit = True
+    allow_delete = False
+    allow_export = True
+    #: The service called on create writes its own audit entry.
+    audits_create_itself = False
+    #: Extra routes of a subclass (method name) → the action they need.
+    route_actions: dict[str, str] = {}
+    #: Bulk actions (name) → the action they need.
+    action_permissions: dict[str, str] = {}
 
     form_base_class = TranslatedForm
     filter_converter = FilterConverter()
@@ -116,15 +99,15 @@ class SecuredModelView(ModelView):
     column_type_formatters_detail = DETAIL_FORMATTERS
     column_type_formatters_export = EXPORT_FORMATTERS
     can_view_details = True
-    can_delete = False
-    can_export = True
     export_types = ["csv"]
+    export_max_rows = 10_000
     page_size = 25
     can_set_page_size = True
     page_size_options = (25, 50, 100)
     details_modal = False
     edit_modal = False
     create_modal = False
+    column_editable_list = ()
 
     def __init__(self, model, session, **kwargs):
         if not self.resource:
@@ -137,6 +120,22 @@ class SecuredModelView(ModelView):
     def allows(self, action: str) -> bool:
         return permissions.can(current_user, self.resource, action)
 
+    @property
+    def can_create(self):
+        return self.allow_create and self.allows("create")
+
+    @property
+    def can_edit(self):
+        return self.allow_edit and self.allows("edit")
+
+    @property
+    def can_delete(self):
+        return self.allow_delete and self.allows("delete")
+
+    @property
+    def can_export(self):
+        return self.allow_export and self.allows("export")
+
     def is_accessible(self) -> bool:
         return current_user.is_authenticated and self.allows("view")
 
@@ -144,15 +143,30 @@ class SecuredModelView(ModelView):
         return self.is_accessible()
 
     def _handle_view(self, name, **kwargs):
+        """Runs before every route of the screen: login, password change, permission."""
         if not current_user.is_authenticated:
-            return _deny()
-        action = ROUTE_ACTIONS.get(name, "view")
-        if not (self.allows("view") and self.allows(action)):
-            return _deny()
-        return None
+            return deny()
+        action = self.route_actions.get(name) or ROUTE_ACTIONS.get(name)
+        if action is None:
+            return deny()  # a route nobody mapped is closed, not open
+        caps = {
+            "create": self.allow_create,
+            "edit": self.allow_edit,
+            "delete": self.allow_delete,
+            "export": self.allow_export,
+        }
+        if not (self.allows("view") and self.allows(action) and caps.get(action, True)):
+            return deny()
+        return password_change_due()
 
     def inaccessible_callback(self, name, **kwargs):
-        return _deny()
+        return deny()
+
+    def is_action_allowed(self, name):
+        action = self.action_permissions.get(name, "delete" if name == "delete" else None)
+        if action is None or not self.allows(action):
+            return False
+        return name != "delete" or self.can_delete
 
     # -- which rows -------------------------------------------------------
     def get_query(self):
@@ -160,3 +174,57 @@ class SecuredModelView(ModelView):
 
     def get_count_query(self):
         return permissions.scope(current_user, self.resource, super().get_count_query())
+
+    def get_one(self, id):
+        """The row if it exists and is in the user's scope; else 404 (the two look alike)."""
+        try:
+            pk = int(id)
+        except (TypeError, ValueError):
+            abort(404)
+        row = self.get_query().filter(self.model.id == pk).one_or_none()
+        if row is None:
+            abort(404)
+        return row
+
+    def _create_ajax_loader(self, name, options):
+        attr = getattr(self.model, name)
+        return ScopedAjaxLoader(name, self.session, attr.prop.mapper.class_, **options)
+
+    # -- writing ----------------------------------------------------------
+    def prepare(self, form, model, is_created) -> None:
+        """Subclass hook: complete MODEL before it is checked and saved."""
+
+    def on_model_change(self, form, model, is_created):
+        self.prepare(form, model, is_created)
+        if not permissions.may_write(current_user, self.resource, model):
+            raise OutOfScope(_("You may only record data that belongs to your own agency."))
+        changes = audit.changes_of(model)
+        self.session.flush()
+        if is_created and self.audits_create_itself:
+            return
+        audit.record(
+            "create" if is_created else "edit",
+            self.resource,
+            model.id,
+            actor=current_user,
+            ip_address=request.remote_addr,
+            changes=changes,
+        )
+
+    def on_model_delete(self, model):
+        audit.record(
+            "delete",
+            self.resource,
+            model.id,
+            actor=current_user,
+            ip_address=request.remote_addr,
+            summary=str(model)[:500],
+            changes={"before": audit.snapshot(model)},
+        )
+
+    def handle_view_exception(self, exc):
+        """Domain errors become the flashed message, in the user's language."""
+        if isinstance(exc, ServiceError):
+            flash(exc.message, "error")
+            return True
+        return super().handle_view_exception(exc)

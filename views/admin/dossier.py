@@ -9,7 +9,8 @@ from models.dossier import Dossier
 from services import dossiers
 from services.text import fold
 from views import labels
-from views.admin.base import SecuredModelView, labelled, money_formatter
+from views.admin.base import SecuredModelView
+from views.admin.formatters import labelled, money_formatter
 
 STATUS_BADGES = {
     "received": "info",
@@ -36,6 +37,7 @@ def procedure_formatter(view, context, model, name):
 
 class DossierView(SecuredModelView):
     resource = "dossier"
+    audits_create_itself = True  # services.dossiers.prepare_received writes it
     # Millions of rows: no COUNT(*) per page, eager relations, indexed sort keys.
     simple_list_pager = True
     column_select_related_list = (Dossier.procedure_type, Dossier.post_office)
@@ -202,7 +204,7 @@ class DossierView(SecuredModelView):
         del form.channel
         return form
 
-    def on_model_change(self, form, model, is_created):
+    def prepare(self, form, model, is_created):
         if is_created:
             dossiers.prepare_received(model, received_by=current_user)
         else:

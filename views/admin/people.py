@@ -1,35 +1,46 @@
-"""Screens for users, roles, the calendar overrides and the audit log."""
+"""Screens for users and roles, with the permission grid and the password reset."""
 
+from flask import flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.actions import action
+from flask_admin.model.template import EndpointLinkRowAction
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import inspect as sa_inspect
 from wtforms import PasswordField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, ValidationError
 
+from extensions import db
 from models.user import User
-from services.passwords import hash_password
+from permissions import RESOURCES, actions_of, forget_grants
+from services import roles as role_service
+from services import users as user_service
+from services.errors import ServiceError
+from services.passwords import hash_password, policy_problem
 from views import labels
 from views.admin.base import SecuredModelView
 
 
-def role_name_formatter(view, context, model, name):
-    return labels.ROLE.get(model.name, model.name)
-
-
 def roles_formatter(view, context, model, name):
-    return ", ".join(str(labels.ROLE.get(r.name, r.name)) for r in model.roles)
+    return ", ".join(str(labels.ROLE.get(r.name, r.label)) for r in model.roles)
+
+
+def password_policy(form, field):
+    """Form validator: the password policy of services.passwords."""
+    problem = policy_problem(field.data or "", form.username.data if "username" in form else "")
+    if problem:
+        raise ValidationError(problem)
 
 
 class UserView(SecuredModelView):
+    """Accounts: created with an agency and roles, deactivated but never deleted."""
+
     resource = "user"
+    route_actions = {"reset_password_view": "edit"}
+    action_permissions = {"deactivate": "edit", "activate": "edit"}
     column_select_related_list = (User.agency,)
-    column_list = (
-        "username",
-        "full_name",
-        "agency",
-        "roles",
-        "active",
-        "last_login_at",
-    )
+    column_list = ("username", "full_name", "agency", "roles", "active", "last_login_at")
     column_details_list = (
         "username",
         "full_name",
@@ -38,6 +49,7 @@ class UserView(SecuredModelView):
         "roles",
         "active",
         "must_change_password",
+        "locked_until",
         "last_login_at",
         "created_at",
     )
@@ -53,41 +65,103 @@ class UserView(SecuredModelView):
         "roles": _l("Roles"),
         "active": _l("Active"),
         "must_change_password": _l("Must change password"),
+        "locked_until": _l("Locked until"),
         "last_login_at": _l("Last sign-in"),
         "created_at": _l("Created at"),
-        "new_password": _l("New password"),
+        "new_password": _l("Password"),
     }
     column_formatters = {"roles": roles_formatter}
-    form_columns = (
-        "username",
-        "full_name",
-        "email",
-        "agency",
-        "roles",
-        "active",
-        "new_password",
-    )
-    form_extra_fields = {"new_password": PasswordField(_l("New password"))}
+    column_extra_row_actions = [
+        EndpointLinkRowAction("fa fa-key", ".reset_password_view", title=_l("Reset password"))
+    ]
+    form_columns = ("username", "full_name", "email", "agency", "roles", "active", "new_password")
+    form_extra_fields = {"new_password": PasswordField(_l("Password"))}
     form_args = {
         "username": {"validators": [InputRequired(), Length(min=3, max=80)]},
         "full_name": {"validators": [InputRequired(), Length(max=120)]},
         "agency": {"validators": [InputRequired()]},
-        "new_password": {"validators": [Optional(), Length(min=10)]},
+        "roles": {"validators": [InputRequired()]},
     }
+    form_widget_args = {"new_password": {"autocomplete": "new-password"}}
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
-        form.new_password.validators = [InputRequired(), Length(min=10)]
+        form.new_password.validators = [InputRequired(), password_policy]
         return form
 
-    def on_model_change(self, form, model, is_created):
-        if form.new_password.data:
+    def edit_form(self, obj=None):
+        """Passwords change through the reset page, which forces a change at next sign-in."""
+        form = super().edit_form(obj)
+        del form.new_password
+        return form
+
+    def prepare(self, form, model, is_created):
+        if is_created:
             model.password_hash = hash_password(form.new_password.data)
-            model.session_epoch = (model.session_epoch or 0) + 1
+            return
+        history = sa_inspect(model).attrs.active.history
+        if history.deleted and not model.active:
+            if model.id == current_user.id:
+                raise ValidationError(_("You cannot deactivate your own account."))
+            model.session_epoch += 1  # ends the user's open sessions
+        forget_grants()
+
+    def _set_active(self, ids, active: bool):
+        users = self.get_query().filter(User.id.in_([int(i) for i in ids])).all()
+        try:
+            for user in users:
+                if not active and user.id == current_user.id:
+                    raise ServiceError(_("You cannot deactivate your own account."))
+                user_service.set_active(
+                    user, active, actor=current_user, ip_address=request.remote_addr
+                )
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return
+        db.session.commit()
+        flash(_("%(count)s accounts updated.", count=len(users)), "success")
+
+    @action("deactivate", _l("Deactivate"), _l("Deactivate the selected accounts?"))
+    def action_deactivate(self, ids):
+        self._set_active(ids, False)
+
+    @action("activate", _l("Activate"), _l("Activate the selected accounts?"))
+    def action_activate(self, ids):
+        self._set_active(ids, True)
+
+    @expose("/reset-password/", methods=("GET", "POST"))
+    def reset_password_view(self):
+        """IT staff give a temporary password; the user must change it at next sign-in."""
+        user = self.get_one(request.args.get("id"))
+        error = None
+        if request.method == "POST":
+            password = request.form.get("password", "")
+            if password != request.form.get("confirm", ""):
+                error = _("The two new passwords differ.")
+            else:
+                try:
+                    user_service.set_password(
+                        user,
+                        password,
+                        actor=current_user,
+                        temporary=True,
+                        ip_address=request.remote_addr,
+                    )
+                except ServiceError as exc:
+                    error = exc.message
+                else:
+                    db.session.commit()
+                    flash(_("Temporary password set for %(name)s.", name=user.username), "success")
+                    return redirect(url_for(".details_view", id=user.id))
+        return self.render("admin/user_reset_password.html", user=user, error=error)
 
 
 class RoleView(SecuredModelView):
+    """Roles and, per role, the permission grid (resources × actions)."""
+
     resource = "role"
+    route_actions = {"permissions_view": "edit"}
     column_list = ("name", "label", "description")
     column_default_sort = "name"
     column_labels = {
@@ -95,62 +169,48 @@ class RoleView(SecuredModelView):
         "label": _l("Role name"),
         "description": _l("Description"),
     }
+    column_extra_row_actions = [
+        EndpointLinkRowAction("fa fa-th", ".permissions_view", title=_l("Permissions"))
+    ]
     form_columns = ("name", "label", "description")
-
-
-class CalendarOverrideView(SecuredModelView):
-    resource = "holiday"
-    can_delete = True
-    column_list = ("day", "is_working", "name", "created_by", "created_at")
-    column_default_sort = ("day", True)
-    column_filters = ("day", "is_working")
-    column_searchable_list = ("name",)
-    column_labels = {
-        "day": _l("Date"),
-        "is_working": _l("Working day"),
-        "name": _l("Reason or decision"),
-        "created_by": _l("Added by"),
-        "created_at": _l("Added at"),
+    form_args = {
+        "name": {"validators": [InputRequired(), Length(min=3, max=40)]},
+        "label": {"validators": [InputRequired(), Length(max=120)]},
     }
-    column_descriptions = {
-        "is_working": _l("Ticked: a make-up working day; unticked: a day off"),
-    }
-    form_columns = ("day", "is_working", "name")
-    form_args = {"day": {"validators": [InputRequired()], "format": "%d/%m/%Y"}}
 
-    def on_model_change(self, form, model, is_created):
-        if is_created:
-            model.created_by_id = current_user.id
-
-
-class AuditLogView(SecuredModelView):
-    """Read-only for everyone: the audit log is append-only."""
-
-    resource = "audit_log"
-    can_create = False
-    can_edit = False
-    can_delete = False
-    simple_list_pager = True
-    column_list = (
-        "at",
-        "actor_username",
-        "ip_address",
-        "action",
-        "entity",
-        "entity_id",
-        "summary",
-    )
-    column_details_list = (*column_list, "changes")
-    column_default_sort = ("at", True)
-    column_sortable_list = ("at",)
-    column_filters = ("action", "entity", "entity_id", "actor_username", "at")
-    column_labels = {
-        "at": _l("Time"),
-        "actor_username": _l("User"),
-        "ip_address": _l("IP address"),
-        "action": _l("Action"),
-        "entity": _l("Record type"),
-        "entity_id": _l("Record ID"),
-        "summary": _l("Summary"),
-        "changes": _l("Changes"),
-    }
+    @expose("/permissions/", methods=("GET", "POST"))
+    def permissions_view(self):
+        role = self.get_one(request.args.get("id"))
+        if request.method == "POST":
+            pairs = {tuple(v.split(":", 1)) for v in request.form.getlist("perm") if ":" in v}
+            try:
+                result = role_service.set_permissions(
+                    role, pairs, actor=current_user, ip_address=request.remote_addr
+                )
+            except ServiceError as exc:
+                db.session.rollback()
+                flash(exc.message, "error")
+            else:
+                db.session.commit()
+                forget_grants()
+                flash(
+                    _(
+                        "Permissions saved: %(added)s added, %(removed)s removed.",
+                        added=len(result["added"]),
+                        removed=len(result["removed"]),
+                    ),
+                    "success",
+                )
+                return redirect(url_for(".permissions_view", id=role.id))
+        granted = {(p.resource, p.action) for p in role.permissions}
+        grid = [(r, actions_of(r)) for r in RESOURCES]
+        all_actions = list(dict.fromkeys(a for _r, acts in grid for a in acts))
+        return self.render(
+            "admin/role_permissions.html",
+            role=role,
+            grid=grid,
+            granted=granted,
+            all_actions=all_actions,
+            resource_labels=labels.RESOURCE,
+            action_labels=labels.ACTION,
+        )

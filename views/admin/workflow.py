@@ -10,7 +10,8 @@ from models.handover import Handover
 from services import codes
 from services.validation import normalise_phone, normalise_tracking_code
 from views import labels
-from views.admin.base import SecuredModelView, money_formatter
+from views.admin.base import SecuredModelView
+from views.admin.formatters import money_formatter
 
 
 def tracking_code_validator(form, field):
@@ -77,7 +78,7 @@ class HandoverView(SecuredModelView):
         "to_agency": {"validators": [InputRequired()]},
     }
 
-    def on_model_change(self, form, model, is_created):
+    def prepare(self, form, model, is_created):
         if is_created:
             model.code = codes.handover_code(model.created_at or utcnow())
             model.created_by_id = current_user.id
@@ -141,6 +142,6 @@ class DeliveryOrderView(SecuredModelView):
         "cod_amount": {"validators": [NumberRange(min=0)]},
     }
 
-    def on_model_change(self, form, model, is_created):
+    def prepare(self, form, model, is_created):
         if is_created:
             model.created_by_id = current_user.id
