@@ -13,7 +13,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from extensions import db
 from models.user import User
-from permissions import RESOURCES, actions_of, forget_grants
+from permissions import CRUD, RESOURCES, actions_of, forget_grants
 from services import roles as role_service
 from services import users as user_service
 from services.errors import ServiceError
@@ -204,13 +204,12 @@ class RoleView(SecuredModelView):
                 return redirect(url_for(".permissions_view", id=role.id))
         granted = {(p.resource, p.action) for p in role.permissions}
         grid = [(r, actions_of(r)) for r in RESOURCES]
-        all_actions = list(dict.fromkeys(a for _r, acts in grid for a in acts))
         return self.render(
             "admin/role_permissions.html",
             role=role,
             grid=grid,
             granted=granted,
-            all_actions=all_actions,
+            crud=CRUD,
             resource_labels=labels.RESOURCE,
             action_labels=labels.ACTION,
         )
