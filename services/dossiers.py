@@ -30,12 +30,39 @@ def prepare_received(
     from the receiving clerk's agency, the code from the agency's daily
     counter, the appointment from the working-day calendar.
     """
-    procedure = dossier.procedure_type or db.session.get(ProcedureType, dossier.procedure_type_id)
+    with db.session.no_autoflush:  # the caller may have added DOSSIER already
+        procedure = dossier.procedure_type or db.session.get(
+            ProcedureType, dossier.procedure_type_id
+        )
     if procedure is None or not procedure.active:
         raise ValidationFailed(
             "Thủ tục hành chính không tồn tại hoặc đã ngừng áp dụng.",
             {"procedure_type": "Chọn một thủ tục đang áp dụng."},
         )
+    with db.session.no_autoflush:  # the caller may have added DOSSIER already
+        _fill_receipt(dossier, procedure, received_by, received_at)
+    dossier.history.append(
+        DossierHistory(
+            action="receive",
+            from_status=None,
+            to_status="received",
+            at=dossier.received_at,
+            actor_id=dossier.received_by_id,
+        )
+    )
+    db.session.add(dossier)
+    db.session.flush()
+    audit.record(
+        "create",
+        "dossier",
+        dossier.id,
+        actor=received_by,
+        summary=f"Tiếp nhận hồ sơ {dossier.code}",
+    )
+    return dossier
+
+
+def _fill_receipt(dossier, procedure, received_by, received_at) -> None:
     received_at = received_at or dossier.received_at or utcnow()
     cutoff = parse_cutoff(current_app.config["RECEIPT_CUTOFF"])
     dossier.procedure_type = procedure
@@ -51,22 +78,3 @@ def prepare_received(
         received_at, procedure.processing_days, cutoff
     )
     dossier.code = codes.dossier_code(procedure.agency_id, procedure.agency.code, received_at)
-    dossier.history.append(
-        DossierHistory(
-            action="receive",
-            from_status=None,
-            to_status="received",
-            at=received_at,
-            actor_id=dossier.received_by_id,
-        )
-    )
-    db.session.add(dossier)
-    db.session.flush()
-    audit.record(
-        "create",
-        "dossier",
-        dossier.id,
-        actor=received_by,
-        summary=f"Tiếp nhận hồ sơ {dossier.code}",
-    )
-    return dossier

@@ -161,3 +161,20 @@ def test_dossier_list_filters_by_local_received_day(app, client, login_as, world
     page = client.get(f"/admin/dossier/?{arg}=2026-03-11+to+2026-03-12").get_data(as_text=True)
     assert "Sáng Mười Một" in page
     assert "Khuya Mười" not in page
+
+
+def test_it_admin_removes_calendar_overrides_one_or_in_bulk(client, login_as, world):
+    from models import CalendarOverride
+
+    first = factories.make_override(date(2026, 12, 29))
+    second = factories.make_override(date(2026, 12, 30))
+    third = factories.make_override(date(2026, 12, 31))
+    login_as("it_admin")
+    assert client.post("/admin/holiday/delete/", data={"id": first.id}).status_code == 302
+    response = client.post(
+        "/admin/holiday/action/", data={"action": "delete", "rowid": [second.id, third.id]}
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(select(CalendarOverride.id)) is None
+    deletions = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "delete")).all()
+    assert {e.entity for e in deletions} == {"holiday"} and len(deletions) == 3

@@ -1,20 +1,29 @@
 """The one secured base for every panel screen: login, permissions, row scope, audit."""
 
+import logging
+
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
+from flask_admin.actions import action
+from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.form import BaseForm
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 import permissions
+from extensions import db
 from i18n import WTFormsTranslations
 from services import audit
 from services.errors import ServiceError
 from views.admin.ajax import ScopedAjaxLoader
 from views.admin.filters import FilterConverter
 from views.admin.formatters import DETAIL_FORMATTERS, EXPORT_FORMATTERS, FORMATTERS
+
+log = logging.getLogger(__name__)
 
 # Flask-Admin route (the view method's name) → the permission action it needs.
 ROUTE_ACTIONS = {
@@ -168,6 +177,15 @@ class SecuredModelView(ModelView):
             return False
         return name != "delete" or self.can_delete
 
+    @action(
+        "delete",
+        admin_lazy_gettext("Delete"),
+        admin_lazy_gettext("Are you sure you want to delete selected records?"),
+    )
+    def action_delete(self, ids):
+        """Flask-Admin's bulk delete, given integer ids (PostgreSQL refuses text ones)."""
+        return super().action_delete(tuple(int(i) for i in ids if str(i).isdigit()))
+
     # -- which rows -------------------------------------------------------
     def get_query(self):
         return permissions.scope(current_user, self.resource, super().get_query())
@@ -199,7 +217,7 @@ class SecuredModelView(ModelView):
         if not permissions.may_write(current_user, self.resource, model):
             raise OutOfScope(_("You may only record data that belongs to your own agency."))
         changes = audit.changes_of(model)
-        self.session.flush()
+        db.session.flush()
         if is_created and self.audits_create_itself:
             return
         audit.record(
@@ -223,8 +241,27 @@ class SecuredModelView(ModelView):
         )
 
     def handle_view_exception(self, exc):
-        """Domain errors become the flashed message, in the user's language."""
+        """Domain errors become the flashed message; database refusals a plain one."""
         if isinstance(exc, ServiceError):
             flash(exc.message, "error")
+            return True
+        if isinstance(exc, IntegrityError):
+            log.warning("integrity error on %s: %s", self.resource, exc.orig)
+            flash(
+                _(
+                    "The record conflicts with another one (a code or name already used) "
+                    "or lacks a required link. Nothing was saved."
+                ),
+                "error",
+            )
+            return True
+        if isinstance(exc, StaleDataError):
+            flash(
+                _(
+                    "Someone else changed this record while you were editing it. "
+                    "Nothing was saved; open it again to see their changes."
+                ),
+                "error",
+            )
             return True
         return super().handle_view_exception(exc)

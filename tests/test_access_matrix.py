@@ -1,0 +1,194 @@
+"""Every route of the app, for anonymous and each role, against the permission matrix.
+
+Routes are discovered from ``app.url_map``; each must have a rule below. A new
+route without one fails ``test_every_route_has_an_access_rule``.
+"""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from extensions import db
+from models import AuditEntry, Role
+from permissions import DEFAULT_MATRIX
+from tests import factories
+
+ROLES = ("po_clerk", "po_supervisor", "dept_admin", "it_admin", "viewer")
+PRINCIPALS = (None, *ROLES)  # None: not signed in
+
+# Flask-Admin routes (method names) → the permission they need on their resource.
+ADMIN_ROUTES = {
+    "index_view": "view",
+    "details_view": "view",
+    "create_view": "create",
+    "edit_view": "edit",
+    "delete_view": "delete",
+    "action_view": "view",
+    "export": "export",
+    "ajax_lookup": "view",
+    "ajax_update": "edit",
+    "reset_password_view": "edit",
+    "permissions_view": "edit",
+}
+# What no role may ever do on a screen, whatever the matrix says.
+NEVER = {("audit_log", "create"), ("audit_log", "edit"), ("audit_log", "delete")} | {
+    (r, "delete")
+    for r in ("dossier", "handover", "delivery_order", "user", "role", "agency", "procedure_type")
+}
+PUBLIC = {"auth.login", "auth.lookup", "auth.healthz", "auth.root", "auth.set_language"}
+SIGNED_IN = {"admin.index", "auth.logout", "auth.change_password"}
+IGNORED = {"static", "admin.static"}
+
+
+def expected_admin(endpoint_resource, route, role):
+    """200/302/404 when allowed, 403 when not, for a signed-in ROLE."""
+    action = ADMIN_ROUTES[route]
+    granted = DEFAULT_MATRIX[role].get(endpoint_resource, ())
+    allowed = "view" in granted and action in granted and (endpoint_resource, action) not in NEVER
+    return "allowed" if allowed else 403
+
+
+@pytest.fixture
+def rows(world):
+    dossier = factories.make_dossier(world.procedures["publish"], world.users["po_clerk"])
+    handover = factories.make_handover(
+        [dossier], world.agencies["po"], world.agencies["dept"], world.users["po_clerk"]
+    )
+    order = factories.make_delivery(dossier, world.agencies["po"])
+    override = factories.make_override(date(2026, 12, 31))
+    return {
+        "dossier": dossier.id,
+        "procedure_type": world.procedures["publish"].id,
+        "agency": world.agencies["po"].id,
+        "handover": handover.id,
+        "delivery_order": order.id,
+        "user": world.users["viewer"].id,
+        "role": db.session.scalar(select(Role.id).where(Role.name == "viewer")),
+        "holiday": override.id,
+        # Rows that the allowed delete route and bulk delete may really remove.
+        "holiday/delete_view": factories.make_override(date(2026, 12, 30)).id,
+        "holiday/action_view": factories.make_override(date(2026, 12, 29)).id,
+        "audit_log": db.session.scalar(select(AuditEntry.id).limit(1)),
+    }
+
+
+def admin_request(app, resource, route, row_id):
+    """(method, path, data) that exercises ROUTE of RESOURCE's screen."""
+    base = f"/admin/{resource}"
+    view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == resource)
+    lookup = next(iter(view._form_ajax_refs), "none")
+    return {
+        "index_view": ("GET", f"{base}/", None),
+        "details_view": ("GET", f"{base}/details/?id={row_id}", None),
+        "create_view": ("GET", f"{base}/new/", None),
+        "edit_view": ("GET", f"{base}/edit/?id={row_id}", None),
+        "delete_view": ("POST", f"{base}/delete/", {"id": row_id, "url": f"{base}/"}),
+        "action_view": ("POST", f"{base}/action/", {"action": "delete", "rowid": row_id}),
+        "export": ("GET", f"{base}/export/csv/", None),
+        "ajax_lookup": ("GET", f"{base}/ajax/lookup/?name={lookup}&query=0", None),
+        "ajax_update": ("POST", f"{base}/ajax/update/", {"list_form_pk": row_id}),
+        "reset_password_view": ("GET", f"{base}/reset-password/?id={row_id}", None),
+        "permissions_view": ("GET", f"{base}/permissions/?id={row_id}", None),
+    }[route]
+
+
+def signed_in_client(app, role):
+    client = app.test_client()
+    if role is not None:
+        response = client.post("/login", data={"username": role, "password": factories.PASSWORD})
+        assert response.status_code == 302
+    return client
+
+
+def _endpoints(app):
+    return sorted({rule.endpoint for rule in app.url_map.iter_rules()} - IGNORED)
+
+
+def test_every_route_has_an_access_rule(app):
+    admin_resources = {v.endpoint for v in app.extensions["admin"][0]._views}
+    unknown = []
+    for endpoint in _endpoints(app):
+        prefix, _, route = endpoint.partition(".")
+        if endpoint in PUBLIC | SIGNED_IN:
+            continue
+        if prefix in admin_resources and route in ADMIN_ROUTES:
+            continue
+        unknown.append(endpoint)
+    assert unknown == [], "give these routes an access rule in this test and in the code"
+
+
+def test_admin_routes_against_the_matrix(app, rows):
+    admin_resources = {v.endpoint for v in app.extensions["admin"][0]._views} - {"admin"}
+    clients = {role: signed_in_client(app, role) for role in PRINCIPALS}
+    failures = []
+    for endpoint in _endpoints(app):
+        resource, _, route = endpoint.partition(".")
+        if resource not in admin_resources:
+            continue
+        row_id = rows.get(f"{resource}/{route}", rows[resource])
+        method, path, data = admin_request(app, resource, route, row_id)
+        for role, client in clients.items():
+            response = client.open(path, method=method, data=data)
+            if role is None:
+                ok = response.status_code == 302 and "/login" in response.location
+                expected = "302 → /login"
+            else:
+                expected = expected_admin(resource, route, role)
+                if expected == 403:
+                    ok = response.status_code == 403
+                else:
+                    ok = response.status_code in (200, 302, 404) and "/login" not in (
+                        response.location or ""
+                    )
+                    # 404 only where the route has nothing to serve (no look-up, no inline edit).
+                    if response.status_code == 404:
+                        ok = route in ("ajax_lookup", "ajax_update")
+            if not ok:
+                failures.append(
+                    f"{role or 'anonymous'} {method} {path}: "
+                    f"{response.status_code}, expected {expected}"
+                )
+    assert failures == [], "\n".join(failures)
+
+
+def test_public_and_signed_in_routes(app, world):
+    for role in PRINCIPALS:
+        client = signed_in_client(app, role)
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/lookup").status_code == 200
+        assert client.post("/language", data={"lang": "vi"}).status_code == 302
+        home = client.get("/admin/")
+        password_page = client.get("/account/password")
+        if role is None:
+            assert home.status_code == 302 and "/login" in home.location
+            assert password_page.status_code == 302 and "/login" in password_page.location
+            assert client.get("/login").status_code == 200
+            assert client.post("/logout").status_code == 302
+        else:
+            assert home.status_code == 200
+            assert password_page.status_code == 200
+            assert client.get("/login").status_code == 302  # already signed in
+            assert client.post("/logout").status_code == 302
+            assert client.get("/admin/").status_code == 302
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_menu_shows_only_what_the_role_may_open(client, login_as, role):
+    login_as(role)
+    page = client.get("/admin/").get_data(as_text=True)
+    for resource, label in (
+        ("user", "Người dùng"),
+        ("audit_log", "Nhật ký hệ thống"),
+        ("role", "Vai trò"),
+    ):
+        shown = f'href="/admin/{resource}/"' in page
+        assert shown == ("view" in DEFAULT_MATRIX[role].get(resource, ())), (resource, label)
+
+
+def test_hidden_menu_is_not_the_check(client, login_as):
+    """A clerk typing the URL of a screen missing from the menu still gets 403."""
+    login_as("po_clerk")
+    assert 'href="/admin/user/"' not in client.get("/admin/").get_data(as_text=True)
+    assert client.get("/admin/user/").status_code == 403
+    assert client.get("/admin/audit_log/export/csv/").status_code == 403
