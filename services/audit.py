@@ -4,6 +4,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import inspect
+from sqlalchemy.orm import Session
 
 from extensions import db
 from models.audit import AuditEntry
@@ -20,7 +21,23 @@ def record(
     changes: dict | None = None,
 ) -> AuditEntry:
     """Add an audit entry to the session (it lands in the caller's transaction)."""
-    entry = AuditEntry(
+    entry = _entry(
+        action,
+        entity,
+        entity_id,
+        actor=actor,
+        ip_address=ip_address,
+        summary=summary,
+        changes=changes,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def _entry(
+    action, entity, entity_id=None, *, actor=None, ip_address=None, summary=None, changes=None
+) -> AuditEntry:
+    return AuditEntry(
         action=action,
         entity=entity,
         entity_id=None if entity_id is None else str(entity_id),
@@ -30,8 +47,6 @@ def record(
         summary=summary,
         changes=changes,
     )
-    db.session.add(entry)
-    return entry
 
 
 HIDDEN_FIELDS = frozenset({"password_hash", "search_text", "version", "session_epoch"})
@@ -82,3 +97,13 @@ def snapshot(row) -> dict:
         for attr in state.mapper.column_attrs
         if attr.key not in HIDDEN_FIELDS
     }
+
+
+def record_now(action: str, entity: str, entity_id: Any = None, **fields) -> None:
+    """Write one entry in its own short transaction, leaving the caller's session alone.
+
+    For reads worth auditing (exports), whose rows must stay loaded while they stream.
+    """
+    with Session(db.engine) as session:
+        session.add(_entry(action, entity, entity_id, **fields))
+        session.commit()

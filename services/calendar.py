@@ -102,3 +102,32 @@ def due_date_for(
     cal = load_calendar(received_at.astimezone(LOCAL_TZ).date(), days=working_days * 3 + 60)
     start = clock_start(received_at, cutoff, cal)
     return start, appointment(start, working_days, cal)
+
+
+def year_exceptions(year: int) -> list[dict]:
+    """Days of YEAR that differ from a plain Monday–Friday week, with their reason.
+
+    Public holidays and substitute days off, make-up working Saturdays, and the
+    provincial overrides (which win). Each: day, working, name, source.
+    """
+    national = _national(year)
+    days: dict[date, dict] = {}
+    for day, name in sorted(national.items()):
+        if day.year == year:
+            days[day] = {"day": day, "working": False, "name": name, "source": "national"}
+    for day in sorted(getattr(national, "weekend_workdays", ())):
+        if day.year == year:
+            days[day] = {"day": day, "working": True, "name": "Ngày làm bù", "source": "national"}
+    rows = db.session.scalars(
+        select(CalendarOverride).where(
+            CalendarOverride.day >= date(year, 1, 1), CalendarOverride.day <= date(year, 12, 31)
+        )
+    )
+    for row in rows:
+        days[row.day] = {
+            "day": row.day,
+            "working": row.is_working,
+            "name": row.name,
+            "source": "override",
+        }
+    return [days[d] for d in sorted(days)]

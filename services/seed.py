@@ -45,31 +45,31 @@ PATHS = {
     "received": [],
     "not_accepted": [("refuse", "not_accepted")],
     "withdrawn": [("withdraw", "withdrawn")],
-    "processing": [("handover_confirmed", "processing")],
+    "processing": [("handover_to_department", "processing")],
     "supplement_requested": [
-        ("handover_confirmed", "processing"),
+        ("handover_to_department", "processing"),
         ("request_supplement", "supplement_requested"),
     ],
-    "stopped": [("handover_confirmed", "processing"), ("stop", "stopped")],
+    "stopped": [("handover_to_department", "processing"), ("stop", "stopped")],
     "result_ready": [
-        ("handover_confirmed", "processing"),
+        ("handover_to_department", "processing"),
         ("complete", "result_ready"),
     ],
     "result_at_counter": [
-        ("handover_confirmed", "processing"),
+        ("handover_to_department", "processing"),
         ("complete", "result_ready"),
-        ("handover_confirmed", "result_at_counter"),
+        ("handover_to_post_office", "result_at_counter"),
     ],
     "in_delivery": [
-        ("handover_confirmed", "processing"),
+        ("handover_to_department", "processing"),
         ("complete", "result_ready"),
-        ("handover_confirmed", "result_at_counter"),
+        ("handover_to_post_office", "result_at_counter"),
         ("ship", "in_delivery"),
     ],
     "returned": [
-        ("handover_confirmed", "processing"),
+        ("handover_to_department", "processing"),
         ("complete", "result_ready"),
-        ("handover_confirmed", "result_at_counter"),
+        ("handover_to_post_office", "result_at_counter"),
         ("return_at_counter", "returned"),
     ],
 }
@@ -268,8 +268,10 @@ def _walk(dossier: Dossier, steps, users, clerk, today: datetime, rng: random.Ra
     for action, to_status in steps:
         moment = moment + span * rng.uniform(0.4, 1.0)
         actor = dept_user if action in ("request_supplement", "stop", "complete") else clerk
-        if action == "handover_confirmed":
-            actor = dept_user if to_status == "processing" else clerk
+        if action == "handover_to_department":
+            actor = dept_user
+        elif action == "handover_to_post_office":
+            actor = clerk
         data = None
         if action == "complete":
             dossier.result_number = f"{rng.randrange(1, 999)}/GP-STTTT"
@@ -358,7 +360,7 @@ def _batch_handovers(users: dict[str, User]) -> None:
     rows = db.session.execute(
         select(Dossier, DossierHistory)
         .join(DossierHistory)
-        .where(DossierHistory.action == "handover_confirmed")
+        .where(DossierHistory.action.in_(("handover_to_department", "handover_to_post_office")))
     )
     for dossier, step in rows:
         direction = "to_department" if step.to_status == "processing" else "to_post_office"

@@ -30,6 +30,9 @@ ADMIN_ROUTES = {
     "ajax_update": "edit",
     "reset_password_view": "edit",
     "permissions_view": "edit",
+    "transition_view": "view",  # then the workflow service checks the action itself
+    "calculator_view": "view",
+    "year_view": "view",
 }
 # What no role may ever do on a screen, whatever the matrix says.
 NEVER = {("audit_log", "create"), ("audit_log", "edit"), ("audit_log", "delete")} | {
@@ -90,6 +93,9 @@ def admin_request(app, resource, route, row_id):
         "ajax_update": ("POST", f"{base}/ajax/update/", {"list_form_pk": row_id}),
         "reset_password_view": ("GET", f"{base}/reset-password/?id={row_id}", None),
         "permissions_view": ("GET", f"{base}/permissions/?id={row_id}", None),
+        "transition_view": ("POST", f"{base}/transition/?id={row_id}", {"action": "x"}),
+        "calculator_view": ("GET", f"{base}/calculator/?start_date=2026-03-10&days=3", None),
+        "year_view": ("GET", f"{base}/year/?year=2026", None),
     }[route]
 
 

@@ -178,3 +178,13 @@ def test_it_admin_removes_calendar_overrides_one_or_in_bulk(client, login_as, wo
     assert db.session.scalar(select(CalendarOverride.id)) is None
     deletions = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "delete")).all()
     assert {e.entity for e in deletions} == {"holiday"} and len(deletions) == 3
+
+
+def test_exports_cannot_smuggle_spreadsheet_formulas(client, login_as, world):
+    factories.make_dossier(
+        world.procedures["publish"], world.users["po_clerk"], applicant='=HYPERLINK("http://x")'
+    )
+    login_as("po_clerk")
+    export = client.get("/admin/dossier/export/csv/").get_data(as_text=True)
+    assert "'=HYPERLINK" in export
+    assert ',=HYPERLINK' not in export and '"=HYPERLINK' not in export

@@ -103,6 +103,16 @@ ACTION = {
     "record_event": _l("Record delivery event"),
 }
 
+# History steps that are not direct actions.
+STEP = {
+    "receive": _l("Received at the counter"),
+    "handover_to_department": _l("Handed over to the department"),
+    "handover_to_post_office": _l("Result handed to the post office"),
+    "ship": _l("Shipped by post"),
+    "delivered": _l("Delivered"),
+    "returned_to_sender": _l("Returned to sender"),
+}
+
 
 def choices(mapping: dict) -> list[tuple[str, object]]:
     """(value, label) pairs for a form select."""

@@ -13,12 +13,14 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
+from wtforms import HiddenField
 
 import permissions
 from extensions import db
 from i18n import WTFormsTranslations
 from services import audit
 from services.errors import ServiceError
+from services.versions import check_version
 from views.admin.ajax import ScopedAjaxLoader
 from views.admin.filters import FilterConverter
 from views.admin.formatters import DETAIL_FORMATTERS, EXPORT_FORMATTERS, FORMATTERS
@@ -177,6 +179,22 @@ class SecuredModelView(ModelView):
             return False
         return name != "delete" or self.can_delete
 
+    @expose("/export/<export_type>/")
+    def export(self, export_type):
+        """Flask-Admin's export, audited (who took which rows out, with which filters).
+
+        The entry has its own transaction: the export streams rows after this returns.
+        """
+        audit.record_now(
+            "export",
+            self.resource,
+            None,
+            actor=current_user,
+            ip_address=request.remote_addr,
+            summary=f"{export_type}: {request.query_string.decode()[:400]}",
+        )
+        return super().export(export_type)
+
     @action(
         "delete",
         admin_lazy_gettext("Delete"),
@@ -209,10 +227,25 @@ class SecuredModelView(ModelView):
         return ScopedAjaxLoader(name, self.session, attr.prop.mapper.class_, **options)
 
     # -- writing ----------------------------------------------------------
+    def get_edit_form(self):
+        """The edit form, carrying the version the user opened (optimistic locking)."""
+        form_class = super().get_edit_form()
+        if not hasattr(self.model, "version"):
+            return form_class
+        return type(form_class.__name__, (form_class,), {"version_seen": HiddenField()})
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        if "version_seen" in form and request.method == "GET" and obj is not None:
+            form.version_seen.data = obj.version
+        return form
+
     def prepare(self, form, model, is_created) -> None:
         """Subclass hook: complete MODEL before it is checked and saved."""
 
     def on_model_change(self, form, model, is_created):
+        if not is_created and "version_seen" in form:
+            check_version(model, form.version_seen.data)
         self.prepare(form, model, is_created)
         if not permissions.may_write(current_user, self.resource, model):
             raise OutOfScope(_("You may only record data that belongs to your own agency."))

@@ -10,6 +10,7 @@ from services import dossiers
 from services.text import fold
 from views import labels
 from views.admin.base import SecuredModelView
+from views.admin.dossier_actions import DossierActionsMixin
 from views.admin.formatters import labelled, money_formatter
 
 STATUS_BADGES = {
@@ -35,7 +36,7 @@ def procedure_formatter(view, context, model, name):
     )
 
 
-class DossierView(SecuredModelView):
+class DossierView(DossierActionsMixin, SecuredModelView):
     resource = "dossier"
     audits_create_itself = True  # services.dossiers.prepare_received writes it
     # Millions of rows: no COUNT(*) per page, eager relations, indexed sort keys.

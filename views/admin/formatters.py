@@ -49,7 +49,17 @@ DETAIL_FORMATTERS = dict(typefmt.DETAIL_FORMATTERS) | {
     datetime: _datetime_formatter,
     date: _date_formatter,
 }
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(view, value, name=None):
+    """Text a spreadsheet will not run as a formula: ``=cmd|...`` → ``'=cmd|...``."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 EXPORT_FORMATTERS = dict(typefmt.EXPORT_FORMATTERS) | {
     datetime: _datetime_formatter,
     date: _date_formatter,
+    str: spreadsheet_safe,
 }

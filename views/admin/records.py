@@ -1,14 +1,27 @@
 """Screens for the working-calendar overrides and the audit log."""
 
+from datetime import date, datetime, time
+
+from flask import current_app, request
+from flask_admin import expose
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.validators import InputRequired
 
+from models.audit import AuditEntry
+from services.calendar import LOCAL_TZ, due_date_for, parse_cutoff, year_exceptions
 from views.admin.base import SecuredModelView
+
+WEEKDAYS = (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun"))
 
 
 class CalendarOverrideView(SecuredModelView):
+    """Provincial overrides, with the appointment calculator and the year's exceptions."""
+
     resource = "holiday"
+    route_actions = {"calculator_view": "view", "year_view": "view"}
+    list_template = "admin/calendar_list.html"
     allow_delete = True
     column_list = ("day", "is_working", "name", "created_by", "created_at")
     column_default_sort = ("day", True)
@@ -30,6 +43,45 @@ class CalendarOverrideView(SecuredModelView):
     def prepare(self, form, model, is_created):
         if is_created:
             model.created_by_id = current_user.id
+
+    @expose("/calculator/")
+    def calculator_view(self):
+        """From a date and time, N working days → the appointment, by the receipt rules."""
+        args, result, error = request.args, None, None
+        if args.get("start_date"):
+            try:
+                start = datetime.combine(
+                    date.fromisoformat(args["start_date"]),
+                    time.fromisoformat(args.get("start_time") or "08:00"),
+                    tzinfo=LOCAL_TZ,
+                )
+                days = int(args.get("days", "0"))
+                if not 0 <= days <= 365:
+                    raise ValueError
+            except ValueError:
+                error = _("Enter a valid date, time and a number of days from 0 to 365.")
+            else:
+                cutoff = parse_cutoff(current_app.config["RECEIPT_CUTOFF"])
+                clock, due = due_date_for(start, days, cutoff)
+                result = {"start": start, "clock": clock, "due": due, "days": days}
+        return self.render(
+            "admin/calendar_calculator.html",
+            result=result,
+            error=error,
+            args=args,
+            cutoff=current_app.config["RECEIPT_CUTOFF"],
+        )
+
+    def weekday(self, day: date) -> str:
+        return str(WEEKDAYS[day.weekday()])
+
+    @expose("/year/")
+    def year_view(self):
+        """The year's public holidays, days off, make-up Saturdays and overrides."""
+        today = datetime.now(LOCAL_TZ).date()
+        year = request.args.get("year", type=int) or today.year
+        year = min(max(year, 2000), 2100)
+        return self.render("admin/calendar_year.html", year=year, days=year_exceptions(year))
 
 
 class AuditLogView(SecuredModelView):
@@ -62,3 +114,16 @@ class AuditLogView(SecuredModelView):
         "summary": _l("Summary"),
         "changes": _l("Changes"),
     }
+
+    def get_query(self):
+        """``?entity=dossier&entity_id=5`` narrows the log to one record's entries."""
+        return self._one_record(super().get_query())
+
+    def get_count_query(self):
+        return self._one_record(super().get_count_query())
+
+    def _one_record(self, query):
+        entity, entity_id = request.args.get("entity"), request.args.get("entity_id")
+        if entity and entity_id:
+            query = query.filter(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
+        return query

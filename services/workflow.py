@@ -1,0 +1,245 @@
+"""The dossier lifecycle: every move of DOMAIN.md's table, checked and recorded.
+
+``transition`` checks role, row scope, version and status, takes the action's
+inputs, moves the dossier and writes its history row and audit entry, all in
+the caller's transaction (the caller commits, or rolls back on an error).
+Moves made by handovers and postal deliveries use ``move`` from their own
+services, with the same history and audit.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import current_app
+
+import permissions
+from extensions import db
+from models.base import utcnow
+from models.dossier import Dossier, DossierHistory
+from services import audit
+from services.calendar import LOCAL_TZ, appointment, clock_start, load_calendar, parse_cutoff
+from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.timeliness import timeliness_at, working_days_left
+from services.versions import check_version
+
+STATUS_NAMES = {
+    "received": "đã tiếp nhận",
+    "processing": "đang xử lý",
+    "supplement_requested": "chờ bổ sung",
+    "result_ready": "đã có kết quả",
+    "result_at_counter": "kết quả tại bưu điện",
+    "in_delivery": "đang chuyển phát",
+    "returned": "đã trả kết quả",
+    "not_accepted": "từ chối tiếp nhận",
+    "withdrawn": "đã rút",
+    "stopped": "dừng xử lý",
+}
+ACTION_NAMES = {
+    "refuse": "từ chối tiếp nhận",
+    "request_supplement": "yêu cầu bổ sung",
+    "supplement_received": "nhận bổ sung",
+    "apologize": "xin lỗi và hẹn lại",
+    "complete": "ghi kết quả",
+    "stop": "dừng xử lý",
+    "withdraw": "rút",
+    "return_at_counter": "trả kết quả tại quầy",
+}
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: tuple[str, ...]
+    target: str
+    needs_note: bool = False
+
+
+#: Actions people take directly (panel, API): from which statuses, to which.
+TRANSITIONS = {
+    "refuse": Transition(("received",), "not_accepted", needs_note=True),
+    "request_supplement": Transition(("processing",), "supplement_requested", needs_note=True),
+    "supplement_received": Transition(("supplement_requested",), "processing"),
+    "apologize": Transition(("processing",), "processing", needs_note=True),
+    "complete": Transition(("processing",), "result_ready"),
+    "stop": Transition(("processing",), "stopped", needs_note=True),
+    "withdraw": Transition(("received", "processing", "supplement_requested"), "withdrawn"),
+    "return_at_counter": Transition(("result_at_counter",), "returned"),
+}
+#: Moves made by the handover and delivery services (not taken directly).
+SYSTEM_MOVES = {
+    "handover_to_department": Transition(("received",), "processing"),
+    "handover_to_post_office": Transition(("result_ready",), "result_at_counter"),
+    "ship": Transition(("result_at_counter",), "in_delivery"),
+    "delivered": Transition(("in_delivery",), "returned"),
+    "returned_to_sender": Transition(("in_delivery",), "result_at_counter"),
+}
+
+
+@dataclass
+class Result:
+    """What ``complete`` records."""
+
+    number: str
+    date: date
+    outcome: str
+    summary: str | None = None
+
+
+def available_actions(dossier: Dossier, user) -> list[str]:
+    """The direct actions USER may take on DOSSIER now (for buttons and the API)."""
+    if not permissions.in_scope(user, "dossier", dossier):
+        return []
+    return [
+        name
+        for name, t in TRANSITIONS.items()
+        if dossier.status in t.sources and permissions.can(user, "dossier", name)
+    ]
+
+
+def transition(
+    dossier: Dossier,
+    action: str,
+    actor,
+    *,
+    note: str | None = None,
+    version: int | None = None,
+    result: Result | None = None,
+    new_due_at: datetime | None = None,
+    now: datetime | None = None,
+    ip_address: str | None = None,
+) -> Dossier:
+    """Take ACTION on DOSSIER as ACTOR; raises a ServiceError with a Vietnamese message."""
+    step = TRANSITIONS.get(action)
+    if step is None:
+        raise ValidationFailed(f"Không có thao tác «{action}».", {"action": "Không hợp lệ."})
+    if not permissions.in_scope(actor, "dossier", dossier):
+        raise NotFound("Không tìm thấy hồ sơ.")
+    if not permissions.can(actor, "dossier", action):
+        raise Forbidden(f"Vai trò của bạn không được {ACTION_NAMES[action]} hồ sơ.")
+    check_version(dossier, version)
+    note = (note or "").strip() or None
+    if step.needs_note and not note:
+        raise ValidationFailed("Vui lòng ghi rõ lý do.", {"note": "Bắt buộc."})
+    now = now or utcnow()
+    data = _APPLY.get(action, _no_effect)(
+        dossier, now, note=note, result=result, new_due_at=new_due_at
+    )
+    return move(dossier, action, step, actor, note=note, data=data, now=now, ip_address=ip_address)
+
+
+def move(dossier, action, step, actor, *, note=None, data=None, now=None, ip_address=None):
+    """Change DOSSIER's status by STEP, with its history row and audit entry."""
+    if dossier.status not in step.sources:
+        raise Conflict(
+            f"Không thể {ACTION_NAMES.get(action, action)} hồ sơ {dossier.code} "
+            f"đang ở trạng thái «{STATUS_NAMES[dossier.status]}»."
+        )
+    now = now or utcnow()
+    before = dossier.status
+    dossier.status = step.target
+    dossier.updated_by_id = getattr(actor, "id", None)
+    dossier.history.append(
+        DossierHistory(
+            action=action,
+            from_status=before,
+            to_status=step.target,
+            at=now,
+            actor_id=getattr(actor, "id", None),
+            note=note,
+            data=data,
+        )
+    )
+    db.session.flush()
+    audit.record(
+        action,
+        "dossier",
+        dossier.id,
+        actor=actor,
+        ip_address=ip_address,
+        summary=f"{dossier.code}: {STATUS_NAMES[before]} → {STATUS_NAMES[step.target]}",
+        changes={"before": {"status": before}, "after": {"status": step.target, **(data or {})}},
+    )
+    return dossier
+
+
+def _no_effect(dossier, now, **_inputs):
+    return None
+
+
+def _request_supplement(dossier, now, **_inputs):
+    cal = load_calendar(now.astimezone(LOCAL_TZ).date())
+    left = working_days_left(now, dossier.due_at, cal) if dossier.due_at else 0
+    dossier.supplement_count += 1
+    dossier.paused_at = now
+    return {"working_days_left": left, "due_at_before": _iso(dossier.due_at)}
+
+
+def _supplement_received(dossier, now, **_inputs):
+    """The clock runs again: the remaining working days count from now."""
+    left = _last_data(dossier, "request_supplement").get("working_days_left", 0)
+    cal = load_calendar(now.astimezone(LOCAL_TZ).date(), days=left * 3 + 60)
+    cutoff = parse_cutoff(current_app.config["RECEIPT_CUTOFF"])
+    before = dossier.due_at
+    dossier.due_at = appointment(clock_start(now, cutoff, cal), left, cal)
+    dossier.paused_at = None
+    return {"due_at_before": _iso(before), "due_at_after": _iso(dossier.due_at)}
+
+
+def _apologize(dossier, now, *, new_due_at=None, **_inputs):
+    if new_due_at is None:
+        raise ValidationFailed("Vui lòng chọn ngày hẹn mới.", {"new_due_at": "Bắt buộc."})
+    if new_due_at.tzinfo is None:
+        new_due_at = new_due_at.replace(tzinfo=LOCAL_TZ)
+    if dossier.due_at and new_due_at <= dossier.due_at:
+        raise ValidationFailed(
+            "Ngày hẹn mới phải sau ngày hẹn hiện tại.", {"new_due_at": "Phải sau ngày hẹn cũ."}
+        )
+    before = dossier.due_at
+    dossier.due_at = new_due_at
+    dossier.apology_count += 1
+    return {"due_at_before": _iso(before), "due_at_after": _iso(new_due_at)}
+
+
+def _complete(dossier, now, *, result=None, **_inputs):
+    if result is None or not (result.number or "").strip() or result.date is None:
+        raise ValidationFailed(
+            "Vui lòng nhập số và ngày của văn bản kết quả.",
+            {"result_number": "Bắt buộc.", "result_date": "Bắt buộc."},
+        )
+    if result.outcome not in ("granted", "refused"):
+        raise ValidationFailed(
+            "Kết quả phải là chấp thuận hoặc không chấp thuận.", {"result_outcome": "Không hợp lệ."}
+        )
+    dossier.result_number = result.number.strip()[:60]
+    dossier.result_date = result.date
+    dossier.result_outcome = result.outcome
+    dossier.result_summary = (result.summary or "").strip() or None
+    dossier.completed_at = now
+    dossier.timeliness = timeliness_at(
+        now, dossier.due_at, dossier.supplement_count, dossier.apology_count
+    )
+    return {"timeliness": dossier.timeliness, "result_number": dossier.result_number}
+
+
+def _return_at_counter(dossier, now, **_inputs):
+    dossier.returned_at = now
+    return None
+
+
+_APPLY = {
+    "request_supplement": _request_supplement,
+    "supplement_received": _supplement_received,
+    "apologize": _apologize,
+    "complete": _complete,
+    "return_at_counter": _return_at_counter,
+}
+
+
+def _last_data(dossier: Dossier, action: str) -> dict:
+    for step in reversed(dossier.history):
+        if step.action == action:
+            return step.data or {}
+    return {}
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
