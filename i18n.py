@@ -10,7 +10,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import Domain, get_locale
 
 from services.calendar import LOCAL_TZ
@@ -50,6 +50,8 @@ def correct_admin_catalogue() -> None:
 def select_locale() -> str:
     """The language chosen in this session, else Vietnamese."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen

@@ -77,13 +77,21 @@ def changes_of(row) -> dict:
             before[attr.key] = _plain(history.deleted[0]) if history.deleted else None
             after[attr.key] = _plain(history.added[0]) if history.added else None
     for rel in state.mapper.relationships:
-        if not rel.uselist or rel.key not in state.dict:
+        if rel.key not in state.dict:
             continue
         history = state.attrs[rel.key].history
-        if history.added or history.deleted:
+        if not (history.added or history.deleted):
+            continue
+        if rel.uselist:
             unchanged = list(history.unchanged)
             before[rel.key] = sorted(str(r) for r in unchanged + list(history.deleted))
             after[rel.key] = sorted(str(r) for r in unchanged + list(history.added))
+        else:  # a many-to-one link, e.g. a user's agency: its foreign key is set at flush
+            old = [r for r in history.deleted if r is not None]
+            new = [r for r in history.added if r is not None]
+            if [str(r) for r in old] != [str(r) for r in new]:
+                before[rel.key] = str(old[0]) if old else None
+                after[rel.key] = str(new[0]) if new else None
     if "password_hash" in state.dict and state.attrs["password_hash"].history.added:
         after["password_changed"] = True
     return {"before": before, "after": after}

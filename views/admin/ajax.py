@@ -30,6 +30,8 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         query = super().get_query()
         if not permissions.can(current_user, self.resource, "view"):
             return query.filter(false())
+        if hasattr(self.model, "active"):  # pick only what is in use
+            query = query.filter(self.model.active.is_(True))
         return permissions.scope(current_user, self.resource, query)
 
     def get_one(self, pk):

@@ -2,32 +2,16 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms.validators import InputRequired, NumberRange, ValidationError
+from wtforms.validators import InputRequired, NumberRange
 
 from models.base import utcnow
 from models.delivery import DeliveryOrder
 from models.handover import Handover
 from services import codes
-from services.validation import normalise_phone, normalise_tracking_code
 from views import labels
+from views.admin import validators
 from views.admin.base import SecuredModelView
 from views.admin.formatters import money_formatter
-
-
-def tracking_code_validator(form, field):
-    """Form validator: a UPU S10 code with a valid check digit."""
-    try:
-        field.data = normalise_tracking_code(field.data)
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
-
-
-def phone_validator(form, field):
-    """Form validator: a Vietnamese phone number, stored as 0…."""
-    try:
-        field.data = normalise_phone(field.data)
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
 
 
 class HandoverView(SecuredModelView):
@@ -134,9 +118,9 @@ class DeliveryOrderView(SecuredModelView):
     form_args = {
         "dossier": {"validators": [InputRequired()]},
         "post_office": {"validators": [InputRequired()]},
-        "tracking_code": {"validators": [InputRequired(), tracking_code_validator]},
+        "tracking_code": {"validators": [InputRequired(), validators.tracking_code]},
         "recipient_name": {"validators": [InputRequired()]},
-        "recipient_phone": {"validators": [InputRequired(), phone_validator]},
+        "recipient_phone": {"validators": [InputRequired(), validators.phone]},
         "recipient_address": {"validators": [InputRequired()]},
         "postage": {"validators": [NumberRange(min=0)]},
         "cod_amount": {"validators": [NumberRange(min=0)]},

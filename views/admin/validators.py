@@ -1,0 +1,29 @@
+"""WTForms validators over services.validation: they normalise the field or explain why not."""
+
+from wtforms.validators import ValidationError
+
+from services.validation import (
+    normalise_citizen_id,
+    normalise_phone,
+    normalise_tax_code,
+    normalise_tracking_code,
+)
+
+
+def _normalising(normalise, doc):
+    def validator(form, field):
+        if not field.data:
+            return
+        try:
+            field.data = normalise(field.data)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+    validator.__doc__ = doc
+    return validator
+
+
+citizen_id = _normalising(normalise_citizen_id, "A 12-digit citizen ID (CCCD).")
+phone = _normalising(normalise_phone, "A Vietnamese phone number, stored as 0….")
+tax_code = _normalising(normalise_tax_code, "A tax code with a valid check digit.")
+tracking_code = _normalising(normalise_tracking_code, "A UPU S10 code, check digit verified.")
