@@ -33,6 +33,8 @@ ADMIN_ROUTES = {
     "transition_view": "view",  # then the workflow service checks the action itself
     "calculator_view": "view",
     "year_view": "view",
+    "procedure_info_view": "view",
+    "wards_view": "view",
 }
 # What no role may ever do on a screen, whatever the matrix says.
 NEVER = {("audit_log", "create"), ("audit_log", "edit"), ("audit_log", "delete")} | {
@@ -96,6 +98,8 @@ def admin_request(app, resource, route, row_id):
         "transition_view": ("POST", f"{base}/transition/?id={row_id}", {"action": "x"}),
         "calculator_view": ("GET", f"{base}/calculator/?start_date=2026-03-10&days=3", None),
         "year_view": ("GET", f"{base}/year/?year=2026", None),
+        "procedure_info_view": ("GET", f"{base}/procedure-info/?id=1", None),
+        "wards_view": ("GET", f"{base}/wards/?province=19", None),
     }[route]
 
 

@@ -161,6 +161,7 @@ def test_a_clerk_receives_only_for_their_own_post_office(app, world):
             "channel": "counter",
             "return_method": "counter",
             "applicant_name": "Người Nộp Mới",
+            "documents": ["Đơn đề nghị"],
         },
     )
     assert response.status_code == 302

@@ -1,16 +1,29 @@
 """The dossier screens (hồ sơ)."""
 
+from datetime import datetime
+
+from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy import select
 from wtforms.validators import Email, InputRequired, Length, Optional
 
+from extensions import db
+from i18n import local_datetime
+from models.agency import Agency
+from models.catalog import ProcedureType
 from models.dossier import Dossier
-from services import dossiers
+from services.calendar import LOCAL_TZ
 from services.text import fold
+from services.timeliness import RUNNING_STATUSES, is_due_today, is_overdue
 from views import labels
+from views.admin import validators
 from views.admin.base import SecuredModelView
 from views.admin.dossier_actions import DossierActionsMixin
+from views.admin.dossier_receive import ReceiveFormMixin, _int_or_none
+from views.admin.filters import OverdueFilter, QueryOptions
 from views.admin.formatters import labelled, money_formatter
 
 STATUS_BADGES = {
@@ -28,6 +41,34 @@ STATUS_BADGES = {
 TIMELINESS_BADGES = {"early": "success", "on_time": "info", "late": "danger"}
 
 
+def procedure_options():
+    """(id, code — name) of every procedure type, for the list filter."""
+    rows = db.session.execute(
+        select(ProcedureType.id, ProcedureType.code, ProcedureType.name).order_by(
+            ProcedureType.code
+        )
+    )
+    return [(str(i), f"{code} — {name}") for i, code, name in rows]
+
+
+def department_options():
+    rows = db.session.execute(
+        select(Agency.id, Agency.name).where(Agency.kind == "department").order_by(Agency.name)
+    )
+    return [(str(i), name) for i, name in rows]
+
+
+def due_formatter(view, context, model, name):
+    """The appointment, flagged when overdue or due today."""
+    now = datetime.now(LOCAL_TZ)
+    text = local_datetime(model.due_at)
+    if is_overdue(model.status, model.due_at, now):
+        return Markup('{} <span class="badge badge-danger">{}</span>').format(text, _("Overdue"))
+    if is_due_today(model.status, model.due_at, now):
+        return Markup('{} <span class="badge badge-warning">{}</span>').format(text, _("Due today"))
+    return text
+
+
 def procedure_formatter(view, context, model, name):
     """The procedure's name, its national code small and muted above it."""
     procedure = model.procedure_type
@@ -36,9 +77,10 @@ def procedure_formatter(view, context, model, name):
     )
 
 
-class DossierView(DossierActionsMixin, SecuredModelView):
+class DossierView(ReceiveFormMixin, DossierActionsMixin, SecuredModelView):
     resource = "dossier"
     audits_create_itself = True  # services.dossiers.prepare_received writes it
+    route_actions = ReceiveFormMixin.route_actions | DossierActionsMixin.route_actions
     # Millions of rows: no COUNT(*) per page, eager relations, indexed sort keys.
     simple_list_pager = True
     column_select_related_list = (Dossier.procedure_type, Dossier.post_office)
@@ -115,6 +157,8 @@ class DossierView(DossierActionsMixin, SecuredModelView):
         "applicant_phone": _l("Phone"),
         "applicant_email": _l("Email"),
         "applicant_address": _l("Address"),
+        "applicant_province_code": _l("Province"),
+        "applicant_ward_code": _l("Ward"),
         "applicant_street": _l("House number, street"),
         "organization_name": _l("Organisation"),
         "organization_tax_code": _l("Tax code"),
@@ -148,15 +192,23 @@ class DossierView(DossierActionsMixin, SecuredModelView):
         "timeliness": labelled(labels.TIMELINESS, TIMELINESS_BADGES),
         "result_outcome": labelled(labels.OUTCOME),
         "procedure_type": procedure_formatter,
+        "due_at": due_formatter,
     }
     column_formatters_export = {}
     column_filters = (
         "status",
+        FilterEqual(
+            Dossier.procedure_type_id, _l("Procedure"), options=QueryOptions(procedure_options)
+        ),
+        FilterEqual(
+            Dossier.agency_id, _l("Resolving agency"), options=QueryOptions(department_options)
+        ),
+        "received_at",
+        "timeliness",
+        OverdueFilter(Dossier.due_at, _l("Appointment"), RUNNING_STATUSES),
+        "due_at",
         "channel",
         "return_method",
-        "timeliness",
-        "received_at",
-        "due_at",
     )
     column_searchable_list = ("search_text",)
     column_descriptions = {
@@ -171,6 +223,8 @@ class DossierView(DossierActionsMixin, SecuredModelView):
         "applicant_id_number",
         "applicant_phone",
         "applicant_email",
+        "applicant_province_code",
+        "applicant_ward_code",
         "applicant_street",
         "organization_name",
         "organization_tax_code",
@@ -181,12 +235,14 @@ class DossierView(DossierActionsMixin, SecuredModelView):
         "return_method": labels.choices(labels.RETURN_METHOD),
     }
     form_args = {
-        "procedure_type": {
-            "validators": [InputRequired()],
-            "query_factory": lambda: dossiers.receivable_procedure_types(),
-        },
+        "procedure_type": {"validators": [InputRequired()]},
         "applicant_name": {"validators": [InputRequired(), Length(max=200)]},
+        "applicant_id_number": {"validators": [Optional(), validators.citizen_id]},
+        "applicant_phone": {"validators": [Optional(), validators.phone]},
         "applicant_email": {"validators": [Optional(), Email()]},
+        "organization_tax_code": {"validators": [Optional(), validators.tax_code]},
+        "applicant_province_code": {"coerce": str, "validate_choice": True},
+        "applicant_ward_code": {"coerce": str},
     }
 
     def _apply_search(self, query, count_query, joins, count_joins, search):
@@ -207,6 +263,8 @@ class DossierView(DossierActionsMixin, SecuredModelView):
 
     def prepare(self, form, model, is_created):
         if is_created:
-            dossiers.prepare_received(model, received_by=current_user)
+            self.receive(form, model)
         else:
+            model.applicant_province_code = _int_or_none(form.applicant_province_code.data)
+            model.applicant_ward_code = _int_or_none(form.applicant_ward_code.data)
             model.updated_by_id = current_user.id

@@ -68,3 +68,44 @@ class FilterConverter(sqla_filters.FilterConverter):
     @base_filters.convert("UTCDateTime")
     def conv_utc_datetime(self, column, name, **kwargs):
         return [f(column, name, **kwargs) for f in self.local_day_filters]
+
+
+class OverdueFilter(sqla_filters.BaseSQLAFilter):
+    """Dossiers whose clock runs and whose appointment has passed (or is today)."""
+
+    def __init__(self, column, name, statuses):
+        super().__init__(
+            column,
+            name,
+            options=(("overdue", lazy_gettext("Overdue")), ("today", lazy_gettext("Due today"))),
+        )
+        self.statuses = statuses
+
+    def apply(self, query, value, alias=None):
+        now = datetime.now(LOCAL_TZ)
+        column = self.get_column(alias)
+        running = self.column.class_.status.in_(self.statuses)
+        if value == "today":
+            tomorrow = day_start(now.date() + timedelta(days=1))
+            return query.filter(running, column >= now, column < tomorrow)
+        return query.filter(running, column < now)
+
+    def operation(self):
+        return lazy_gettext("is")
+
+
+class QueryOptions:
+    """Filter options read from the database at each page, not once at start-up.
+
+    Flask-Admin reads a filter's options when the view is built (no app context
+    then, and new rows would never show); it iterates them again per request.
+    """
+
+    def __init__(self, query):
+        self.query = query
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __iter__(self):
+        return iter(self.query())

@@ -1,0 +1,89 @@
+// The counter's receipt form: the chosen procedure's documents and extra fields,
+// and the wards of the chosen province. No inline scripts (the CSP forbids them).
+(function () {
+  "use strict";
+  var box = document.getElementById("procedure-details");
+  if (!box) { return; }
+  var submitted = JSON.parse(box.getAttribute("data-submitted") || "{}");
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function extraInput(field) {
+    var name = "extra_" + field.key, id = "extra-" + field.key, input;
+    var value = submitted[name] || "";
+    if (field.type === "choice") {
+      input = el("select", {name: name, id: id, "class": "form-control"});
+      input.appendChild(el("option", {value: ""}, "—"));
+      field.choices.forEach(function (c) {
+        var option = el("option", {value: c}, c);
+        if (c === value) { option.selected = true; }
+        input.appendChild(option);
+      });
+    } else {
+      var type = {number: "number", date: "date"}[field.type] || "text";
+      input = el("input", {name: name, id: id, type: type, "class": "form-control", value: value});
+      if (type === "number") { input.setAttribute("step", "any"); }
+    }
+    if (field.required) { input.setAttribute("required", "required"); }
+    var group = el("div", {"class": "form-group"});
+    group.appendChild(el("label", {"for": id}, field.label + (field.required ? " *" : "")));
+    group.appendChild(input);
+    return group;
+  }
+
+  function render(info) {
+    box.textContent = "";
+    box.appendChild(el("p", {"class": "text-muted"}, info.labels.time));
+    var docs = el("fieldset", {"class": "border rounded p-2 mb-2", id: "documents-checklist"});
+    docs.appendChild(el("legend", {"class": "h6 w-auto px-1"}, info.labels.documents));
+    info.documents.forEach(function (d, i) {
+      var id = "doc-" + i, wrap = el("div", {"class": "form-check"});
+      var box_ = el("input", {type: "checkbox", name: "documents", value: d.name, id: id, "class": "form-check-input"});
+      if ((submitted.documents || []).indexOf(d.name) >= 0) { box_.checked = true; }
+      wrap.appendChild(box_);
+      wrap.appendChild(el("label", {"for": id, "class": "form-check-label"}, d.name + " (" + d.kind + ", " + d.quantity + ")"));
+      docs.appendChild(wrap);
+    });
+    box.appendChild(docs);
+    if (info.extra_fields.length) {
+      var extra = el("fieldset", {"class": "border rounded p-2", id: "extra-fields"});
+      extra.appendChild(el("legend", {"class": "h6 w-auto px-1"}, info.labels.extra));
+      info.extra_fields.forEach(function (f) { extra.appendChild(extraInput(f)); });
+      box.appendChild(extra);
+    }
+  }
+
+  function load(id) {
+    if (!id) { box.textContent = ""; return; }
+    fetch(box.getAttribute("data-info-url") + "?id=" + encodeURIComponent(id), {credentials: "same-origin"})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (info) { if (info) { render(info); } });
+  }
+
+  var procedure = document.getElementById("procedure_type");
+  if (procedure) {
+    window.jQuery(procedure).on("change", function () { load(procedure.value); });
+    load(procedure.value);
+  }
+
+  var province = document.getElementById("applicant_province_code");
+  var ward = document.getElementById("applicant_ward_code");
+  if (province && ward) {
+    window.jQuery(province).on("change", function () {
+      var url = box.getAttribute("data-info-url").replace("procedure-info/", "wards/");
+      fetch(url + "?province=" + encodeURIComponent(province.value), {credentials: "same-origin"})
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .then(function (list) {
+          ward.textContent = "";
+          ward.appendChild(el("option", {value: ""}, "—"));
+          list.forEach(function (w) { ward.appendChild(el("option", {value: String(w.code)}, w.name)); });
+          window.jQuery(ward).trigger("change");
+        });
+    });
+  }
+})();

@@ -1,0 +1,77 @@
+"""The dossier list: filters by procedure, agency and lateness; overdue rows stand out."""
+
+from datetime import datetime, timedelta
+
+from flask_admin.contrib.sqla.filters import FilterEqual
+
+from extensions import db
+from services.calendar import LOCAL_TZ
+from tests import factories
+from views.admin.filters import OverdueFilter
+
+
+def _filter_arg(app, name, kind=FilterEqual):
+    """The URL argument of the dossier list's filter of class KIND named NAME."""
+    view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == "dossier")
+    index = next(i for i, f in enumerate(view._filters) if type(f) is kind and str(f.name) == name)
+    return f"flt0_{index}"
+
+
+def _page(client, query=""):
+    return client.get(f"/admin/dossier/?{query}").get_data(as_text=True)
+
+
+def test_overdue_and_due_today_are_flagged_and_filterable(app, client, login_as, world):
+    clerk, publish = world.users["po_clerk"], world.procedures["publish"]
+    now = datetime.now(LOCAL_TZ)
+    late = factories.make_dossier(publish, clerk, "Đã Quá Hạn", now - timedelta(days=40))
+    today = factories.make_dossier(publish, clerk, "Hẹn Hôm Nay", now - timedelta(days=1))
+    today.due_at = now + timedelta(minutes=1)  # still today, unless the test runs at midnight
+    fine = factories.make_dossier(publish, clerk, "Còn Hạn", now - timedelta(hours=1))
+    paused = factories.make_dossier(publish, clerk, "Chờ Bổ Sung", now - timedelta(days=40))
+    paused.status = "supplement_requested"
+    db.session.commit()
+    login_as("po_clerk")
+    page = _page(client)
+    assert page.count('badge-danger">Quá hạn') == 1
+    if today.due_at.astimezone(LOCAL_TZ).date() == now.date():
+        assert 'badge-warning">Đến hạn hôm nay' in page
+    arg = _filter_arg(app, "Ngày hẹn trả", OverdueFilter)
+    overdue = _page(client, f"{arg}=overdue")
+    assert late.applicant_name in overdue
+    for name in (fine.applicant_name, paused.applicant_name, today.applicant_name):
+        assert name not in overdue
+
+
+def test_filters_by_procedure_and_resolving_agency(app, client, login_as, world):
+    clerk = world.users["po_clerk"]
+    factories.make_dossier(world.procedures["publish"], clerk, "Xuất Bản")
+    factories.make_dossier(world.procedures["karaoke"], clerk, "Karaoke Bắc Kạn")
+    login_as("po_clerk")
+    by_procedure = _page(
+        client, f"{_filter_arg(app, 'Thủ tục')}={world.procedures['karaoke'].id}"
+    )
+    assert "Karaoke Bắc Kạn" in by_procedure and "Xuất Bản" not in by_procedure
+    by_agency = _page(client, f"{_filter_arg(app, 'Cơ quan giải quyết')}={world.agencies['dept'].id}")
+    assert "Xuất Bản" in by_agency and "Karaoke Bắc Kạn" not in by_agency
+
+
+def test_search_matches_code_phone_and_citizen_id(client, login_as, world):
+    dossier = factories.make_dossier(
+        world.procedures["publish"],
+        world.users["po_clerk"],
+        "Đặng Thị Ngân",
+        applicant_phone="0369111222",
+        applicant_id_number="006302009876",
+    )
+    factories.make_dossier(
+        world.procedures["publish"],
+        world.users["po_clerk"],
+        "Người Khác",
+        applicant_phone="0912000000",
+        applicant_id_number="019201000000",
+    )
+    login_as("po_clerk")
+    for term in (dossier.code, "0369111222", "006302009876", "dang thi ngan", "NGÂN"):
+        page = _page(client, f"search={term}")
+        assert "Đặng Thị Ngân" in page and "Người Khác" not in page, term
