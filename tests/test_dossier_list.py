@@ -48,11 +48,10 @@ def test_filters_by_procedure_and_resolving_agency(app, client, login_as, world)
     factories.make_dossier(world.procedures["publish"], clerk, "Xuất Bản")
     factories.make_dossier(world.procedures["karaoke"], clerk, "Karaoke Bắc Kạn")
     login_as("po_clerk")
-    by_procedure = _page(
-        client, f"{_filter_arg(app, 'Thủ tục')}={world.procedures['karaoke'].id}"
-    )
+    by_procedure = _page(client, f"{_filter_arg(app, 'Thủ tục')}={world.procedures['karaoke'].id}")
     assert "Karaoke Bắc Kạn" in by_procedure and "Xuất Bản" not in by_procedure
-    by_agency = _page(client, f"{_filter_arg(app, 'Cơ quan giải quyết')}={world.agencies['dept'].id}")
+    dept = world.agencies["dept"].id
+    by_agency = _page(client, f"{_filter_arg(app, 'Cơ quan giải quyết')}={dept}")
     assert "Xuất Bản" in by_agency and "Karaoke Bắc Kạn" not in by_agency
 
 
