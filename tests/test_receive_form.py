@@ -80,6 +80,8 @@ def test_receiving_stores_everything_and_shows_code_and_appointment(client, logi
     assert dossier.applicant_address.startswith("Số 5 đường Quang Trung, ")
     assert dossier.applicant_address.endswith(", Thái Nguyên")
     assert dossier.post_office.code == "VNP.H55.001"
+    assert "<b>Số lượng bản in</b>: 500" in page and "<b>Khổ giấy</b>: A5" in page
+    assert "Đơn đề nghị" in page
 
 
 @pytest.mark.parametrize(

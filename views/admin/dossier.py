@@ -69,6 +69,18 @@ def due_formatter(view, context, model, name):
     return text
 
 
+def extra_data_formatter(view, context, model, name):
+    """The procedure's extra fields, by their labels."""
+    values = model.extra_data or {}
+    labels_by_key = {f.key: f.label for f in model.procedure_type.extra_fields}
+    items = [(labels_by_key.get(k, k), v) for k, v in values.items()]
+    return Markup("<br>").join(Markup("<b>{}</b>: {}").format(k, v) for k, v in items)
+
+
+def documents_formatter(view, context, model, name):
+    return Markup("<br>").join(model.documents_checked or [])
+
+
 def procedure_formatter(view, context, model, name):
     """The procedure's name, its national code small and muted above it."""
     procedure = model.procedure_type
@@ -116,6 +128,8 @@ class DossierView(ReceiveFormMixin, DossierActionsMixin, SecuredModelView):
         "received_by",
         "due_at",
         "fee_amount",
+        "documents_checked",
+        "extra_data",
         "result_number",
         "result_date",
         "result_outcome",
@@ -158,6 +172,8 @@ class DossierView(ReceiveFormMixin, DossierActionsMixin, SecuredModelView):
         "applicant_email": _l("Email"),
         "applicant_address": _l("Address"),
         "applicant_province_code": _l("Province"),
+        "documents_checked": _l("Documents handed in"),
+        "extra_data": _l("Procedure details"),
         "applicant_ward_code": _l("Ward"),
         "applicant_street": _l("House number, street"),
         "organization_name": _l("Organisation"),
@@ -193,6 +209,8 @@ class DossierView(ReceiveFormMixin, DossierActionsMixin, SecuredModelView):
         "result_outcome": labelled(labels.OUTCOME),
         "procedure_type": procedure_formatter,
         "due_at": due_formatter,
+        "extra_data": extra_data_formatter,
+        "documents_checked": documents_formatter,
     }
     column_formatters_export = {}
     column_filters = (
