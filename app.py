@@ -57,9 +57,11 @@ def register_i18n(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from views.api import register_api
     from views.public import bp as public_bp
 
     app.register_blueprint(public_bp)
+    register_api(app)
 
 
 def register_admin(app: Flask) -> None:

@@ -44,6 +44,7 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
     FLASK_ADMIN_SWATCH = "flatly"
     LIST_PAGE_SIZE = 25
+    API_TOKEN_HOURS = 8
 
 
 class DevelopmentConfig(Config):

@@ -111,7 +111,9 @@ def check_applicant(fields: dict) -> tuple[dict, dict[str, str]]:
         except ValueError as exc:
             errors[key] = str(exc)
     email = (fields.get("applicant_email") or "").strip()
-    if email and ("@" not in email or "." not in email.rsplit("@", 1)[-1] or " " in email):
+    if email and (
+        len(email) > 255 or "@" not in email or "." not in email.rsplit("@", 1)[-1] or " " in email
+    ):
         errors["applicant_email"] = "Địa chỉ email không hợp lệ."
     clean["applicant_email"] = email or None
     return clean, errors

@@ -1,5 +1,6 @@
 """The extra fields IT staff define per procedure type: validation and storage."""
 
+import math
 from datetime import date
 
 from models.catalog import ExtraFieldDefinition, ProcedureType
@@ -15,6 +16,8 @@ def clean_value(definition: ExtraFieldDefinition, raw) -> tuple[object, str | No
             number = float(text.replace(",", "."))
         except ValueError:
             return None, "Phải là một số."
+        if not math.isfinite(number) or abs(number) > 1e15:
+            return None, "Phải là một số hữu hạn, không quá 15 chữ số."
         return (int(number) if number.is_integer() else number), None
     if definition.field_type == "date":
         for parse in (date.fromisoformat, _parse_vn_date):

@@ -116,23 +116,23 @@ def transition(
     if not permissions.can(actor, "dossier", action):
         raise Forbidden(f"Vai trò của bạn không được {ACTION_NAMES[action]} hồ sơ.")
     check_version(dossier, version)
+    _check_status(dossier, action, step)
     note = (note or "").strip() or None
     if step.needs_note and not note:
         raise ValidationFailed("Vui lòng ghi rõ lý do.", {"note": "Bắt buộc."})
     now = now or utcnow()
-    data = _APPLY.get(action, _no_effect)(
-        dossier, now, note=note, result=result, new_due_at=new_due_at
-    )
-    return move(dossier, action, step, actor, note=note, data=data, now=now, ip_address=ip_address)
+    with db.session.no_autoflush:  # one UPDATE, one version bump, at the end
+        data = _APPLY.get(action, _no_effect)(
+            dossier, now, note=note, result=result, new_due_at=new_due_at
+        )
+        return move(
+            dossier, action, step, actor, note=note, data=data, now=now, ip_address=ip_address
+        )
 
 
 def move(dossier, action, step, actor, *, note=None, data=None, now=None, ip_address=None):
     """Change DOSSIER's status by STEP, with its history row and audit entry."""
-    if dossier.status not in step.sources:
-        raise Conflict(
-            f"Không thể {ACTION_NAMES.get(action, action)} hồ sơ {dossier.code} "
-            f"đang ở trạng thái «{STATUS_NAMES[dossier.status]}»."
-        )
+    _check_status(dossier, action, step)
     now = now or utcnow()
     before = dossier.status
     dossier.status = step.target
@@ -159,6 +159,14 @@ def move(dossier, action, step, actor, *, note=None, data=None, now=None, ip_add
         changes={"before": {"status": before}, "after": {"status": step.target, **(data or {})}},
     )
     return dossier
+
+
+def _check_status(dossier: Dossier, action: str, step: Transition) -> None:
+    if dossier.status not in step.sources:
+        raise Conflict(
+            f"Không thể {ACTION_NAMES.get(action, action)} hồ sơ {dossier.code} "
+            f"đang ở trạng thái «{STATUS_NAMES[dossier.status]}»."
+        )
 
 
 def _no_effect(dossier, now, **_inputs):

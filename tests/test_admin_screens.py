@@ -187,4 +187,4 @@ def test_exports_cannot_smuggle_spreadsheet_formulas(client, login_as, world):
     login_as("po_clerk")
     export = client.get("/admin/dossier/export/csv/").get_data(as_text=True)
     assert "'=HYPERLINK" in export
-    assert ',=HYPERLINK' not in export and '"=HYPERLINK' not in export
+    assert ",=HYPERLINK" not in export and '"=HYPERLINK' not in export

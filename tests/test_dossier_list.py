@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_admin.contrib.sqla.filters import IntEqualFilter
 
 from extensions import db
 from services.calendar import LOCAL_TZ
@@ -10,7 +10,7 @@ from tests import factories
 from views.admin.filters import OverdueFilter
 
 
-def _filter_arg(app, name, kind=FilterEqual):
+def _filter_arg(app, name, kind=IntEqualFilter):
     """The URL argument of the dossier list's filter of class KIND named NAME."""
     view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == "dossier")
     index = next(i for i, f in enumerate(view._filters) if type(f) is kind and str(f.name) == name)

@@ -187,3 +187,11 @@ def test_available_actions_follow_role_status_and_scope(world, dossier):
     assert set(workflow.available_actions(dossier, world.users["po_clerk"])) == {"withdraw"}
     assert workflow.available_actions(dossier, world.users["dept_admin2"]) == []
     assert workflow.available_actions(dossier, world.users["viewer"]) == []
+
+
+def test_each_move_bumps_the_version_by_exactly_one(world, dossier):
+    put(dossier, "processing")
+    before = dossier.version
+    take(dossier, "request_supplement", world.users["dept_admin"])
+    db.session.commit()
+    assert dossier.version == before + 1

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_admin.contrib.sqla.filters import IntEqualFilter
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -215,10 +215,10 @@ class DossierView(ReceiveFormMixin, DossierActionsMixin, SecuredModelView):
     column_formatters_export = {}
     column_filters = (
         "status",
-        FilterEqual(
+        IntEqualFilter(
             Dossier.procedure_type_id, _l("Procedure"), options=QueryOptions(procedure_options)
         ),
-        FilterEqual(
+        IntEqualFilter(
             Dossier.agency_id, _l("Resolving agency"), options=QueryOptions(department_options)
         ),
         "received_at",

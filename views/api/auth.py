@@ -1,0 +1,114 @@
+"""Bearer tokens: issued for a username and password, verified on every API call.
+
+A token is the user's id and session epoch signed with SECRET_KEY and a
+timestamp (itsdangerous), so any app server verifies it without shared state,
+and a password change or deactivation (which bumps the epoch) ends it at once.
+"""
+
+from datetime import timedelta
+from functools import wraps
+
+from flask import current_app, g, jsonify, request
+from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
+
+from extensions import db, limiter
+from models.user import User
+from services.auth import LoginFailed, LoginLocked, authenticate
+from views.api import bp
+from views.api.errors import ApiError
+from views.api.inputs import Fields, json_object
+from views.api.serializers import iso
+
+TOKEN_SALT = "api-token"  # noqa: S105 (a namespace for signatures, not a secret)
+DEFAULT_TOKEN_HOURS = 8
+DEFAULT_ISSUE_LIMIT = "10 per minute"
+EXPIRED = "Mã truy cập đã hết hạn; hãy lấy mã mới."
+INVALID = "Mã truy cập không hợp lệ hoặc đã bị thu hồi; hãy lấy mã mới."
+MISSING = "Thiếu mã truy cập: gửi tiêu đề Authorization: Bearer <token>."
+MUST_CHANGE_FIRST = "Vui lòng đặt mật khẩu mới trên trang quản trị trước khi dùng API."
+
+
+def serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)
+
+
+def token_lifetime() -> timedelta:
+    return timedelta(hours=current_app.config.get("API_TOKEN_HOURS", DEFAULT_TOKEN_HOURS))
+
+
+def issue(user: User) -> dict:
+    """A fresh token for USER and the instant it stops working."""
+    token = serializer().dumps({"uid": user.id, "epoch": user.session_epoch})
+    _payload, signed_at = serializer().loads(token, return_timestamp=True)
+    return {"token": token, "expires_at": iso(signed_at + token_lifetime())}
+
+
+def user_of(token: str) -> User:
+    """The active user TOKEN speaks for, or 401."""
+    try:
+        payload = serializer().loads(token, max_age=int(token_lifetime().total_seconds()))
+    except SignatureExpired as exc:
+        raise ApiError(401, EXPIRED) from exc
+    except BadData as exc:
+        raise ApiError(401, INVALID) from exc
+    if not isinstance(payload, dict):
+        raise ApiError(401, INVALID)
+    uid, epoch = payload.get("uid"), payload.get("epoch")
+    if not isinstance(uid, int) or not isinstance(epoch, int):
+        raise ApiError(401, INVALID)
+    user = db.session.get(User, uid)
+    if user is None or not user.active or user.session_epoch != epoch:
+        raise ApiError(401, INVALID)
+    refuse_until_password_changed(user)
+    return user
+
+
+def refuse_until_password_changed(user: User) -> None:
+    """As the panel does: a temporary password opens nothing until it is changed."""
+    if user.must_change_password:
+        raise ApiError(403, MUST_CHANGE_FIRST, code="password_change_required")
+
+
+def current_api_user() -> User:
+    """The user of this request's bearer token (checked once per request), or 401."""
+    if "api_user" not in g:
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ApiError(401, MISSING)
+        g.api_user = user_of(token.strip())
+    return g.api_user
+
+
+def token_required(view):
+    """Refuse the call with 401 unless it carries a valid token of an active user."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        current_api_user()
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _failed(response) -> bool:
+    return response.status_code == 401
+
+
+@bp.route("/auth/token", methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config.get("API_TOKEN_RATE_LIMIT", DEFAULT_ISSUE_LIMIT),
+    deduct_when=_failed,
+)
+def issue_token():
+    """Exchange a username and password for a token (failures audited, accounts lock)."""
+    fields = Fields(json_object())
+    username, password = fields.text("username"), fields.text("password")
+    fields.check()
+    try:
+        user = authenticate(username or "", password or "", ip_address=request.remote_addr)
+    except LoginLocked as exc:
+        raise ApiError(429, exc.message) from exc
+    except LoginFailed as exc:
+        raise ApiError(401, exc.message) from exc
+    refuse_until_password_changed(user)
+    return jsonify(issue(user))

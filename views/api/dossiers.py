@@ -1,0 +1,264 @@
+"""Procedure types and dossiers: receive, list, read, and move through the workflow.
+
+Thin over services.dossiers and services.workflow; every read is scoped with
+permissions.scope, and every write is one transaction (commit on success,
+roll back on any error).
+"""
+
+import math
+from datetime import timedelta
+
+from flask import jsonify, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+import permissions
+from extensions import db
+from models.catalog import ProcedureType
+from models.dossier import STATUSES, Dossier
+from services import dossiers as dossier_service
+from services import workflow
+from services.errors import Forbidden, NotFound, ValidationFailed
+from services.text import fold
+from views.admin.filters import day_start
+from views.api import bp
+from views.api.auth import current_api_user, token_required
+from views.api.errors import ApiError
+from views.api.inputs import (
+    Fields,
+    json_object,
+    not_in_future,
+    positive_int,
+    query_args,
+    query_day,
+)
+from views.api.serializers import dossier_detail, dossier_dict, procedure_type_dict
+
+DEFAULT_PER_PAGE, MAX_PER_PAGE = 20, 100
+RECEIVE_TEXT = (
+    "procedure_code",
+    "applicant_name",
+    "applicant_id_number",
+    "applicant_phone",
+    "applicant_address",
+    "organization_name",
+    "organization_tax_code",
+    "channel",
+    "return_method",
+    "notes",
+)
+# The panel's names for the result's fields, as the API names them.
+RESULT_FIELDS = {
+    "result_number": "result.number",
+    "result_date": "result.date",
+    "result_outcome": "result.outcome",
+}
+_EAGER = (
+    joinedload(Dossier.procedure_type),
+    joinedload(Dossier.agency),
+    joinedload(Dossier.post_office),
+)
+
+
+def require(user, resource: str, action: str, message: str) -> None:
+    if not permissions.can(user, resource, action):
+        raise Forbidden(message)
+
+
+def visible_dossier(user, code: str) -> Dossier:
+    """The dossier CODE if USER may see it; 404 alike for missing and out of scope."""
+    require(user, "dossier", "view", "Vai trò của bạn không được xem hồ sơ.")
+    if "\x00" in code:  # no code holds one, and PostgreSQL refuses it in a query
+        raise NotFound("Không tìm thấy hồ sơ.")
+    query = select(Dossier).options(*_EAGER).where(Dossier.code == code)
+    dossier = db.session.scalar(permissions.scope(user, "dossier", query))
+    if dossier is None:
+        raise NotFound("Không tìm thấy hồ sơ.")
+    return dossier
+
+
+@bp.get("/procedure-types")
+@token_required
+def procedure_types():
+    """The active procedure types, with their documents and extra fields."""
+    user = current_api_user()
+    require(user, "procedure_type", "view", "Vai trò của bạn không được xem danh mục thủ tục.")
+    rows = db.session.scalars(
+        select(ProcedureType)
+        .options(
+            joinedload(ProcedureType.agency),
+            selectinload(ProcedureType.documents),
+            selectinload(ProcedureType.extra_fields),
+        )
+        .where(ProcedureType.active.is_(True))
+        .order_by(ProcedureType.code)
+    ).all()
+    return jsonify(items=[procedure_type_dict(p) for p in rows])
+
+
+@bp.post("/dossiers")
+@token_required
+def receive_dossier():
+    """Receive a dossier: 201 with its code and appointment."""
+    user = current_api_user()
+    require(user, "dossier", "receive", "Vai trò của bạn không được tiếp nhận hồ sơ.")
+    fields = Fields(json_object())
+    values = {key: fields.text(key) for key in RECEIVE_TEXT}
+    values["applicant_email"] = fields.text("applicant_email", max_length=255)
+    values["extra"] = _extra(fields, values["procedure_code"])
+    values["received_at"] = not_in_future(fields, "received_at", fields.instant("received_at"))
+    fields.check()
+    try:
+        dossier = dossier_service.receive(values, user, ip_address=request.remote_addr)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    response = jsonify(dossier_dict(dossier))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_dossier", code=dossier.code)
+    return response
+
+
+def _extra(fields: Fields, procedure_code: str | None) -> dict | None:
+    """The extra-field values: an object of strings, numbers or booleans."""
+    extra = fields.object("extra")
+    if extra is None:
+        return None
+    for key, value in extra.items():
+        name = f"extra.{key}"
+        if isinstance(value, dict | list) or (isinstance(value, str) and "\x00" in value):
+            fields.wrong_type[name] = "Phải là chuỗi ký tự, số hoặc true/false."
+        elif isinstance(value, float) and not math.isfinite(value):
+            fields.invalid[name] = "Phải là một số hữu hạn."
+    for key in _non_finite_numbers(procedure_code, extra):
+        fields.invalid[f"extra.{key}"] = "Phải là một số hữu hạn."
+    return extra
+
+
+def _non_finite_numbers(procedure_code: str | None, extra: dict) -> list[str]:
+    """Keys of number fields whose text reads as infinity or NaN.
+
+    services.extra_fields.clean_value accepts ``"1e999"`` and ``"nan"`` as
+    numbers, which PostgreSQL's JSON type then refuses; caught here until the
+    service refuses them itself.
+    """
+    procedure = db.session.scalar(
+        select(ProcedureType).where(ProcedureType.code == (procedure_code or ""))
+    )
+    bad = []
+    for definition in procedure.extra_fields if procedure else ():
+        raw = extra.get(definition.key)
+        if definition.field_type != "number" or raw is None or isinstance(raw, dict | list):
+            continue
+        try:
+            number = float(str(raw).strip().replace(",", "."))
+        except ValueError:
+            continue
+        if not math.isfinite(number):
+            bad.append(definition.key)
+    return bad
+
+
+@bp.get("/dossiers")
+@token_required
+def list_dossiers():
+    """Dossiers in the caller's scope, newest first, a page at a time (no COUNT)."""
+    user = current_api_user()
+    require(user, "dossier", "view", "Vai trò của bạn không được xem hồ sơ.")
+    args, errors = query_args(), {}
+    page = positive_int(args, "page", 1, errors)
+    per_page = min(positive_int(args, "per_page", DEFAULT_PER_PAGE, errors), MAX_PER_PAGE)
+    status = args.get("status", "").strip()
+    if status and status not in STATUSES:
+        errors["status"] = "Phải là một trong: " + ", ".join(STATUSES)
+    received_from = query_day(args, "received_from", errors)
+    received_to = query_day(args, "received_to", errors)
+    if errors:
+        raise ApiError(422, "Tham số truy vấn chưa hợp lệ.", errors)
+    query = permissions.scope(user, "dossier", select(Dossier).options(*_EAGER))
+    if status:
+        query = query.where(Dossier.status == status)
+    if procedure_code := args.get("procedure_code", "").strip():
+        query = query.where(
+            Dossier.procedure_type_id.in_(
+                select(ProcedureType.id).where(ProcedureType.code == procedure_code)
+            )
+        )
+    if q := fold(args.get("q", "")):
+        pattern = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(Dossier.search_text.like(f"%{pattern}%", escape="\\"))
+    if received_from:
+        query = query.where(Dossier.received_at >= day_start(received_from))
+    if received_to:
+        query = query.where(Dossier.received_at < day_start(received_to + timedelta(days=1)))
+    rows = db.session.scalars(
+        query.order_by(Dossier.received_at.desc(), Dossier.id.desc())
+        .limit(per_page + 1)
+        .offset((page - 1) * per_page)
+    ).all()
+    return jsonify(
+        items=[dossier_dict(d) for d in rows[:per_page]],
+        page=page,
+        per_page=per_page,
+        has_next=len(rows) > per_page,
+    )
+
+
+@bp.get("/dossiers/<code>")
+@token_required
+def get_dossier(code: str):
+    """One dossier with its history and the actions the caller may take now."""
+    user = current_api_user()
+    dossier = visible_dossier(user, code)
+    return jsonify(dossier_detail(dossier, workflow.available_actions(dossier, user)))
+
+
+@bp.post("/dossiers/<code>/transitions")
+@token_required
+def transition_dossier(code: str):
+    """Take a workflow action on a dossier; 200 with the dossier as it now is."""
+    user = current_api_user()
+    dossier = visible_dossier(user, code)
+    fields = Fields(json_object())
+    action, note, version = fields.text("action"), fields.text("note"), fields.integer("version")
+    result = _result(fields)
+    new_due_at = fields.instant("new_due_at", naive_is_local=True)
+    fields.check()
+    if not (action or "").strip():
+        raise ApiError(422, "Vui lòng chọn thao tác.", {"action": "Bắt buộc."})
+    try:
+        workflow.transition(
+            dossier,
+            action.strip(),
+            user,
+            note=note,
+            version=version,
+            result=result,
+            new_due_at=new_due_at,
+            ip_address=request.remote_addr,
+        )
+        db.session.commit()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        renamed = {RESULT_FIELDS.get(k, k): v for k, v in exc.fields.items()}
+        raise ValidationFailed(exc.message, renamed) from exc
+    except Exception:
+        db.session.rollback()
+        raise
+    return jsonify(dossier_detail(dossier, workflow.available_actions(dossier, user)))
+
+
+def _result(fields: Fields) -> workflow.Result | None:
+    """The ``result`` object that ``complete`` records, if one was sent."""
+    data = fields.object("result")
+    if data is None:
+        return None
+    sub = Fields(data, prefix="result.")
+    number, day, outcome = sub.text("number"), sub.day("date"), sub.text("outcome")
+    summary = sub.text("summary")
+    fields.wrong_type |= sub.wrong_type
+    fields.invalid |= sub.invalid
+    return workflow.Result(
+        number=number or "", date=day, outcome=(outcome or "").strip(), summary=summary
+    )

@@ -1,0 +1,324 @@
+"""``GET /openapi.json``: the OpenAPI 3.0 description of every route of this blueprint.
+
+Kept by hand in one place; tests/test_api.py compares it with app.url_map, so
+a route added without its description here fails the suite.
+"""
+
+from flask import jsonify
+
+from models.dossier import STATUSES
+from services.workflow import TRANSITIONS
+from views.api import bp
+from views.api.dossiers import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from views.api.errors import HTTP_ERRORS
+
+STR, INT, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
+NULL_STR = {"type": "string", "nullable": True}
+INSTANT = {"type": "string", "format": "date-time", "example": "2026-03-10T09:30:00+07:00"}
+NULL_INSTANT = {**INSTANT, "nullable": True}
+DAY = {"type": "string", "format": "date", "example": "2026-03-10"}
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def obj(properties: dict, required=(), **extra) -> dict:
+    schema = {"type": "object", "properties": properties, **extra}
+    if required:
+        schema["required"] = list(required)
+    return schema
+
+
+def enum(values, nullable: bool = False) -> dict:
+    return {"type": "string", "enum": list(values), "nullable": nullable}
+
+
+def ok(schema: dict, description: str = "Thành công.") -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def errors(*statuses: int) -> dict:
+    return {str(s): {"$ref": f"#/components/responses/E{s}"} for s in statuses}
+
+
+def body(schema: dict) -> dict:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+DOSSIER = obj(
+    {
+        "code": {**STR, "example": "000.00.15.H55-260310-0001"},
+        "status": enum(STATUSES),
+        "procedure_code": STR,
+        "procedure_name": STR,
+        "agency_code": STR,
+        "post_office_code": NULL_STR,
+        "applicant_name": STR,
+        "applicant_id_number": NULL_STR,
+        "applicant_phone": NULL_STR,
+        "applicant_email": NULL_STR,
+        "applicant_address": NULL_STR,
+        "organization_name": NULL_STR,
+        "organization_tax_code": NULL_STR,
+        "channel": enum(("counter", "post", "online")),
+        "return_method": enum(("counter", "post")),
+        "received_at": INSTANT,
+        "due_at": NULL_INSTANT,
+        "fee_amount": {**INT, "description": "VND"},
+        "extra_data": {"type": "object", "additionalProperties": True},
+        "notes": NULL_STR,
+        "result_number": NULL_STR,
+        "result_date": {**DAY, "nullable": True},
+        "result_outcome": enum(("granted", "refused"), nullable=True),
+        "result_summary": NULL_STR,
+        "completed_at": NULL_INSTANT,
+        "returned_at": NULL_INSTANT,
+        "timeliness": {
+            **enum(("early", "on_time", "late", "overdue"), nullable=True),
+            "description": "Ghi khi có kết quả; «overdue» khi chưa xong mà quá hạn hẹn.",
+        },
+        "supplement_count": INT,
+        "apology_count": INT,
+        "version": {**INT, "description": "Gửi lại trong «version» khi chuyển trạng thái."},
+    }
+)
+HISTORY = obj(
+    {
+        "action": STR,
+        "from": {**enum(STATUSES), "nullable": True},
+        "to": enum(STATUSES),
+        "at": INSTANT,
+        "by": NULL_STR,
+        "by_name": NULL_STR,
+        "note": NULL_STR,
+    }
+)
+PROCEDURE_TYPE = obj(
+    {
+        "code": {**STR, "example": "1.004477"},
+        "name": STR,
+        "field": STR,
+        "agency_code": STR,
+        "processing_days": INT,
+        "fee": {**INT, "description": "VND"},
+        "online_level": enum(("toan_trinh", "mot_phan", "none")),
+        "postal_return": BOOL,
+        "documents": {
+            "type": "array",
+            "items": obj({"name": STR, "kind": STR, "quantity": INT}),
+        },
+        "extra_fields": {
+            "type": "array",
+            "items": obj(
+                {
+                    "key": STR,
+                    "label": STR,
+                    "type": enum(("text", "number", "date", "choice")),
+                    "required": BOOL,
+                    "choices": {"type": "array", "items": STR},
+                }
+            ),
+        },
+    }
+)
+RECEIVE = obj(
+    {
+        "procedure_code": STR,
+        "applicant_name": STR,
+        "applicant_id_number": {**STR, "description": "CCCD: 12 chữ số, 3 số đầu là mã tỉnh."},
+        "applicant_phone": {**STR, "description": "10 chữ số bắt đầu bằng 0; nhận +84."},
+        "applicant_address": STR,
+        "applicant_email": {**STR, "maxLength": 255},
+        "organization_name": STR,
+        "organization_tax_code": STR,
+        "return_method": {**enum(("counter", "post")), "default": "counter"},
+        "channel": {**enum(("counter", "post", "online")), "default": "counter"},
+        "notes": STR,
+        "extra": {
+            "type": "object",
+            "description": "Giá trị các trường bổ sung của thủ tục, theo «key».",
+            "additionalProperties": {"oneOf": [STR, {"type": "number"}, BOOL]},
+        },
+        "received_at": {
+            **INSTANT,
+            "description": "Mặc định: lúc gửi. Có múi giờ; không ở tương lai; năm 2000–2100.",
+        },
+    },
+    required=("procedure_code", "applicant_name"),
+)
+TRANSITION = obj(
+    {
+        "action": enum(TRANSITIONS),
+        "note": {**STR, "description": "Bắt buộc với refuse, request_supplement, apologize, stop."},
+        "version": {**INT, "description": "Phiên bản đã đọc; khác hiện tại thì 409."},
+        "result": obj(
+            {
+                "number": STR,
+                "date": DAY,
+                "outcome": enum(("granted", "refused")),
+                "summary": STR,
+            },
+            required=("number", "date", "outcome"),
+            description="Bắt buộc với complete.",
+        ),
+        "new_due_at": {**INSTANT, "description": "Bắt buộc với apologize; không múi giờ: +07:00."},
+    },
+    required=("action",),
+)
+ERROR = obj(
+    {
+        "error": obj(
+            {
+                "code": STR,
+                "message": {**STR, "description": "Tiếng Việt, hiển thị được cho người dùng."},
+                "fields": {"type": "object", "additionalProperties": STR},
+            },
+            required=("code", "message", "fields"),
+        )
+    },
+    required=("error",),
+)
+
+
+def _query(name: str, schema: dict, description: str) -> dict:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
+
+
+CODE = {"name": "code", "in": "path", "required": True, "schema": STR}
+PUBLIC = {"security": []}
+PATHS = {
+    "/openapi.json": {
+        "get": {
+            "summary": "Tài liệu OpenAPI này.",
+            **PUBLIC,
+            "responses": {"200": ok({"type": "object"})},
+        }
+    },
+    "/auth/token": {
+        "post": {
+            "summary": "Đổi tên đăng nhập và mật khẩu lấy mã truy cập.",
+            **PUBLIC,
+            "requestBody": body(obj({"username": STR, "password": STR}, ("username", "password"))),
+            "responses": {
+                "200": ok(obj({"token": STR, "expires_at": INSTANT})),
+                **errors(400, 401, 403, 429),
+            },
+        }
+    },
+    "/procedure-types": {
+        "get": {
+            "summary": "Các thủ tục đang áp dụng.",
+            "responses": {
+                "200": ok(obj({"items": {"type": "array", "items": ref("ProcedureType")}})),
+                **errors(401, 403),
+            },
+        }
+    },
+    "/dossiers": {
+        "get": {
+            "summary": "Hồ sơ trong phạm vi của người dùng, mới nhất trước.",
+            "parameters": [
+                _query("status", enum(STATUSES), "Trạng thái."),
+                _query("procedure_code", STR, "Mã thủ tục."),
+                _query("q", STR, "Mã hồ sơ, tên, điện thoại, CCCD; có dấu hay không dấu."),
+                _query("received_from", DAY, "Từ ngày tiếp nhận (giờ Việt Nam)."),
+                _query("received_to", DAY, "Đến hết ngày tiếp nhận (giờ Việt Nam)."),
+                _query("page", {**INT, "minimum": 1, "default": 1}, "Trang, từ 1."),
+                _query(
+                    "per_page",
+                    {**INT, "minimum": 1, "default": DEFAULT_PER_PAGE},
+                    f"Số hồ sơ mỗi trang; lớn hơn {MAX_PER_PAGE} thì lấy {MAX_PER_PAGE}.",
+                ),
+            ],
+            "responses": {"200": ok(ref("DossierPage")), **errors(400, 401, 403, 422)},
+        },
+        "post": {
+            "summary": "Tiếp nhận hồ sơ; trả về mã hồ sơ và ngày hẹn trả.",
+            "requestBody": body(ref("ReceiveRequest")),
+            "responses": {
+                "201": ok(ref("Dossier"), "Đã tiếp nhận."),
+                **errors(400, 401, 403, 409, 422),
+            },
+        },
+    },
+    "/dossiers/{code}": {
+        "get": {
+            "summary": "Một hồ sơ, kèm lịch sử và các thao tác được phép.",
+            "parameters": [CODE],
+            "responses": {"200": ok(ref("DossierDetail")), **errors(401, 403, 404)},
+        }
+    },
+    "/dossiers/{code}/transitions": {
+        "post": {
+            "summary": "Chuyển trạng thái hồ sơ (xem DOMAIN.md: ai được làm gì).",
+            "parameters": [CODE],
+            "requestBody": body(ref("TransitionRequest")),
+            "responses": {
+                "200": ok(ref("DossierDetail")),
+                **errors(400, 401, 403, 404, 409, 422),
+            },
+        }
+    },
+}
+DOCUMENT = {
+    "openapi": "3.0.3",
+    "info": {
+        "title": "Một cửa bưu điện — API",
+        "version": "1",
+        "description": "Thời điểm ISO 8601 kèm múi giờ (+07:00); tiền là số nguyên VND. "
+        'Mọi lỗi: {"error": {"code", "message", "fields"}}.',
+    },
+    "servers": [{"url": "/api/v1"}],
+    "security": [{"bearerAuth": []}],
+    "paths": PATHS,
+    "components": {
+        "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+        "schemas": {
+            "Error": ERROR,
+            "Dossier": DOSSIER,
+            "DossierDetail": {
+                "allOf": [
+                    ref("Dossier"),
+                    obj(
+                        {
+                            "history": {"type": "array", "items": ref("HistoryEntry")},
+                            "actions": {"type": "array", "items": enum(TRANSITIONS)},
+                        }
+                    ),
+                ]
+            },
+            "DossierPage": obj(
+                {
+                    "items": {"type": "array", "items": ref("Dossier")},
+                    "page": INT,
+                    "per_page": INT,
+                    "has_next": BOOL,
+                }
+            ),
+            "HistoryEntry": HISTORY,
+            "ProcedureType": PROCEDURE_TYPE,
+            "ReceiveRequest": RECEIVE,
+            "TransitionRequest": TRANSITION,
+        },
+        "responses": {
+            f"E{status}": {
+                "description": message,
+                "content": {"application/json": {"schema": ref("Error")}},
+            }
+            for status, (_code, message) in HTTP_ERRORS.items()
+        },
+    },
+}
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The API's description (public: it holds no data)."""
+    return jsonify(DOCUMENT)
