@@ -227,6 +227,24 @@ class SecuredModelView(ModelView):
         return ScopedAjaxLoader(name, self.session, attr.prop.mapper.class_, **options)
 
     # -- writing ----------------------------------------------------------
+    def validate_form(self, form):
+        """Flask-Admin's validation; errors inside inline lists are also flashed,
+        since its Bootstrap 4 inline template does not show them."""
+        valid = super().validate_form(form)
+        if not valid and request.method == "POST":
+            for name, errors in form.errors.items():
+                if not (isinstance(errors, list) and errors and isinstance(errors[0], dict)):
+                    continue
+                for index, entry_errors in enumerate(errors):
+                    for sub_name, messages in (entry_errors or {}).items():
+                        entry = form[name].entries[index]
+                        flash(
+                            f"{form[name].label.text} #{index + 1} – "
+                            f"{entry[sub_name].label.text}: {'; '.join(map(str, messages))}",
+                            "error",
+                        )
+        return valid
+
     def get_edit_form(self):
         """The edit form, carrying the version the user opened (optimistic locking)."""
         form_class = super().get_edit_form()

@@ -1,7 +1,7 @@
 """Screens for the catalog: agencies and procedure types."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import InputRequired, NumberRange
+from wtforms.validators import InputRequired, NumberRange, Regexp
 
 from models.catalog import ExtraFieldDefinition, ProcedureType, RequiredDocument
 from views import labels
@@ -143,6 +143,21 @@ class ProcedureTypeView(SecuredModelView):
                 ),
                 "form_choices": {"field_type": labels.choices(labels.EXTRA_FIELD_TYPE)},
                 "form_label": _l("Extra field"),
+                "form_args": {
+                    "key": {
+                        "validators": [
+                            InputRequired(),
+                            Regexp(
+                                r"^[a-z][a-z0-9_]{0,39}$",
+                                message=_l(
+                                    "Lower-case letters without accents, digits and _, "
+                                    "starting with a letter (e.g. so_luong_ban_in)."
+                                ),
+                            ),
+                        ]
+                    },
+                    "label": {"validators": [InputRequired()]},
+                },
                 "column_labels": {
                     "position": _l("Order"),
                     "key": _l("Key"),
