@@ -48,3 +48,17 @@ def clean_extra(procedure: ProcedureType, submitted: dict) -> tuple[dict, dict[s
 def _parse_vn_date(text: str) -> date:
     day, month, year = text.split("/")
     return date(int(year), int(month), int(day))
+
+
+def describe(procedure: ProcedureType) -> list[dict]:
+    """PROCEDURE's extra fields as plain data, for the receipt form and the API."""
+    return [
+        {
+            "key": f.key,
+            "label": f.label,
+            "type": f.field_type,
+            "required": f.required,
+            "choices": f.choice_list,
+        }
+        for f in procedure.extra_fields
+    ]

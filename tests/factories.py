@@ -133,3 +133,28 @@ def make_override(day, is_working=False, name="Nghỉ theo quyết định của
     db.session.add(override)
     db.session.commit()
     return override
+
+
+def make_one_of_each(world) -> dict:
+    """One row of every panel resource (committed), by resource name → primary key."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from models import AuditEntry, Role
+
+    dossier = make_dossier(world.procedures["publish"], world.users["po_clerk"])
+    handover = make_handover(
+        [dossier], world.agencies["po"], world.agencies["dept"], world.users["po_clerk"]
+    )
+    return {
+        "dossier": dossier.id,
+        "procedure_type": world.procedures["publish"].id,
+        "agency": world.agencies["po"].id,
+        "handover": handover.id,
+        "delivery_order": make_delivery(dossier, world.agencies["po"]).id,
+        "user": world.users["viewer"].id,
+        "role": db.session.scalar(select(Role.id).where(Role.name == "viewer")),
+        "holiday": make_override(date(2026, 12, 31)).id,
+        "audit_log": db.session.scalar(select(AuditEntry.id).limit(1)),
+    }

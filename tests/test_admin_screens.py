@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from extensions import db
-from models import AuditEntry, Role
+from models import AuditEntry
 from services.calendar import LOCAL_TZ
 from tests import factories
 
@@ -36,28 +36,7 @@ CREATOR = {
 
 @pytest.fixture
 def rows(world):
-    """One row of every resource, by resource name → primary key."""
-    dossier = factories.make_dossier(
-        world.procedures["publish"],
-        world.users["po_clerk"],
-        received_at=datetime(2026, 3, 10, 9, 30, tzinfo=LOCAL_TZ),
-    )
-    handover = factories.make_handover(
-        [dossier], world.agencies["po"], world.agencies["dept"], world.users["po_clerk"]
-    )
-    order = factories.make_delivery(dossier, world.agencies["po"])
-    override = factories.make_override(date(2026, 12, 31))
-    return {
-        "dossier": dossier.id,
-        "procedure_type": world.procedures["publish"].id,
-        "agency": world.agencies["dept"].id,
-        "handover": handover.id,
-        "delivery_order": order.id,
-        "user": world.users["po_clerk"].id,
-        "role": db.session.scalar(select(Role.id).where(Role.name == "po_clerk")),
-        "holiday": override.id,
-        "audit_log": db.session.scalar(select(AuditEntry.id).limit(1)),
-    }
+    return factories.make_one_of_each(world)
 
 
 @pytest.mark.parametrize("resource", RESOURCES)

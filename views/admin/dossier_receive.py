@@ -18,6 +18,7 @@ from services import dossiers
 from services.addresses import provinces, wards
 from services.errors import ValidationFailed
 from services.extra_fields import clean_extra
+from services.extra_fields import describe as describe_extra_fields
 from views import labels
 
 DEFAULT_PROVINCE = 19  # Thái Nguyên
@@ -173,16 +174,7 @@ class ReceiveFormMixin:
                 }
                 for d in procedure.documents
             ],
-            extra_fields=[
-                {
-                    "key": f.key,
-                    "label": f.label,
-                    "type": f.field_type,
-                    "required": f.required,
-                    "choices": f.choice_list,
-                }
-                for f in procedure.extra_fields
-            ],
+            extra_fields=describe_extra_fields(procedure),
             labels={
                 "documents": _("Documents handed in"),
                 "extra": _("Procedure details"),

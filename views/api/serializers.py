@@ -6,6 +6,7 @@ from models.base import utcnow
 from models.catalog import ProcedureType
 from models.dossier import Dossier, DossierHistory
 from services.calendar import LOCAL_TZ
+from services.extra_fields import describe as describe_extra_fields
 from services.timeliness import is_overdue
 
 
@@ -103,14 +104,5 @@ def procedure_type_dict(procedure: ProcedureType) -> dict:
         "documents": [
             {"name": d.name, "kind": d.kind, "quantity": d.quantity} for d in procedure.documents
         ],
-        "extra_fields": [
-            {
-                "key": f.key,
-                "label": f.label,
-                "type": f.field_type,
-                "required": f.required,
-                "choices": f.choice_list,
-            }
-            for f in procedure.extra_fields
-        ],
+        "extra_fields": describe_extra_fields(procedure),
     }
