@@ -41,6 +41,8 @@ class Config:
     # Failed sign-ins allowed before a 15-minute pause (Flask-Limiter syntax).
     LOGIN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_FAILURES_PER_ADDRESS = "30 per 15 minutes"
+    # Public look-ups of a dossier code (page and API), per address.
+    PUBLIC_LOOKUP_RATE_LIMIT = "30 per minute"
     RATELIMIT_HEADERS_ENABLED = False
     FLASK_ADMIN_SWATCH = "flatly"
     LIST_PAGE_SIZE = 25

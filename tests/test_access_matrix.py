@@ -48,6 +48,7 @@ PUBLIC = {
     "auth.set_language",
     "api.issue_token",
     "api.openapi",
+    "api.public_dossier",
 }
 # API endpoints (token required) → (method, path, body, (resource, action) they need).
 API_ROUTES = {

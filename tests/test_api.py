@@ -329,3 +329,24 @@ def test_apology_and_supplement_round_trip(api_as, world, dossier):
         "request_supplement",
         "supplement_received",
     ]
+
+
+def test_public_lookup_shows_status_and_appointment_only(client, world):
+    dossier = factories.make_dossier(world.procedures["publish"], world.users["po_clerk"])
+    answer = client.get(f"/api/v1/public/dossiers/{dossier.code.lower()}")
+    assert answer.status_code == 200
+    assert answer.get_json() == {
+        "code": dossier.code,
+        "status": "received",
+        "due_at": "2026-03-24T09:30:00+07:00",
+        "procedure_name": "Cấp giấy phép xuất bản tài liệu không kinh doanh",
+    }
+    missing = client.get("/api/v1/public/dossiers/NOPE")
+    assert missing.status_code == 404 and missing.get_json()["error"]["code"]
+
+
+def test_public_lookup_is_rate_limited(app, client, world):
+    app.config["PUBLIC_LOOKUP_RATE_LIMIT"] = "3 per minute"
+    answers = [client.get("/api/v1/public/dossiers/X").status_code for _ in range(4)]
+    assert answers == [404, 404, 404, 429]
+    assert client.get("/api/v1/public/dossiers/X").get_json()["error"]["code"]

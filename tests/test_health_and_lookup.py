@@ -35,3 +35,9 @@ def test_lookup_shows_status_and_appointment_but_nothing_personal(client, world)
 def test_lookup_of_an_unknown_code_says_so(client, world):
     page = client.get("/lookup?code=NOPE-1").get_data(as_text=True)
     assert "Không có hồ sơ nào mang mã này." in page
+
+
+def test_lookup_page_is_rate_limited(app, client, world):
+    app.config["PUBLIC_LOOKUP_RATE_LIMIT"] = "2 per minute"
+    statuses = [client.get("/lookup?code=X").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]

@@ -169,6 +169,7 @@ def healthz():
 
 
 @bp.route("/lookup")
+@limiter.limit(lambda: current_app.config.get("PUBLIC_LOOKUP_RATE_LIMIT", "30 per minute"))
 def lookup():
     code = (request.args.get("code") or "").strip().upper()
     dossier = None

@@ -7,7 +7,7 @@ from extensions import csrf
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # The route modules need ``bp``; importing them registers their routes on it.
-from views.api import auth, dossiers, errors, openapi  # noqa: E402, F401
+from views.api import auth, dossiers, errors, openapi, public  # noqa: E402, F401
 
 errors.install(bp)
 

@@ -255,6 +255,26 @@ PATHS = {
             "responses": {"200": ok(ref("DossierDetail")), **errors(401, 403, 404)},
         }
     },
+    "/public/dossiers/{code}": {
+        "get": {
+            "summary": "Tra cứu công khai: trạng thái và ngày hẹn, không có thông tin cá nhân.",
+            **PUBLIC,
+            "parameters": [CODE],
+            "responses": {
+                "200": ok(
+                    obj(
+                        {
+                            "code": STR,
+                            "status": enum(STATUSES),
+                            "due_at": INSTANT,
+                            "procedure_name": STR,
+                        }
+                    )
+                ),
+                **errors(404, 429),
+            },
+        }
+    },
     "/dossiers/{code}/transitions": {
         "post": {
             "summary": "Chuyển trạng thái hồ sơ (xem DOMAIN.md: ai được làm gì).",
