@@ -70,6 +70,7 @@ class HandoverView(SecuredModelView):
 
 class DeliveryOrderView(SecuredModelView):
     resource = "delivery_order"
+    simple_list_pager = True  # grows with the dossiers: no COUNT(*) per page
     column_select_related_list = (DeliveryOrder.dossier, DeliveryOrder.post_office)
     column_list = (
         "tracking_code",
