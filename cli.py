@@ -10,6 +10,7 @@ from sqlalchemy import select
 from extensions import db
 from models.user import User
 from services.errors import ServiceError
+from services.loadgen import generate_dossiers
 from services.seed import DEMO_PASSWORD_DEFAULT, seed_demo
 from services.users import create_user
 
@@ -17,6 +18,7 @@ from services.users import create_user
 def register_commands(app) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(generate_data_command)
 
 
 @click.command("seed-demo")
@@ -58,3 +60,28 @@ def create_user_command(username, roles, agency_code, full_name, password_stdin)
         db.session.rollback()
         raise click.ClickException(exc.message) from exc
     click.echo(f"Created user {user.username} ({', '.join(roles)}) in {agency_code}.")
+
+
+@click.command("generate-data")
+@click.option(
+    "--dossiers",
+    "count",
+    type=click.IntRange(1, 10_000_000),
+    required=True,
+    help="How many dossiers to add.",
+)
+@click.option("--batch", type=click.IntRange(100, 50_000), default=5_000, show_default=True)
+@click.option("--seed", type=int, default=7, show_default=True, help="Random seed.")
+def generate_data_command(count, batch, seed):
+    """Add synthetic dossiers in bulk (load tests, benchmarks). Refused in production."""
+    if current_app.config.get("APP_ENV") == "production":
+        raise click.ClickException("generate-data is refused when APP_ENV=production.")
+    with click.progressbar(length=count, label="Dossiers") as bar:
+        done = generate_dossiers(
+            count,
+            batch=batch,
+            seed=seed,
+            cutoff=current_app.config["RECEIPT_CUTOFF"],
+            progress=bar.update,
+        )
+    click.echo(f"Added {done} dossiers.")

@@ -86,15 +86,21 @@ def seed_demo(
     password: str = DEMO_PASSWORD_DEFAULT, today: datetime | None = None
 ) -> dict[str, int]:
     """Load the demo world once; a second run adds nothing. Returns row counts."""
+    users = ensure_demo_world(password)
+    if not db.session.scalar(select(func.count(Dossier.id))):
+        _make_dossiers(users, today or datetime.now(LOCAL_TZ))
+    db.session.commit()
+    return counts()
+
+
+def ensure_demo_world(password: str = DEMO_PASSWORD_DEFAULT) -> dict[str, User]:
+    """Roles, agencies, procedures, demo accounts and the calendar example, when missing."""
     ensure_roles()
     agencies = _ensure_agencies()
     _ensure_procedures(agencies)
     users = _ensure_users(password)
     _ensure_calendar()
-    if not db.session.scalar(select(func.count(Dossier.id))):
-        _make_dossiers(users, today or datetime.now(LOCAL_TZ))
-    db.session.commit()
-    return counts()
+    return users
 
 
 def counts() -> dict[str, int]:
@@ -182,19 +188,19 @@ def _ensure_calendar() -> None:
         db.session.flush()
 
 
-def _person(rng: random.Random) -> str:
+def person(rng: random.Random) -> str:
     male = rng.random() < 0.5
     middle = demo_data.MIDDLE_M if male else demo_data.MIDDLE_F
     given = demo_data.GIVEN_M if male else demo_data.GIVEN_F
     return f"{rng.choice(demo_data.FAMILY)} {rng.choice(middle)} {rng.choice(given)}"
 
 
-def _citizen_id(rng: random.Random) -> str:
+def citizen_id(rng: random.Random) -> str:
     """Province 006 (Bắc Kạn) or 019 (Thái Nguyên), a sex/century digit, 8 random digits."""
     return f"0{rng.choice(['06', '19'])}{rng.randrange(0, 2)}{rng.randrange(10**8):08d}"
 
 
-def _phone(rng: random.Random) -> str:
+def phone(rng: random.Random) -> str:
     prefix = rng.choice(["0912", "0983", "0369", "0868", "0705", "0582"])
     return f"{prefix}{rng.randrange(10**6):06d}"
 
@@ -240,9 +246,9 @@ def _make_dossiers(users: dict[str, User], today: datetime) -> None:
             procedure_type=procedure,
             channel=rng.choice(["counter"] * 8 + ["post"] * 2),
             return_method="post" if procedure.postal_return and rng.random() < 0.35 else "counter",
-            applicant_name=_person(rng),
-            applicant_id_number=_citizen_id(rng),
-            applicant_phone=_phone(rng),
+            applicant_name=person(rng),
+            applicant_id_number=citizen_id(rng),
+            applicant_phone=phone(rng),
             applicant_province_code=demo_data.PROVINCE,
             applicant_ward_code=ward_code,
             applicant_street=rng.choice(demo_data.STREETS).format(n=rng.randrange(1, 120)),

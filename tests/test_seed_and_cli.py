@@ -104,3 +104,29 @@ def test_create_user_refuses_bad_input_with_a_clear_message(runner, world):
     assert short.exit_code != 0
     assert "ít nhất 10 ký tự" in short.output
     assert db.session.scalar(select(User.id).where(User.username == "newbie")) is None
+
+
+def test_generate_data_adds_dossiers_with_unique_gap_free_codes(runner):
+    result = runner.invoke(args=["generate-data", "--dossiers", "1200", "--batch", "500"])
+    assert result.exit_code == 0, result.output
+    assert "Added 1200 dossiers." in result.output
+    rows = db.session.execute(select(Dossier.code, Dossier.search_text)).all()
+    assert len(rows) == 1200
+    by_day: dict[str, list[int]] = {}
+    for code, search_text in rows:
+        prefix, _, seq = code.rpartition("-")
+        by_day.setdefault(prefix, []).append(int(seq))
+        assert code.lower() in search_text
+    for seqs in by_day.values():
+        assert sorted(seqs) == list(range(1, len(seqs) + 1))
+    # The counters know: the next receipt of any of those days continues the sequence.
+    again = runner.invoke(args=["generate-data", "--dossiers", "300", "--seed", "8"])
+    assert again.exit_code == 0, again.output
+    codes = db.session.scalars(select(Dossier.code)).all()
+    assert len(codes) == len(set(codes)) == 1500
+
+
+def test_generate_data_is_refused_in_production(runner, app):
+    app.config["APP_ENV"] = "production"
+    result = runner.invoke(args=["generate-data", "--dossiers", "10"])
+    assert result.exit_code != 0 and "refused" in result.output
