@@ -38,7 +38,6 @@ PORTAL_STATUS_CODES = {
     "withdrawn": 7,
     "stopped": 8,
 }
-OPEN_STATUSES = ("received", "processing", "supplement_requested")
 CHANNELS = ("counter", "post", "online")
 RETURN_METHODS = ("counter", "post")
 OUTCOMES = ("granted", "refused")

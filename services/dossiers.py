@@ -24,13 +24,6 @@ CHANNELS = ("counter", "post", "online")
 RETURN_METHODS = ("counter", "post")
 
 
-def receivable_procedure_types():
-    """Active procedure types, ordered for a select list."""
-    return db.session.scalars(
-        select(ProcedureType).where(ProcedureType.active.is_(True)).order_by(ProcedureType.code)
-    ).all()
-
-
 def prepare_received(
     dossier: Dossier, received_by=None, received_at: datetime | None = None
 ) -> Dossier:
