@@ -136,6 +136,20 @@ def actions_of(resource: str) -> tuple[str, ...]:
 
 
 ALL_ROWS_ROLES = frozenset({"it_admin", "viewer"})
+# The kind of agency each role belongs in; a user's roles must all fit their agency.
+ROLE_AGENCY_KIND = {
+    "po_clerk": "post_office",
+    "po_supervisor": "post_office",
+    "dept_admin": "department",
+    "it_admin": "it_unit",
+    "viewer": "leadership",
+}
+# What IT staff and leaders never do, whatever the grid says (DOMAIN.md): the workflow.
+WORKFLOW_PAIRS = frozenset(
+    {("dossier", a) for a in ("create", "edit", *DOSSIER_ACTIONS)}
+    | {("handover", a) for a in ("create", "edit", *HANDOVER_ACTIONS)}
+    | {("delivery_order", a) for a in ("create", "edit", *DELIVERY_ACTIONS)}
+)
 
 
 def granted(user) -> frozenset[tuple[str, str]]:
@@ -166,7 +180,13 @@ def can(user, resource: str, action: str) -> bool:
 
 
 def sees_all_rows(user) -> bool:
-    return bool(user.role_names & ALL_ROWS_ROLES)
+    """IT staff and leaders see every agency's rows (only from an IT or leadership agency)."""
+    return bool(user.role_names & ALL_ROWS_ROLES) and user.agency.kind in ("it_unit", "leadership")
+
+
+def roles_misfit(role_names, agency_kind: str) -> list[str]:
+    """The built-in roles among ROLE_NAMES that do not belong in an agency of AGENCY_KIND."""
+    return sorted(r for r in role_names if ROLE_AGENCY_KIND.get(r, agency_kind) != agency_kind)
 
 
 def _scope_clause(user, resource: str):

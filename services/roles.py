@@ -2,7 +2,7 @@
 
 from extensions import db
 from models.user import Permission, Role
-from permissions import RESOURCES, actions_of
+from permissions import RESOURCES, WORKFLOW_PAIRS, actions_of
 from services import audit
 from services.errors import ValidationFailed
 
@@ -20,7 +20,12 @@ def set_permissions(role: Role, pairs, *, actor=None, ip_address=None) -> dict:
     wanted = frozenset(pairs)
     unknown = wanted - valid_pairs()
     if unknown:
-        raise ValidationFailed(f"Quyền không hợp lệ: {sorted(unknown)}")
+        raise ValidationFailed("Bảng phân quyền gửi lên có quyền không tồn tại; hãy tải lại trang.")
+    if role.name in ("it_admin", "viewer") and wanted & WORKFLOW_PAIRS:
+        raise ValidationFailed(
+            "Quản trị CNTT và lãnh đạo không tham gia xử lý hồ sơ: không thể giao cho vai trò "
+            "này các quyền tiếp nhận, sửa, bàn giao hay chuyển phát."
+        )
     if role.name == "it_admin" and not wanted >= IT_ADMIN_KEEPS:
         raise ValidationFailed(
             "Vai trò Quản trị CNTT phải giữ quyền xem và sửa vai trò, "

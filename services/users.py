@@ -5,7 +5,7 @@ from sqlalchemy import select
 from extensions import db
 from models.agency import Agency
 from models.user import ROLE_NAMES, Permission, Role, User
-from permissions import DEFAULT_MATRIX
+from permissions import DEFAULT_MATRIX, roles_misfit
 from services import audit
 from services.errors import Conflict, ValidationFailed
 from services.passwords import hash_password, policy_problem
@@ -82,6 +82,7 @@ def create_user(
             f"Vai trò phải là một trong: {', '.join(ROLE_NAMES)}.",
             {"role": "Không hợp lệ."},
         )
+    check_roles_fit(role_names, agency)
     user = User(
         username=username,
         full_name=full_name or username,
@@ -101,6 +102,25 @@ def create_user(
         changes={"after": {"username": username, "roles": role_names, "agency": agency_code}},
     )
     return user
+
+
+AGENCY_KIND_NAMES = {
+    "department": "sở, ngành",
+    "post_office": "bưu điện",
+    "it_unit": "đơn vị CNTT",
+    "leadership": "lãnh đạo",
+}
+
+
+def check_roles_fit(role_names, agency: Agency) -> None:
+    """Refuse roles that do not belong in AGENCY (a clerk's role in a department, say)."""
+    misfit = roles_misfit(role_names, agency.kind)
+    if misfit:
+        raise ValidationFailed(
+            f"Vai trò {', '.join(misfit)} không dùng cho cơ quan loại "
+            f"«{AGENCY_KIND_NAMES.get(agency.kind, agency.kind)}».",
+            {"roles": "Không phù hợp với cơ quan."},
+        )
 
 
 def set_password(

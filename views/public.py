@@ -1,7 +1,5 @@
 """Public pages: sign in and out, language switch, health check, dossier look-up."""
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
@@ -27,16 +25,9 @@ from services.errors import ServiceError
 from services.passwords import verify_password
 from services.users import set_password
 from views import labels
+from views.urls import is_local_path
 
 bp = Blueprint("auth", __name__)
-
-
-def is_local_path(target: str | None) -> bool:
-    """True for a path on this site (``/admin/x?y``), never another host or scheme."""
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return False
-    parts = urlsplit(target)
-    return not parts.scheme and not parts.netloc and "\\" not in target
 
 
 @login_manager.user_loader

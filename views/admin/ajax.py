@@ -6,6 +6,7 @@ from sqlalchemy import false
 
 import permissions
 from models import Agency, DeliveryOrder, Dossier, Handover, ProcedureType, Role, User
+from views.admin.params import clamp, parse_id
 
 MAX_LOOKUP_ROWS = 20
 RESOURCE_OF_MODEL = {
@@ -36,13 +37,12 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
 
     def get_one(self, pk):
         """The row with PK if the user may see it, else None (the field then refuses it)."""
-        try:
-            pk = int(pk)
-        except (TypeError, ValueError):
+        pk = parse_id(pk)
+        if pk is None:
             return None
         with self.get_query().session.no_autoflush:
             return self.get_query().filter(self.model.id == pk).one_or_none()
 
     def get_list(self, term, offset=0, limit=10):
-        limit = max(1, min(limit or 10, MAX_LOOKUP_ROWS))
-        return super().get_list(term or "", max(offset or 0, 0), limit)
+        limit = clamp(limit, 1, MAX_LOOKUP_ROWS, 10)
+        return super().get_list((term or "")[:100], clamp(offset, 0, 10_000, 0), limit)

@@ -11,7 +11,7 @@ from flask_admin.form import BaseForm
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 
@@ -24,6 +24,8 @@ from services.versions import check_version
 from views.admin.ajax import ScopedAjaxLoader
 from views.admin.filters import FilterConverter
 from views.admin.formatters import DETAIL_FORMATTERS, EXPORT_FORMATTERS, FORMATTERS
+from views.admin.params import clamp, parse_id
+from views.urls import is_local_path
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +159,9 @@ class SecuredModelView(ModelView):
         """Runs before every route of the screen: login, password change, permission."""
         if not current_user.is_authenticated:
             return deny()
+        target = request.values.get("url")
+        if target and not is_local_path(target):
+            abort(400)  # Flask-Admin would redirect there after a save or a cancel
         action = self.route_actions.get(name) or ROUTE_ACTIONS.get(name)
         if action is None:
             return deny()  # a route nobody mapped is closed, not open
@@ -202,7 +207,7 @@ class SecuredModelView(ModelView):
     )
     def action_delete(self, ids):
         """Flask-Admin's bulk delete, given integer ids (PostgreSQL refuses text ones)."""
-        return super().action_delete(tuple(int(i) for i in ids if str(i).isdigit()))
+        return super().action_delete(tuple(i for i in map(parse_id, ids) if i is not None))
 
     # -- which rows -------------------------------------------------------
     def get_query(self):
@@ -211,11 +216,16 @@ class SecuredModelView(ModelView):
     def get_count_query(self):
         return permissions.scope(current_user, self.resource, super().get_count_query())
 
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+        """Flask-Admin's list, with the page number and search kept to sane sizes."""
+        page = clamp(page, 0, 100_000, 0) if page is not None else None
+        search = (search or "")[:200] or None
+        return super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
+
     def get_one(self, id):
         """The row if it exists and is in the user's scope; else 404 (the two look alike)."""
-        try:
-            pk = int(id)
-        except (TypeError, ValueError):
+        pk = parse_id(id)
+        if pk is None:
             abort(404)
         row = self.get_query().filter(self.model.id == pk).one_or_none()
         if row is None:
@@ -265,10 +275,10 @@ class SecuredModelView(ModelView):
         if not is_created and "version_seen" in form:
             check_version(model, form.version_seen.data)
         self.prepare(form, model, is_created)
+        changes = audit.changes_of(model)
+        db.session.flush()  # foreign keys take the form's values only now
         if not permissions.may_write(current_user, self.resource, model):
             raise OutOfScope(_("You may only record data that belongs to your own agency."))
-        changes = audit.changes_of(model)
-        db.session.flush()
         if is_created and self.audits_create_itself:
             return
         audit.record(
@@ -302,6 +312,16 @@ class SecuredModelView(ModelView):
                 _(
                     "The record conflicts with another one (a code or name already used) "
                     "or lacks a required link. Nothing was saved."
+                ),
+                "error",
+            )
+            return True
+        if isinstance(exc, DBAPIError | ValueError | OverflowError):
+            log.warning("refused write on %s: %r", self.resource, exc)
+            flash(
+                _(
+                    "The data could not be saved: a value is out of range or malformed. "
+                    "Nothing was saved."
                 ),
                 "error",
             )

@@ -12,7 +12,7 @@ from wtforms import PasswordField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from extensions import db
-from models.user import User
+from models.user import ROLE_NAMES, User
 from permissions import CRUD, RESOURCES, actions_of, forget_grants
 from services import roles as role_service
 from services import users as user_service
@@ -20,6 +20,7 @@ from services.errors import ServiceError
 from services.passwords import hash_password, policy_problem
 from views import labels
 from views.admin.base import SecuredModelView
+from views.admin.params import parse_id
 
 
 def roles_formatter(view, context, model, name):
@@ -96,10 +97,16 @@ class UserView(SecuredModelView):
         return form
 
     def prepare(self, form, model, is_created):
+        user_service.check_roles_fit([r.name for r in model.roles], model.agency)
         if is_created:
             model.password_hash = hash_password(form.new_password.data)
             return
-        history = sa_inspect(model).attrs.active.history
+        state = sa_inspect(model)
+        if model.id == current_user.id and (
+            state.attrs.roles.history.has_changes() or state.attrs.agency.history.has_changes()
+        ):
+            raise ValidationError(_("You cannot change your own roles or agency."))
+        history = state.attrs.active.history
         if history.deleted and not model.active:
             if model.id == current_user.id:
                 raise ValidationError(_("You cannot deactivate your own account."))
@@ -107,7 +114,8 @@ class UserView(SecuredModelView):
         forget_grants()
 
     def _set_active(self, ids, active: bool):
-        users = self.get_query().filter(User.id.in_([int(i) for i in ids])).all()
+        wanted = [pk for pk in map(parse_id, ids) if pk is not None]
+        users = self.get_query().filter(User.id.in_(wanted)).all()
         try:
             for user in users:
                 if not active and user.id == current_user.id:
@@ -177,6 +185,11 @@ class RoleView(SecuredModelView):
         "name": {"validators": [InputRequired(), Length(min=3, max=40)]},
         "label": {"validators": [InputRequired(), Length(max=120)]},
     }
+
+    def prepare(self, form, model, is_created):
+        before = sa_inspect(model).attrs.name.history.deleted
+        if not is_created and before and before[0] in ROLE_NAMES and model.name != before[0]:
+            raise ValidationError(_("The code of a built-in role cannot change."))
 
     @expose("/permissions/", methods=("GET", "POST"))
     def permissions_view(self):
