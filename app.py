@@ -98,6 +98,10 @@ def register_errorhandlers(app: Flask) -> None:
             _("The form's security token is missing or has expired. Reload and try again."),
         )
 
+    @app.errorhandler(413)
+    def too_large(_error):
+        return error_page(413, _("Too much data"), _("The form or file sent is too large."))
+
     @app.errorhandler(429)
     def too_many(_error):
         if request.path == "/login":

@@ -46,6 +46,7 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
     FLASK_ADMIN_SWATCH = "flatly"
     LIST_PAGE_SIZE = 25
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # no form or API body needs more
     API_TOKEN_HOURS = 8
 
 

@@ -83,8 +83,8 @@ class User(UserMixin, db.Model):
 
     agency: Mapped[Agency] = relationship(lazy="joined")
     roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin")
-
-    __mapper_args__ = {"version_id_col": version}
+    # No optimistic lock on users: every sign-in writes the row, which would make
+    # an IT officer's edit of a signed-in user look stale.
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

@@ -8,7 +8,7 @@ services, with the same history and audit.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 
@@ -200,6 +200,11 @@ def _apologize(dossier, now, *, new_due_at=None, **_inputs):
     if dossier.due_at and new_due_at <= dossier.due_at:
         raise ValidationFailed(
             "Ngày hẹn mới phải sau ngày hẹn hiện tại.", {"new_due_at": "Phải sau ngày hẹn cũ."}
+        )
+    if new_due_at > (dossier.due_at or now) + timedelta(days=366):
+        raise ValidationFailed(
+            "Ngày hẹn mới không được quá một năm sau ngày hẹn hiện tại.",
+            {"new_due_at": "Quá xa."},
         )
     before = dossier.due_at
     dossier.due_at = new_due_at

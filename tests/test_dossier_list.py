@@ -2,15 +2,13 @@
 
 from datetime import datetime, timedelta
 
-from flask_admin.contrib.sqla.filters import IntEqualFilter
-
 from extensions import db
 from services.calendar import LOCAL_TZ
 from tests import factories
-from views.admin.filters import OverdueFilter
+from views.admin.filters import BoundedIntEqualFilter, OverdueFilter
 
 
-def _filter_arg(app, name, kind=IntEqualFilter):
+def _filter_arg(app, name, kind=BoundedIntEqualFilter):
     """The URL argument of the dossier list's filter of class KIND named NAME."""
     view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == "dossier")
     index = next(i for i, f in enumerate(view._filters) if type(f) is kind and str(f.name) == name)

@@ -13,7 +13,8 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import HiddenField
+from wtforms import HiddenField, PasswordField, StringField
+from wtforms.validators import ValidationError
 
 import permissions
 from extensions import db
@@ -43,12 +44,34 @@ ROUTE_ACTIONS = {
 }
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 class TranslatedForm(BaseForm):
-    """Flask-Admin's form base: Flask-WTF's CSRF token, messages in the user's language."""
+    """Flask-Admin's form base: Flask-WTF's CSRF token, messages in the user's language,
+    text trimmed, control characters refused."""
 
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
             return WTFormsTranslations()
+
+        def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, StringField) and not issubclass(
+                unbound_field.field_class, PasswordField
+            ):
+                options["filters"] = [*unbound_field.kwargs.get("filters", ()), _strip]
+            return super().bind_field(form, unbound_field, options)
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.data, str) and any(
+                ord(c) < 32 and c not in "\t\n\r" for c in field.data
+            ):
+                field.errors = [*field.errors, _("Control characters are not allowed here.")]
+                valid = False
+        return valid
 
 
 class OutOfScope(ServiceError):
@@ -258,7 +281,7 @@ class SecuredModelView(ModelView):
     def get_edit_form(self):
         """The edit form, carrying the version the user opened (optimistic locking)."""
         form_class = super().get_edit_form()
-        if not hasattr(self.model, "version"):
+        if self.model.__mapper__.version_id_col is None:
             return form_class
         return type(form_class.__name__, (form_class,), {"version_seen": HiddenField()})
 
@@ -316,6 +339,8 @@ class SecuredModelView(ModelView):
                 "error",
             )
             return True
+        if isinstance(exc, ValidationError):  # a form error: Flask-Admin shows its message
+            return super().handle_view_exception(exc)
         if isinstance(exc, DBAPIError | ValueError | OverflowError):
             log.warning("refused write on %s: %r", self.resource, exc)
             flash(

@@ -111,7 +111,7 @@ class ProcedureTypeView(SecuredModelView):
     form_args = {
         "agency": {"validators": [InputRequired()]},
         "processing_days": {"validators": [InputRequired(), NumberRange(min=0, max=365)]},
-        "fee": {"validators": [InputRequired(), NumberRange(min=0)]},
+        "fee": {"validators": [InputRequired(), NumberRange(min=0, max=1_000_000_000)]},
     }
     inline_models = (
         (

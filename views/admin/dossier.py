@@ -2,13 +2,12 @@
 
 from datetime import datetime
 
-from flask_admin.contrib.sqla.filters import IntEqualFilter
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from extensions import db
 from i18n import local_datetime
@@ -16,6 +15,7 @@ from models.agency import Agency
 from models.catalog import ProcedureType
 from models.dossier import Dossier
 from services.calendar import LOCAL_TZ
+from services.errors import ValidationFailed
 from services.text import fold
 from services.timeliness import RUNNING_STATUSES, is_due_today, is_overdue
 from views import labels
@@ -23,7 +23,7 @@ from views.admin import validators
 from views.admin.base import SecuredModelView
 from views.admin.dossier_actions import DossierActionsMixin
 from views.admin.dossier_receive import ReceiveFormMixin, _int_or_none
-from views.admin.filters import OverdueFilter, QueryOptions
+from views.admin.filters import BoundedIntEqualFilter, OverdueFilter, QueryOptions
 from views.admin.formatters import labelled, money_formatter
 
 STATUS_BADGES = {
@@ -215,10 +215,10 @@ class DossierView(ReceiveFormMixin, DossierActionsMixin, SecuredModelView):
     column_formatters_export = {}
     column_filters = (
         "status",
-        IntEqualFilter(
+        BoundedIntEqualFilter(
             Dossier.procedure_type_id, _l("Procedure"), options=QueryOptions(procedure_options)
         ),
-        IntEqualFilter(
+        BoundedIntEqualFilter(
             Dossier.agency_id, _l("Resolving agency"), options=QueryOptions(department_options)
         ),
         "received_at",
@@ -254,7 +254,7 @@ class DossierView(ReceiveFormMixin, DossierActionsMixin, SecuredModelView):
     }
     form_args = {
         "procedure_type": {"validators": [InputRequired()]},
-        "applicant_name": {"validators": [InputRequired(), Length(max=200)]},
+        "applicant_name": {"validators": [DataRequired(), Length(max=200)]},
         "applicant_id_number": {"validators": [Optional(), validators.citizen_id]},
         "applicant_phone": {"validators": [Optional(), validators.phone]},
         "applicant_email": {"validators": [Optional(), Email()]},
@@ -283,6 +283,8 @@ class DossierView(ReceiveFormMixin, DossierActionsMixin, SecuredModelView):
         if is_created:
             self.receive(form, model)
         else:
+            if model.return_method == "post" and not model.procedure_type.postal_return:
+                raise ValidationFailed(_("This procedure's result cannot be returned by post."))
             model.applicant_province_code = _int_or_none(form.applicant_province_code.data)
             model.applicant_ward_code = _int_or_none(form.applicant_ward_code.data)
             model.updated_by_id = current_user.id

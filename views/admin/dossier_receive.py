@@ -25,7 +25,16 @@ DEFAULT_PROVINCE = 19  # Thái Nguyên
 
 
 def _int_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
+    """A division code from the form, or None when absent or not a number."""
+    text = str(value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 9 else None
+
+
+def _wards_of(province):
+    try:
+        return wards(province)
+    except (ValueError, KeyError):
+        return wards(DEFAULT_PROVINCE)
 
 
 class ProcedureDetails(rules.BaseRule):
@@ -81,7 +90,7 @@ class ReceiveFormMixin:
             (str(code), name) for code, name in provinces()
         ]
         form.applicant_ward_code.choices = [("", "—")] + [
-            (str(code), name) for code, name in wards(province)
+            (str(code), name) for code, name in _wards_of(province)
         ]
 
     def create_form(self, obj=None):

@@ -8,13 +8,38 @@ from flask_babel import lazy_gettext
 
 from services.calendar import LOCAL_TZ
 
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+
+def _sane_days(days) -> bool:
+    return all(FIRST_YEAR <= d.year <= LAST_YEAR for d in days)
+
+
+class SaneDayMixin:
+    """Refuse dates whose day boundaries would overflow (year 1 or 9999 in a URL)."""
+
+    def validate(self, value):
+        try:
+            cleaned = self.clean(value)
+        except ValueError:
+            return False
+        days = cleaned if isinstance(cleaned, list) else [cleaned]
+        return super().validate(value) and _sane_days(days)
+
+
+class BoundedIntEqualFilter(sqla_filters.IntEqualFilter):
+    """Equality on an id column; values that cannot be an id are refused, not sent."""
+
+    def validate(self, value):
+        return str(value).isascii() and str(value).isdigit() and 0 < int(value) < 2**31
+
 
 def day_start(day: date) -> datetime:
     """Midnight starting DAY in Asia/Ho_Chi_Minh, as an aware instant."""
     return datetime.combine(day, time(0, 0), tzinfo=LOCAL_TZ)
 
 
-class LocalDayEqual(sqla_filters.BaseSQLAFilter, base_filters.BaseDateFilter):
+class LocalDayEqual(SaneDayMixin, sqla_filters.BaseSQLAFilter, base_filters.BaseDateFilter):
     def apply(self, query, value, alias=None):
         column = self.get_column(alias)
         return query.filter(
@@ -25,7 +50,7 @@ class LocalDayEqual(sqla_filters.BaseSQLAFilter, base_filters.BaseDateFilter):
         return lazy_gettext("on the day")
 
 
-class LocalDayFrom(sqla_filters.BaseSQLAFilter, base_filters.BaseDateFilter):
+class LocalDayFrom(SaneDayMixin, sqla_filters.BaseSQLAFilter, base_filters.BaseDateFilter):
     def apply(self, query, value, alias=None):
         return query.filter(self.get_column(alias) >= day_start(value))
 
@@ -33,7 +58,7 @@ class LocalDayFrom(sqla_filters.BaseSQLAFilter, base_filters.BaseDateFilter):
         return lazy_gettext("from the day")
 
 
-class LocalDayUntil(sqla_filters.BaseSQLAFilter, base_filters.BaseDateFilter):
+class LocalDayUntil(SaneDayMixin, sqla_filters.BaseSQLAFilter, base_filters.BaseDateFilter):
     def apply(self, query, value, alias=None):
         return query.filter(self.get_column(alias) < day_start(value + timedelta(days=1)))
 
@@ -41,7 +66,9 @@ class LocalDayUntil(sqla_filters.BaseSQLAFilter, base_filters.BaseDateFilter):
         return lazy_gettext("until the day")
 
 
-class LocalDayBetween(sqla_filters.BaseSQLAFilter, base_filters.BaseDateBetweenFilter):
+class LocalDayBetween(
+    SaneDayMixin, sqla_filters.BaseSQLAFilter, base_filters.BaseDateBetweenFilter
+):
     def __init__(self, column, name, options=None, data_type=None):
         super().__init__(column, name, options, data_type="daterangepicker")
 

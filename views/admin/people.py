@@ -97,15 +97,19 @@ class UserView(SecuredModelView):
         return form
 
     def prepare(self, form, model, is_created):
+        state = sa_inspect(model)
+        if (
+            not is_created
+            and model.id == current_user.id
+            and (
+                state.attrs.roles.history.has_changes() or state.attrs.agency.history.has_changes()
+            )
+        ):
+            raise ValidationError(_("You cannot change your own roles or agency."))
         user_service.check_roles_fit([r.name for r in model.roles], model.agency)
         if is_created:
             model.password_hash = hash_password(form.new_password.data)
             return
-        state = sa_inspect(model)
-        if model.id == current_user.id and (
-            state.attrs.roles.history.has_changes() or state.attrs.agency.history.has_changes()
-        ):
-            raise ValidationError(_("You cannot change your own roles or agency."))
         history = state.attrs.active.history
         if history.deleted and not model.active:
             if model.id == current_user.id:

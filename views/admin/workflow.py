@@ -123,8 +123,8 @@ class DeliveryOrderView(SecuredModelView):
         "recipient_name": {"validators": [InputRequired()]},
         "recipient_phone": {"validators": [InputRequired(), validators.phone]},
         "recipient_address": {"validators": [InputRequired()]},
-        "postage": {"validators": [NumberRange(min=0)]},
-        "cod_amount": {"validators": [NumberRange(min=0)]},
+        "postage": {"validators": [NumberRange(min=0, max=100_000_000)]},
+        "cod_amount": {"validators": [NumberRange(min=0, max=1_000_000_000)]},
     }
 
     def prepare(self, form, model, is_created):
