@@ -3,6 +3,7 @@
 from flask import Flask, flash, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import i18n
 from config import config_from_env
@@ -14,6 +15,7 @@ def create_app(config=None) -> Flask:
     """Build an app from CONFIG (an object or dict), else from the environment."""
     app = Flask(__name__, instance_relative_config=True)
     register_config(app, config)
+    register_proxy(app)
     register_extensions(app)
     register_i18n(app)
     register_blueprints(app)
@@ -28,6 +30,14 @@ def register_config(app: Flask, config) -> None:
     app.config.from_object(config_from_env() if config is None else config)
     if isinstance(config, dict):
         app.config.update(config)
+
+
+def register_proxy(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client address from X-Forwarded-For
+    (per-address sign-in limits and the audit log need the real one)."""
+    hops = app.config.get("TRUSTED_PROXIES", 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_extensions(app: Flask) -> None:

@@ -38,6 +38,8 @@ class Config:
     DISPLAY_TIMEZONE = "Asia/Ho_Chi_Minh"
     RECEIPT_CUTOFF = os.environ.get("RECEIPT_CUTOFF", "15:00")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # How many reverse proxies (load balancer, nginx) stand in front of the app servers.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0") or 0)
     # Failed sign-ins allowed before a 15-minute pause (Flask-Limiter syntax).
     LOGIN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_FAILURES_PER_ADDRESS = "30 per 15 minutes"

@@ -64,3 +64,24 @@ def test_bare_postgres_url_gets_the_psycopg_driver(monkeypatch):
 def test_session_cookie_is_httponly_and_lax(app):
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_behind_a_trusted_proxy_the_client_address_is_the_forwarded_one(database_url, schema):
+    from sqlalchemy import select
+
+    from extensions import db
+    from models import AuditEntry
+
+    app = create_app(make_config(database_url, TRUSTED_PROXIES=1))
+    client = app.test_client()
+    client.post(
+        "/login",
+        data={"username": "nobody", "password": "x"},
+        headers={"X-Forwarded-For": "203.0.113.7"},
+    )
+    with app.app_context():
+        entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert entry.ip_address == "203.0.113.7"
+        db.session.delete(entry)
+        db.session.commit()
+        db.engine.dispose()

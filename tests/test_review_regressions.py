@@ -207,3 +207,21 @@ def test_out_of_range_money_is_refused_in_vietnamese(client, login_as, world, do
     ).get_data(as_text=True)
     assert "Số phải nằm trong khoảng" in page
     assert "Python int" not in page
+
+
+def test_a_garbled_version_is_refused_not_ignored(client, login_as, dossier):
+    dossier.status = "processing"
+    db.session.commit()
+    login_as("dept_admin")
+    response = client.post(
+        f"/admin/dossier/transition/?id={dossier.id}", data={"action": "withdraw", "version": "abc"}
+    )
+    assert "hãy tải lại trang" in client.get(response.location).get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Dossier, dossier.id).status == "processing"
+
+
+def test_exports_write_blank_not_none(client, login_as, dossier):
+    login_as("po_clerk")
+    export = client.get("/admin/dossier/export/csv/").get_data(as_text=True)
+    assert "None" not in export and "Đã tiếp nhận" in export

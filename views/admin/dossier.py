@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Optional
 
 from extensions import db
 from i18n import local_datetime
@@ -212,7 +212,10 @@ class DossierView(ReceiveFormMixin, DossierActionsMixin, SecuredModelView):
         "extra_data": extra_data_formatter,
         "documents_checked": documents_formatter,
     }
-    column_formatters_export = {}
+    column_formatters_export = {
+        "timeliness": labelled(labels.TIMELINESS),
+        "status": labelled(labels.STATUS),
+    }
     column_filters = (
         "status",
         BoundedIntEqualFilter(
@@ -254,7 +257,7 @@ class DossierView(ReceiveFormMixin, DossierActionsMixin, SecuredModelView):
     }
     form_args = {
         "procedure_type": {"validators": [InputRequired()]},
-        "applicant_name": {"validators": [DataRequired(), Length(max=200)]},
+        "applicant_name": {"validators": [DataRequired()]},
         "applicant_id_number": {"validators": [Optional(), validators.citizen_id]},
         "applicant_phone": {"validators": [Optional(), validators.phone]},
         "applicant_email": {"validators": [Optional(), Email()]},

@@ -34,8 +34,9 @@ def _due(day: str | None, hour: str | None) -> datetime | None:
     return datetime.combine(parsed, at, tzinfo=LOCAL_TZ)
 
 
-def _version(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+def _version(value: str | None) -> str | None:
+    """The version the form was opened at; check_version refuses anything not a number."""
+    return value
 
 
 class DossierActionsMixin:
