@@ -43,6 +43,7 @@ ACTION_NAMES = {
     "stop": "dừng xử lý",
     "withdraw": "rút",
     "return_at_counter": "trả kết quả tại quầy",
+    "ship": "chuyển phát kết quả",
 }
 
 
@@ -159,6 +160,25 @@ def move(dossier, action, step, actor, *, note=None, data=None, now=None, ip_add
         changes={"before": {"status": before}, "after": {"status": step.target, **(data or {})}},
     )
     return dossier
+
+
+def ship(dossier: Dossier, actor, *, tracking_code: str, ip_address: str | None = None):
+    """Move DOSSIER to in_delivery as its delivery order is created (caller adds the order)."""
+    if not permissions.in_scope(actor, "dossier", dossier):
+        raise NotFound("Không tìm thấy hồ sơ.")
+    if not permissions.can(actor, "dossier", "ship"):
+        raise Forbidden("Vai trò của bạn không được chuyển phát kết quả.")
+    _check_status(dossier, "ship", SYSTEM_MOVES["ship"])
+    if dossier.return_method != "post":
+        raise Conflict(f"Hồ sơ {dossier.code} không đăng ký nhận kết quả qua bưu chính.")
+    return move(
+        dossier,
+        "ship",
+        SYSTEM_MOVES["ship"],
+        actor,
+        data={"tracking_code": tracking_code},
+        ip_address=ip_address,
+    )
 
 
 def _check_status(dossier: Dossier, action: str, step: Transition) -> None:

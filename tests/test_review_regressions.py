@@ -225,3 +225,64 @@ def test_exports_write_blank_not_none(client, login_as, dossier):
     login_as("po_clerk")
     export = client.get("/admin/dossier/export/csv/").get_data(as_text=True)
     assert "None" not in export and "Đã tiếp nhận" in export
+
+
+def test_creating_a_delivery_order_ships_the_result(client, login_as, world, dossier):
+    dossier.status, dossier.return_method = "result_at_counter", "post"
+    db.session.commit()
+    login_as("po_clerk")
+    response = client.post(
+        "/admin/delivery_order/new/",
+        data={
+            "dossier": dossier.id,
+            "post_office": world.agencies["po2"].id,
+            "tracking_code": "EB000000014VN",
+            "recipient_name": dossier.applicant_name,
+            "recipient_phone": "0912345678",
+            "recipient_address": "Thái Nguyên",
+            "postage": "25000",
+            "cod_amount": "0",
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    shipped = db.session.get(Dossier, dossier.id)
+    assert shipped.status == "in_delivery" and shipped.history[-1].action == "ship"
+    order = db.session.scalar(select(DeliveryOrder))
+    assert order.post_office_id == world.agencies["po"].id  # the clerk's own office
+    again = client.post(
+        "/admin/delivery_order/new/",
+        data={
+            "dossier": dossier.id,
+            "post_office": world.agencies["po"].id,
+            "tracking_code": "EB000000005VN",
+            "recipient_name": "X",
+            "recipient_phone": "0912345678",
+            "recipient_address": "Y",
+            "postage": "0",
+            "cod_amount": "0",
+        },
+    )
+    assert "đang ở trạng thái «đang chuyển phát»" in again.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(DeliveryOrder.id))) == 1
+
+
+def test_a_result_for_the_counter_is_not_shipped(client, login_as, world, dossier):
+    dossier.status = "result_at_counter"  # return_method stays "counter"
+    db.session.commit()
+    login_as("po_clerk")
+    page = client.post(
+        "/admin/delivery_order/new/",
+        data={
+            "dossier": dossier.id,
+            "post_office": world.agencies["po"].id,
+            "tracking_code": "EB000000014VN",
+            "recipient_name": "X",
+            "recipient_phone": "0912345678",
+            "recipient_address": "Y",
+            "postage": "0",
+            "cod_amount": "0",
+        },
+    ).get_data(as_text=True)
+    assert "không đăng ký nhận kết quả qua bưu chính" in page
+    assert db.session.scalar(select(func.count(DeliveryOrder.id))) == 0

@@ -1,5 +1,6 @@
 """Screens for the handover log and postal delivery orders."""
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.validators import InputRequired, NumberRange
@@ -7,7 +8,7 @@ from wtforms.validators import InputRequired, NumberRange
 from models.base import utcnow
 from models.delivery import DeliveryOrder
 from models.handover import Handover
-from services import codes
+from services import codes, workflow
 from views import labels
 from views.admin import validators
 from views.admin.base import SecuredModelView
@@ -127,6 +128,22 @@ class DeliveryOrderView(SecuredModelView):
         "cod_amount": {"validators": [NumberRange(min=0, max=1_000_000_000)]},
     }
 
+    def edit_form(self, obj=None):
+        """The parcel stays with its dossier; tracking events change its status."""
+        form = super().edit_form(obj)
+        del form.dossier
+        return form
+
     def prepare(self, form, model, is_created):
         if is_created:
             model.created_by_id = current_user.id
+            model.status = "created"
+            if current_user.agency.kind == "post_office":
+                model.post_office = current_user.agency  # the clerk's own office ships
+            # Creating the order is the "ship" move of DOMAIN.md: the result leaves the counter.
+            workflow.ship(
+                model.dossier,
+                current_user,
+                tracking_code=model.tracking_code,
+                ip_address=request.remote_addr,
+            )
