@@ -32,6 +32,19 @@ def _user_form(user, role_ids, agency_id):
     }
 
 
+def _delivery_form(dossier_id, post_office_id, tracking_code, postage="0"):
+    return {
+        "dossier": dossier_id,
+        "post_office": post_office_id,
+        "tracking_code": tracking_code,
+        "recipient_name": "Người nhận",
+        "recipient_phone": "0912345678",
+        "recipient_address": "Thái Nguyên",
+        "postage": postage,
+        "cod_amount": "0",
+    }
+
+
 def _role_id(name):
     return db.session.scalar(select(Role.id).where(Role.name == name))
 
@@ -94,16 +107,9 @@ def test_a_delivery_order_cannot_be_moved_to_another_office(client, login_as, wo
     login_as("po_supervisor")
     page = client.post(
         f"/admin/delivery_order/edit/?id={order.id}",
-        data={
-            "dossier": dossier.id,
-            "post_office": world.agencies["po2"].id,
-            "tracking_code": order.tracking_code,
-            "recipient_name": "A",
-            "recipient_phone": "0912345678",
-            "recipient_address": "B",
-            "postage": "25000",
-            "cod_amount": "0",
-        },
+        data=_delivery_form(
+            dossier.id, world.agencies["po2"].id, order.tracking_code, postage="25000"
+        ),
     ).get_data(as_text=True)
     assert "Bạn chỉ được ghi dữ liệu thuộc cơ quan, đơn vị của mình." in page
     db.session.expire_all()
@@ -194,16 +200,12 @@ def test_out_of_range_money_is_refused_in_vietnamese(client, login_as, world, do
     login_as("po_supervisor")
     page = client.post(
         f"/admin/delivery_order/edit/?id={order.id}",
-        data={
-            "dossier": dossier.id,
-            "post_office": world.agencies["po"].id,
-            "tracking_code": order.tracking_code,
-            "recipient_name": "A",
-            "recipient_phone": "0912345678",
-            "recipient_address": "B",
-            "postage": "99999999999999999999999",
-            "cod_amount": "0",
-        },
+        data=_delivery_form(
+            dossier.id,
+            world.agencies["po"].id,
+            order.tracking_code,
+            postage="99999999999999999999999",
+        ),
     ).get_data(as_text=True)
     assert "Số phải nằm trong khoảng" in page
     assert "Python int" not in page
@@ -233,16 +235,7 @@ def test_creating_a_delivery_order_ships_the_result(client, login_as, world, dos
     login_as("po_clerk")
     response = client.post(
         "/admin/delivery_order/new/",
-        data={
-            "dossier": dossier.id,
-            "post_office": world.agencies["po2"].id,
-            "tracking_code": "EB000000014VN",
-            "recipient_name": dossier.applicant_name,
-            "recipient_phone": "0912345678",
-            "recipient_address": "Thái Nguyên",
-            "postage": "25000",
-            "cod_amount": "0",
-        },
+        data=_delivery_form(dossier.id, world.agencies["po2"].id, "EB000000014VN", postage="25000"),
     )
     assert response.status_code == 302
     db.session.expire_all()
@@ -252,16 +245,7 @@ def test_creating_a_delivery_order_ships_the_result(client, login_as, world, dos
     assert order.post_office_id == world.agencies["po"].id  # the clerk's own office
     again = client.post(
         "/admin/delivery_order/new/",
-        data={
-            "dossier": dossier.id,
-            "post_office": world.agencies["po"].id,
-            "tracking_code": "EB000000005VN",
-            "recipient_name": "X",
-            "recipient_phone": "0912345678",
-            "recipient_address": "Y",
-            "postage": "0",
-            "cod_amount": "0",
-        },
+        data=_delivery_form(dossier.id, world.agencies["po"].id, "EB000000005VN"),
     )
     assert "đang ở trạng thái «đang chuyển phát»" in again.get_data(as_text=True)
     assert db.session.scalar(select(func.count(DeliveryOrder.id))) == 1
@@ -273,16 +257,7 @@ def test_a_result_for_the_counter_is_not_shipped(client, login_as, world, dossie
     login_as("po_clerk")
     page = client.post(
         "/admin/delivery_order/new/",
-        data={
-            "dossier": dossier.id,
-            "post_office": world.agencies["po"].id,
-            "tracking_code": "EB000000014VN",
-            "recipient_name": "X",
-            "recipient_phone": "0912345678",
-            "recipient_address": "Y",
-            "postage": "0",
-            "cod_amount": "0",
-        },
+        data=_delivery_form(dossier.id, world.agencies["po"].id, "EB000000014VN"),
     ).get_data(as_text=True)
     assert "không đăng ký nhận kết quả qua bưu chính" in page
     assert db.session.scalar(select(func.count(DeliveryOrder.id))) == 0
