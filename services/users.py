@@ -124,12 +124,23 @@ def check_roles_fit(role_names, agency: Agency) -> None:
 
 
 def set_password(
-    user: User, password: str, *, actor=None, temporary: bool = False, ip_address=None
+    user: User,
+    password: str,
+    *,
+    confirmation: str | None = None,
+    actor=None,
+    temporary: bool = False,
+    ip_address=None,
 ):
     """Give USER a new password (policy checked) and end the user's other sessions.
 
+    CONFIRMATION, when given (a form's second entry), must equal PASSWORD.
     TEMPORARY (a reset by IT staff) makes the user choose a new one at next sign-in.
     """
+    if confirmation is not None and confirmation != password:
+        raise ValidationFailed(
+            "Hai lần nhập mật khẩu mới không khớp nhau.", {"confirmation": "Không khớp."}
+        )
     problem = policy_problem(password, user.username)
     if problem:
         raise ValidationFailed(problem, {"password": problem})

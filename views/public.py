@@ -119,13 +119,12 @@ def change_password():
         user = current_user._get_current_object()
         if not verify_password(user.password_hash, request.form.get("current_password", "")):
             error = _("The current password is not right.")
-        elif request.form.get("new_password") != request.form.get("confirm_password"):
-            error = _("The two new passwords differ.")
         else:
             try:
                 set_password(
                     user,
                     request.form.get("new_password", ""),
+                    confirmation=request.form.get("confirm_password", ""),
                     actor=user,
                     ip_address=request.remote_addr,
                 )

@@ -22,7 +22,12 @@ from views import labels
 from views.admin import validators
 from views.admin.base import SecuredModelView
 from views.admin.dossier_actions import DossierActionsMixin
-from views.admin.dossier_receive import ReceiveFormMixin, _int_or_none
+from views.admin.dossier_receive import (
+    APPLICANT_FIELDS,
+    RECEIPT_FIELDS,
+    ReceiveFormMixin,
+    _int_or_none,
+)
 from views.admin.filters import BoundedIntEqualFilter, OverdueFilter, QueryOptions
 from views.admin.formatters import labelled, money_formatter
 
@@ -236,21 +241,7 @@ class DossierView(ReceiveFormMixin, DossierActionsMixin, SecuredModelView):
         "code": _l("Resolving agency code, receipt date and sequence number"),
     }
 
-    form_columns = (
-        "procedure_type",
-        "channel",
-        "return_method",
-        "applicant_name",
-        "applicant_id_number",
-        "applicant_phone",
-        "applicant_email",
-        "applicant_province_code",
-        "applicant_ward_code",
-        "applicant_street",
-        "organization_name",
-        "organization_tax_code",
-        "notes",
-    )
+    form_columns = ("procedure_type", *APPLICANT_FIELDS, *RECEIPT_FIELDS)
     form_choices = {
         "channel": labels.choices(labels.CHANNEL),
         "return_method": labels.choices(labels.RETURN_METHOD),

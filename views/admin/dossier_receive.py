@@ -37,6 +37,20 @@ def _wards_of(province):
         return wards(DEFAULT_PROVINCE)
 
 
+APPLICANT_FIELDS = (
+    "applicant_name",
+    "applicant_id_number",
+    "applicant_phone",
+    "applicant_email",
+    "applicant_province_code",
+    "applicant_ward_code",
+    "applicant_street",
+    "organization_name",
+    "organization_tax_code",
+)
+RECEIPT_FIELDS = ("channel", "return_method", "notes")
+
+
 class ProcedureDetails(rules.BaseRule):
     """The place the procedure's checklist and extra fields appear (static/receive.js)."""
 
@@ -70,19 +84,9 @@ class ReceiveFormMixin:
         "procedure_type",
         ProcedureDetails(),
         rules.Header(_l("Applicant")),
-        "applicant_name",
-        "applicant_id_number",
-        "applicant_phone",
-        "applicant_email",
-        "applicant_province_code",
-        "applicant_ward_code",
-        "applicant_street",
-        "organization_name",
-        "organization_tax_code",
+        *APPLICANT_FIELDS,
         rules.Header(_l("Receipt")),
-        "channel",
-        "return_method",
-        "notes",
+        *RECEIPT_FIELDS,
     )
 
     def _address_choices(self, form, province):

@@ -148,24 +148,22 @@ class UserView(SecuredModelView):
         user = self.get_one(request.args.get("id"))
         error = None
         if request.method == "POST":
-            password = request.form.get("password", "")
-            if password != request.form.get("confirm", ""):
-                error = _("The two new passwords differ.")
+            try:
+                user_service.set_password(
+                    user,
+                    request.form.get("password", ""),
+                    confirmation=request.form.get("confirm", ""),
+                    actor=current_user,
+                    temporary=True,
+                    ip_address=request.remote_addr,
+                )
+            except ServiceError as exc:
+                db.session.rollback()
+                error = exc.message
             else:
-                try:
-                    user_service.set_password(
-                        user,
-                        password,
-                        actor=current_user,
-                        temporary=True,
-                        ip_address=request.remote_addr,
-                    )
-                except ServiceError as exc:
-                    error = exc.message
-                else:
-                    db.session.commit()
-                    flash(_("Temporary password set for %(name)s.", name=user.username), "success")
-                    return redirect(url_for(".details_view", id=user.id))
+                db.session.commit()
+                flash(_("Temporary password set for %(name)s.", name=user.username), "success")
+                return redirect(url_for(".details_view", id=user.id))
         return self.render("admin/user_reset_password.html", user=user, error=error)
 
 
