@@ -7,11 +7,11 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
+from demo.loadgen import generate_dossiers
+from demo.seed import DEMO_PASSWORD_DEFAULT, seed_demo
 from extensions import db
 from models.user import User
 from services.errors import ServiceError
-from services.loadgen import generate_dossiers
-from services.seed import DEMO_PASSWORD_DEFAULT, seed_demo
 from services.users import create_user
 
 

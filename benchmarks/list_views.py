@@ -19,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import func, or_, select, text
 
 from app import create_app
+from demo.seed import DEMO_PASSWORD_DEFAULT
 from extensions import db
 from models import Dossier
-from services.seed import DEMO_PASSWORD_DEFAULT
 
 RUNS = 7
 

@@ -6,12 +6,16 @@ and every table is emptied after each test, so each test starts clean.
 
 import contextvars
 import os
+import shutil
+import threading
+from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
+from werkzeug.serving import make_server
 
 import models  # noqa: F401  (every table on the metadata)
 import services.passwords
@@ -148,3 +152,45 @@ def login_as(client, world):
         return world.users[username]
 
     return login
+
+
+# -- the browser: one Chromium for the whole session, a fresh context per test ----------
+CHROMIUM = "/usr/bin/chromium"
+OUTPUT = Path(__file__).resolve().parent.parent / "test-output"  # screenshots; git ignores it
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright; with REQUIRE_BROWSER=1 a missing one fails."""
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
+        pytest.skip(f"{CHROMIUM} not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page (own cookies) in Vietnamese at a desktop size."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="vi-VN")
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served over HTTP on a free port, in a background thread."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)

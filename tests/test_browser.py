@@ -1,58 +1,16 @@
-"""In a real browser: a counter clerk signs in and opens the dossier list.
+"""In a real browser: a counter clerk signs in, opens the dossier list and receives.
 
-Runs where Chromium is found (/usr/bin/chromium); with REQUIRE_BROWSER=1 a
-missing browser fails the run instead of skipping.
+The browser, page and live-server fixtures are in conftest.py.
 """
 
-import os
 import re
-import shutil
-import threading
-from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from services.seed import DEMO_PASSWORD_DEFAULT, seed_demo
-
-CHROMIUM = "/usr/bin/chromium"
-OUTPUT = Path(__file__).resolve().parent.parent / "test-output"
+from demo.seed import DEMO_PASSWORD_DEFAULT, seed_demo
+from tests.conftest import OUTPUT
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def chromium_path():
-    if not shutil.which(CHROMIUM):
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} not installed")
-    return CHROMIUM
-
-
-@pytest.fixture
-def live_server(app):
-    """The app served over HTTP on a free port, in a background thread."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-
-
-@pytest.fixture
-def page(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="vi-VN")
-        yield page
-        browser.close()
 
 
 def test_po_clerk_signs_in_and_sees_the_dossier_list(app, live_server, page, database_url):

@@ -2,9 +2,9 @@
 
 from sqlalchemy import func, select
 
+from demo.seed import DEMO_PASSWORD_DEFAULT, counts
 from extensions import db
 from models import STATUSES, Dossier, User
-from services.seed import DEMO_PASSWORD_DEFAULT, counts
 
 
 def test_seed_demo_twice_gives_the_same_counts(runner):

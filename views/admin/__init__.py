@@ -16,12 +16,14 @@ from models import (
 )
 from models.agency import Agency
 from models.delivery import DeliveryOrder
+from views.admin.audit import AuditLogView
 from views.admin.base import SecuredIndexView
+from views.admin.calendar import CalendarOverrideView
 from views.admin.catalog import AgencyView, ProcedureTypeView
+from views.admin.delivery import DeliveryOrderView
 from views.admin.dossier import DossierView
+from views.admin.handover import HandoverView
 from views.admin.people import RoleView, UserView
-from views.admin.records import AuditLogView, CalendarOverrideView
-from views.admin.workflow import DeliveryOrderView, HandoverView
 from views.security import csp_nonce
 
 

@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, request
 from flask_admin import AdminIndexView, expose
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
@@ -22,6 +22,7 @@ from i18n import WTFormsTranslations
 from services import audit
 from services.errors import ServiceError
 from services.versions import check_version
+from views.access import deny, gate, password_change_due
 from views.admin.ajax import ScopedAjaxLoader
 from views.admin.filters import FilterConverter
 from views.admin.formatters import DETAIL_FORMATTERS, EXPORT_FORMATTERS, FORMATTERS
@@ -76,21 +77,6 @@ class TranslatedForm(BaseForm):
 
 class OutOfScope(ServiceError):
     code = "forbidden"
-
-
-def deny():
-    """Anonymous: to the login page, coming back here after. Signed in: 403."""
-    if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    return abort(403)
-
-
-def password_change_due():
-    """A redirect to the password page while the user must change the password."""
-    if current_user.is_authenticated and current_user.must_change_password:
-        flash(_("Please choose a new password before you continue."), "warning")
-        return redirect(url_for("auth.change_password"))
-    return None
 
 
 class SecuredIndexView(AdminIndexView):
@@ -186,17 +172,15 @@ class SecuredModelView(ModelView):
         if target and not is_local_path(target):
             abort(400)  # Flask-Admin would redirect there after a save or a cancel
         action = self.route_actions.get(name) or ROUTE_ACTIONS.get(name)
-        if action is None:
-            return deny()  # a route nobody mapped is closed, not open
         caps = {
             "create": self.allow_create,
             "edit": self.allow_edit,
             "delete": self.allow_delete,
             "export": self.allow_export,
         }
-        if not (self.allows("view") and self.allows(action) and caps.get(action, True)):
+        if action is not None and not caps.get(action, True):
             return deny()
-        return password_change_due()
+        return gate(self.resource, action)  # None: a route nobody mapped is closed
 
     def inaccessible_callback(self, name, **kwargs):
         return deny()

@@ -1,13 +1,10 @@
 """The JSON API under /api/v1: bearer tokens, the same services and permissions as the panel."""
 
-from flask import Blueprint, Flask
+from flask import Flask
 
 from extensions import csrf
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-# The route modules need ``bp``; importing them registers their routes on it.
-from views.api import auth, dossiers, errors, openapi, public  # noqa: E402, F401
+from views.api import auth, dossiers, errors, openapi, public  # noqa: F401  (routes on bp)
+from views.api.blueprint import bp
 
 errors.install(bp)
 

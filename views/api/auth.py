@@ -14,7 +14,7 @@ from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from extensions import db, limiter
 from models.user import User
 from services.auth import LoginFailed, LoginLocked, authenticate
-from views.api import bp
+from views.api.blueprint import bp
 from views.api.errors import ApiError
 from views.api.inputs import Fields, json_object
 from views.api.serializers import iso

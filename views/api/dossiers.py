@@ -21,8 +21,8 @@ from services import workflow
 from services.errors import Forbidden, NotFound, ValidationFailed
 from services.text import fold
 from views.admin.filters import day_start
-from views.api import bp
 from views.api.auth import current_api_user, token_required
+from views.api.blueprint import bp
 from views.api.errors import ApiError
 from views.api.inputs import (
     Fields,

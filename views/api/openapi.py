@@ -8,7 +8,7 @@ from flask import jsonify
 
 from models.dossier import STATUSES
 from services.workflow import TRANSITIONS
-from views.api import bp
+from views.api.blueprint import bp
 from views.api.dossiers import DEFAULT_PER_PAGE, MAX_PER_PAGE
 from views.api.errors import HTTP_ERRORS
 

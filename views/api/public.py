@@ -6,7 +6,7 @@ from sqlalchemy.orm import joinedload
 
 from extensions import db, limiter
 from models.dossier import Dossier
-from views.api import bp
+from views.api.blueprint import bp
 from views.api.errors import ApiError
 from views.api.serializers import iso
 

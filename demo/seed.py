@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 
+from demo import demo_data
 from extensions import db
 from models import (
     Agency,
@@ -20,7 +21,7 @@ from models import (
     RequiredDocument,
     User,
 )
-from services import codes, demo_data
+from services import codes
 from services.addresses import wards
 from services.calendar import LOCAL_TZ, load_calendar
 from services.dossiers import prepare_received

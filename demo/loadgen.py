@@ -11,10 +11,10 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import insert, select
 
+from demo.seed import citizen_id, ensure_demo_world, person, phone
 from extensions import db
 from models import Agency, CodeCounter, Dossier, DossierHistory, ProcedureType, User
 from services.calendar import LOCAL_TZ, appointment, clock_start, load_calendar, parse_cutoff
-from services.seed import citizen_id, ensure_demo_world, person, phone
 from services.text import search_key
 from services.timeliness import timeliness_at
 

@@ -1,4 +1,4 @@
-"""Screens for the working-calendar overrides and the audit log."""
+"""The working-calendar screen: provincial overrides, the appointment calculator, the year."""
 
 from datetime import date, datetime, time
 
@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.validators import InputRequired
 
-from models.audit import AuditEntry
 from services.calendar import LOCAL_TZ, due_date_for, parse_cutoff, year_exceptions
 from views.admin.base import SecuredModelView
 
@@ -82,48 +81,3 @@ class CalendarOverrideView(SecuredModelView):
         year = request.args.get("year", type=int) or today.year
         year = min(max(year, 2000), 2100)
         return self.render("admin/calendar_year.html", year=year, days=year_exceptions(year))
-
-
-class AuditLogView(SecuredModelView):
-    """Read-only for everyone: the audit log is append-only."""
-
-    resource = "audit_log"
-    allow_create = False
-    allow_edit = False
-    simple_list_pager = True
-    column_list = (
-        "at",
-        "actor_username",
-        "ip_address",
-        "action",
-        "entity",
-        "entity_id",
-        "summary",
-    )
-    column_details_list = (*column_list, "changes")
-    column_default_sort = ("at", True)
-    column_sortable_list = ("at",)
-    column_filters = ("action", "entity", "entity_id", "actor_username", "at")
-    column_labels = {
-        "at": _l("Time"),
-        "actor_username": _l("User"),
-        "ip_address": _l("IP address"),
-        "action": _l("Action"),
-        "entity": _l("Record type"),
-        "entity_id": _l("Record ID"),
-        "summary": _l("Summary"),
-        "changes": _l("Changes"),
-    }
-
-    def get_query(self):
-        """``?entity=dossier&entity_id=5`` narrows the log to one record's entries."""
-        return self._one_record(super().get_query())
-
-    def get_count_query(self):
-        return self._one_record(super().get_count_query())
-
-    def _one_record(self, query):
-        entity, entity_id = request.args.get("entity"), request.args.get("entity_id")
-        if entity and entity_id:
-            query = query.filter(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
-        return query
