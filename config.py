@@ -37,6 +37,9 @@ class Config:
     LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
     DISPLAY_TIMEZONE = "Asia/Ho_Chi_Minh"
     RECEIPT_CUTOFF = os.environ.get("RECEIPT_CUTOFF", "15:00")
+    # How many working days back a receipt may be dated (paper taken during an
+    # outage is entered later); older ones need a supervisor and a reason.
+    RECEIPT_BACKDATE_WORKING_DAYS = int(os.environ.get("RECEIPT_BACKDATE_WORKING_DAYS", "3"))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     # How many reverse proxies (load balancer, nginx) stand in front of the app servers.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0") or 0)

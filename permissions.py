@@ -31,6 +31,7 @@ RESOURCES = (
 CRUD = ("view", "create", "edit", "delete", "export")
 DOSSIER_ACTIONS = (
     "receive",
+    "receive_backdated",  # date a receipt further back than the allowed working days
     "refuse",
     "request_supplement",
     "supplement_received",
@@ -88,7 +89,7 @@ DEFAULT_MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "report": ("view",),
     },
     "po_supervisor": {
-        "dossier": (*_PO_DOSSIER, "edit"),
+        "dossier": (*_PO_DOSSIER, "edit", "receive_backdated"),
         "handover": ("view", "create", "confirm", "export"),
         "delivery_order": ("view", "create", "edit", "record_event", "export"),
         "procedure_type": ("view",),

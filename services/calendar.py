@@ -49,6 +49,14 @@ class WorkingCalendar:
             day += timedelta(days=1)
         return day
 
+    def subtract_working_days(self, day: date, count: int) -> date:
+        """The COUNT-th working day before DAY."""
+        for _ in range(count):
+            day -= timedelta(days=1)
+            while not self.is_working_day(day):
+                day -= timedelta(days=1)
+        return day
+
     def add_working_days(self, day: date, count: int) -> date:
         """The COUNT-th working day after DAY."""
         for _ in range(count):

@@ -10,28 +10,27 @@ from extensions import db
 from models.base import utcnow
 from models.catalog import ProcedureType
 from models.dossier import Dossier, DossierHistory
-from services import audit, codes
-from services.calendar import due_date_for, parse_cutoff
+from services import audit, codes, receipt
+from services.calendar import LOCAL_TZ, due_date_for, parse_cutoff
 from services.errors import Forbidden, ValidationFailed
-from services.extra_fields import clean_extra
-from services.validation import (
-    normalise_citizen_id,
-    normalise_phone,
-    normalise_tax_code,
-)
-
-CHANNELS = ("counter", "post", "online")
-RETURN_METHODS = ("counter", "post")
+from services.receipt import Receipt
 
 
 def prepare_received(
-    dossier: Dossier, received_by=None, received_at: datetime | None = None
+    dossier: Dossier,
+    received_by=None,
+    received_at: datetime | None = None,
+    *,
+    backdate_reason: str | None = None,
+    ip_address: str | None = None,
 ) -> Dossier:
     """Fill in what receipt decides for a new DOSSIER (in the caller's transaction).
 
     The resolving agency and fee come from the procedure type, the post office
     from the receiving clerk's agency, the code from the agency's daily
-    counter, the appointment from the working-day calendar.
+    counter, the appointment from the working-day calendar. BACKDATE_REASON,
+    why a receipt is dated further back than allowed, goes into the history
+    note and the audit entry.
     """
     with db.session.no_autoflush:  # the caller may have added DOSSIER already
         procedure = dossier.procedure_type or db.session.get(
@@ -51,6 +50,7 @@ def prepare_received(
             to_status="received",
             at=dossier.received_at,
             actor_id=dossier.received_by_id,
+            note=_backdate_note(dossier, backdate_reason),
         )
     )
     db.session.add(dossier)
@@ -60,9 +60,28 @@ def prepare_received(
         "dossier",
         dossier.id,
         actor=received_by,
-        summary=f"Tiếp nhận hồ sơ {dossier.code}",
+        ip_address=ip_address,
+        summary=(
+            f"Tiếp nhận hồ sơ {dossier.code}"
+            + (f" (nhập muộn; lý do: {backdate_reason})" if backdate_reason else "")
+        )[:500],
+        changes={
+            "after": {
+                "received_at": dossier.received_at.isoformat(),
+                "received_at_reason": backdate_reason,
+            }
+        }
+        if backdate_reason
+        else None,
     )
     return dossier
+
+
+def _backdate_note(dossier: Dossier, reason: str | None) -> str | None:
+    if not reason:
+        return None
+    day = dossier.received_at.astimezone(LOCAL_TZ)
+    return f"Nhập muộn hồ sơ tiếp nhận ngày {day:%d/%m/%Y}. Lý do: {reason}"
 
 
 def _fill_receipt(dossier, procedure, received_by, received_at) -> None:
@@ -83,77 +102,46 @@ def _fill_receipt(dossier, procedure, received_by, received_at) -> None:
     dossier.code = codes.dossier_code(procedure.agency_id, procedure.agency.code, received_at)
 
 
-def check_applicant(fields: dict) -> tuple[dict, dict[str, str]]:
-    """Applicant fields normalised by DOMAIN.md's formats: (clean values, errors by field)."""
-    clean, errors = {}, {}
-    name = (fields.get("applicant_name") or "").strip()
-    if not name:
-        errors["applicant_name"] = "Vui lòng nhập họ tên người nộp."
-    clean["applicant_name"] = name[:200]
-    for key, normalise in (
-        ("applicant_id_number", normalise_citizen_id),
-        ("applicant_phone", normalise_phone),
-        ("organization_tax_code", normalise_tax_code),
-    ):
-        raw = (fields.get(key) or "").strip()
-        if not raw:
-            clean[key] = None
-            continue
-        try:
-            clean[key] = normalise(raw)
-        except ValueError as exc:
-            errors[key] = str(exc)
-    email = (fields.get("applicant_email") or "").strip()
-    if email and (
-        len(email) > 255 or "@" not in email or "." not in email.rsplit("@", 1)[-1] or " " in email
-    ):
-        errors["applicant_email"] = "Địa chỉ email không hợp lệ."
-    clean["applicant_email"] = email or None
-    return clean, errors
+def record_receipt(dossier: Dossier, receipt: Receipt, actor, *, ip_address=None) -> Dossier:
+    """Give DOSSIER what RECEIPT decided and receive it (in the caller's transaction)."""
+    if not permissions.can(actor, "dossier", "receive"):
+        raise Forbidden("Vai trò của bạn không được tiếp nhận hồ sơ.")
+    with db.session.no_autoflush:  # the caller may have added DOSSIER already
+        for key, value in receipt.applicant.items():
+            setattr(dossier, key, value)
+        dossier.procedure_type = receipt.procedure
+        dossier.channel = receipt.channel
+        dossier.return_method = receipt.return_method
+        dossier.documents_checked = receipt.documents
+        dossier.extra_data = receipt.extra or None
+        dossier.fee_amount = receipt.fee
+        dossier.received_at = receipt.received_at
+    prepare_received(
+        dossier,
+        received_by=actor,
+        received_at=receipt.received_at,
+        backdate_reason=receipt.backdate_reason,
+        ip_address=ip_address,
+    )
+    if not permissions.in_scope(actor, "dossier", dossier):
+        raise Forbidden("Bạn chỉ được tiếp nhận hồ sơ cho đơn vị của mình.")
+    return dossier
 
 
-def receive(fields: dict, actor, *, ip_address: str | None = None) -> Dossier:
-    """Receive a dossier from plain FIELDS (the API's and CLI's door); caller commits."""
+def receive(fields: dict, actor, *, ip_address: str | None = None, errors=None) -> Dossier:
+    """Receive a dossier from plain FIELDS (the API's door); caller commits.
+
+    ERRORS are the door's parse errors, named in the same answer as the rules'.
+    """
     if not permissions.can(actor, "dossier", "receive"):
         raise Forbidden("Vai trò của bạn không được tiếp nhận hồ sơ.")
     procedure = db.session.scalar(
         select(ProcedureType).where(ProcedureType.code == (fields.get("procedure_code") or ""))
     )
-    errors: dict[str, str] = {}
-    if procedure is None or not procedure.active:
-        errors["procedure_code"] = "Không có thủ tục đang áp dụng mang mã này."
-    clean, applicant_errors = check_applicant(fields)
-    errors |= applicant_errors
-    channel = fields.get("channel") or "counter"
-    return_method = fields.get("return_method") or "counter"
-    if channel not in CHANNELS:
-        errors["channel"] = "Hình thức nộp phải là: " + ", ".join(CHANNELS)
-    if return_method not in RETURN_METHODS:
-        errors["return_method"] = "Hình thức nhận kết quả phải là counter hoặc post."
-    elif procedure is not None and return_method == "post" and not procedure.postal_return:
-        errors["return_method"] = "Thủ tục này không trả kết quả qua bưu chính."
-    extra = {}
-    if procedure is not None:
-        extra, extra_errors = clean_extra(procedure, fields.get("extra") or {})
-        errors |= {f"extra.{k}": v for k, v in extra_errors.items()}
-    received_at = fields.get("received_at")
-    if received_at is not None and (
-        not isinstance(received_at, datetime) or received_at.tzinfo is None
-    ):
-        errors["received_at"] = "Thời điểm tiếp nhận phải có múi giờ (ISO 8601)."
-    if errors:
-        raise ValidationFailed("Dữ liệu hồ sơ chưa hợp lệ.", errors)
+    decided = receipt.decide(procedure, fields, actor, errors=errors)
     dossier = Dossier(
-        procedure_type=procedure,
-        channel=channel,
-        return_method=return_method,
         applicant_address=(fields.get("applicant_address") or "").strip()[:500] or None,
         organization_name=(fields.get("organization_name") or "").strip()[:255] or None,
         notes=(fields.get("notes") or "").strip() or None,
-        extra_data=extra or None,
-        **clean,
     )
-    prepare_received(dossier, received_by=actor, received_at=received_at)
-    if not permissions.in_scope(actor, "dossier", dossier):
-        raise Forbidden("Bạn chỉ được tiếp nhận hồ sơ cho đơn vị của mình.")
-    return dossier
+    return record_receipt(dossier, decided, actor, ip_address=ip_address)

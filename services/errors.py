@@ -34,3 +34,19 @@ class Conflict(ServiceError):
     """Wrong state, stale version or duplicate."""
 
     code = "conflict"
+
+
+class FieldErrors(dict):
+    """Field → message, collected over a whole input before answering once.
+
+    Rules add to it instead of raising at the first problem; ``check`` then
+    raises one ValidationFailed naming every offending field.
+    """
+
+    def add(self, field: str, message: str) -> None:
+        """Keep the first message given for FIELD (a parse error outranks a rule)."""
+        self.setdefault(field, message)
+
+    def check(self, message: str = "Dữ liệu chưa hợp lệ.") -> None:
+        if self:
+            raise ValidationFailed(message, dict(self))

@@ -18,7 +18,7 @@ from models.base import utcnow
 from models.dossier import Dossier, DossierHistory
 from services import audit
 from services.calendar import LOCAL_TZ, appointment, clock_start, load_calendar, parse_cutoff
-from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.errors import Conflict, FieldErrors, Forbidden, NotFound, ValidationFailed
 from services.timeliness import timeliness_at, working_days_left
 from services.versions import check_version
 
@@ -75,12 +75,15 @@ SYSTEM_MOVES = {
 }
 
 
+OUTCOMES = ("granted", "refused")
+
+
 @dataclass
 class Result:
     """What ``complete`` records."""
 
     number: str
-    date: date
+    date: date | None
     outcome: str
     summary: str | None = None
 
@@ -107,11 +110,18 @@ def transition(
     new_due_at: datetime | None = None,
     now: datetime | None = None,
     ip_address: str | None = None,
+    errors: dict | None = None,
 ) -> Dossier:
-    """Take ACTION on DOSSIER as ACTOR; raises a ServiceError with a Vietnamese message."""
+    """Take ACTION on DOSSIER as ACTOR; raises a ServiceError with a Vietnamese message.
+
+    ERRORS are the door's parse errors (field → message); they are named in
+    one ValidationFailed together with every input the action lacks.
+    """
     step = TRANSITIONS.get(action)
     if step is None:
-        raise ValidationFailed(f"Không có thao tác «{action}».", {"action": "Không hợp lệ."})
+        raise ValidationFailed(
+            f"Không có thao tác «{action}».", {**(errors or {}), "action": "Không hợp lệ."}
+        )
     if not permissions.in_scope(actor, "dossier", dossier):
         raise NotFound("Không tìm thấy hồ sơ.")
     if not permissions.can(actor, "dossier", action):
@@ -119,9 +129,13 @@ def transition(
     check_version(dossier, version)
     _check_status(dossier, action, step)
     note = (note or "").strip() or None
-    if step.needs_note and not note:
-        raise ValidationFailed("Vui lòng ghi rõ lý do.", {"note": "Bắt buộc."})
     now = now or utcnow()
+    problems = FieldErrors(errors or {})
+    if step.needs_note and not note:
+        problems.add("note", "Vui lòng ghi rõ lý do.")
+    for field, message in _CHECK.get(action, _no_check)(dossier, now, result, new_due_at):
+        problems.add(field, message)
+    problems.check(" ".join(problems.values()))
     with db.session.no_autoflush:  # one UPDATE, one version bump, at the end
         data = _APPLY.get(action, _no_effect)(
             dossier, now, note=note, result=result, new_due_at=new_due_at
@@ -212,36 +226,52 @@ def _supplement_received(dossier, now, **_inputs):
     return {"due_at_before": _iso(before), "due_at_after": _iso(dossier.due_at)}
 
 
-def _apologize(dossier, now, *, new_due_at=None, **_inputs):
+def _no_check(dossier, now, result, new_due_at):
+    return []
+
+
+def _check_apology(dossier, now, result, new_due_at) -> list[tuple[str, str]]:
+    """The new appointment: given, later than the current one, within a year of it."""
     if new_due_at is None:
-        raise ValidationFailed("Vui lòng chọn ngày hẹn mới.", {"new_due_at": "Bắt buộc."})
-    if new_due_at.tzinfo is None:
-        new_due_at = new_due_at.replace(tzinfo=LOCAL_TZ)
+        return [("new_due_at", "Vui lòng chọn ngày hẹn mới.")]
+    new_due_at = _local(new_due_at)
     if dossier.due_at and new_due_at <= dossier.due_at:
-        raise ValidationFailed(
-            "Ngày hẹn mới phải sau ngày hẹn hiện tại.", {"new_due_at": "Phải sau ngày hẹn cũ."}
-        )
+        return [("new_due_at", "Ngày hẹn mới phải sau ngày hẹn hiện tại.")]
     if new_due_at > (dossier.due_at or now) + timedelta(days=366):
-        raise ValidationFailed(
-            "Ngày hẹn mới không được quá một năm sau ngày hẹn hiện tại.",
-            {"new_due_at": "Quá xa."},
+        return [("new_due_at", "Ngày hẹn mới không được quá một năm sau ngày hẹn hiện tại.")]
+    return []
+
+
+def _check_result(dossier, now, result, new_due_at) -> list[tuple[str, str]]:
+    """Every field of the result that is missing or wrong, all at once."""
+    result = result or Result(number="", date=None, outcome="")
+    found = []
+    if not (result.number or "").strip():
+        found.append(("result.number", "Vui lòng nhập số văn bản kết quả."))
+    if result.date is None:
+        found.append(("result.date", "Vui lòng nhập ngày của văn bản kết quả."))
+    if result.outcome not in OUTCOMES:
+        found.append(
+            ("result.outcome", "Kết quả phải là chấp thuận (granted) hoặc không (refused).")
         )
+    return found
+
+
+_CHECK = {"apologize": _check_apology, "complete": _check_result}
+
+
+def _apologize(dossier, now, *, new_due_at=None, **_inputs):
     before = dossier.due_at
-    dossier.due_at = new_due_at
+    dossier.due_at = _local(new_due_at)
     dossier.apology_count += 1
-    return {"due_at_before": _iso(before), "due_at_after": _iso(new_due_at)}
+    return {"due_at_before": _iso(before), "due_at_after": _iso(dossier.due_at)}
+
+
+def _local(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)
 
 
 def _complete(dossier, now, *, result=None, **_inputs):
-    if result is None or not (result.number or "").strip() or result.date is None:
-        raise ValidationFailed(
-            "Vui lòng nhập số và ngày của văn bản kết quả.",
-            {"result_number": "Bắt buộc.", "result_date": "Bắt buộc."},
-        )
-    if result.outcome not in ("granted", "refused"):
-        raise ValidationFailed(
-            "Kết quả phải là chấp thuận hoặc không chấp thuận.", {"result_outcome": "Không hợp lệ."}
-        )
     dossier.result_number = result.number.strip()[:60]
     dossier.result_date = result.date
     dossier.result_outcome = result.outcome

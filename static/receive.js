@@ -5,6 +5,8 @@
   var box = document.getElementById("procedure-details");
   if (!box) { return; }
   var submitted = JSON.parse(box.getAttribute("data-submitted") || "{}");
+  // The receipt rules' messages for the checklist and extra fields, shown next to them.
+  var errors = JSON.parse(box.getAttribute("data-errors") || "{}");
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -33,6 +35,12 @@
     var group = el("div", {"class": "form-group"});
     group.appendChild(el("label", {"for": id}, field.label + (field.required ? " *" : "")));
     group.appendChild(input);
+    var error = errors["extra." + field.key];
+    if (error) {
+      input.classList.add("is-invalid");
+      input.setAttribute("aria-describedby", id + "-error");
+      group.appendChild(el("div", {"class": "invalid-feedback", id: id + "-error"}, error));
+    }
     return group;
   }
 
@@ -49,6 +57,10 @@
       wrap.appendChild(el("label", {"for": id, "class": "form-check-label"}, d.name + " (" + d.kind + ", " + d.quantity + ")"));
       docs.appendChild(wrap);
     });
+    if (errors.documents) {
+      docs.classList.add("border-danger");
+      docs.appendChild(el("div", {"class": "text-danger small", id: "documents-error"}, errors.documents));
+    }
     box.appendChild(docs);
     if (info.extra_fields.length) {
       var extra = el("fieldset", {"class": "border rounded p-2", id: "extra-fields"});

@@ -21,6 +21,7 @@ RECEIPT = {
     "applicant_phone": "+84 912 345 678",
     "applicant_address": "Số 1 Hoàng Văn Thụ, Thái Nguyên",
     "return_method": "post",
+    "documents": ["Đơn đề nghị"],
 }
 
 
@@ -112,6 +113,7 @@ def test_receive_with_a_receipt_time_and_optional_fields(api_as):
             {
                 **RECEIPT,
                 "received_at": "2026-03-10T09:30:00+07:00",
+                "received_at_reason": "Hồ sơ nhận trong đợt mất điện, nhập bổ sung",
                 "channel": "post",
                 "applicant_email": "hoa@example.vn",
                 "organization_name": "Công ty Sao Mai",

@@ -118,13 +118,14 @@ def test_reasons_and_results_are_required(world, dossier):
     put(dossier, "processing")
     with pytest.raises(ValidationFailed, match="lý do"):
         take(dossier, "stop", world.users["dept_admin"], note="  ")
-    with pytest.raises(ValidationFailed, match="số và ngày"):
+    with pytest.raises(ValidationFailed, match="số văn bản kết quả") as refused:
         take(
             dossier,
             "complete",
             world.users["dept_admin"],
             result=workflow.Result(number="", date=None, outcome="granted"),
         )
+    assert set(refused.value.fields) == {"result.number", "result.date"}
     with pytest.raises(ValidationFailed, match="ngày hẹn mới"):
         take(dossier, "apologize", world.users["dept_admin"], new_due_at=None)
     with pytest.raises(ValidationFailed, match="sau ngày hẹn hiện tại"):

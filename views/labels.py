@@ -90,6 +90,7 @@ ACTION = {
     "delete": _l("Delete"),
     "export": _l("Export"),
     "receive": _l("Receive"),
+    "receive_backdated": _l("Receive dated further back"),
     "refuse": _l("Refuse"),
     "request_supplement": _l("Request supplement"),
     "supplement_received": _l("Supplement received"),

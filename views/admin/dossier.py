@@ -14,6 +14,7 @@ from i18n import local_datetime
 from models.agency import Agency
 from models.catalog import ProcedureType
 from models.dossier import Dossier
+from services import receipt
 from services.calendar import LOCAL_TZ
 from services.errors import ValidationFailed
 from services.text import fold
@@ -24,6 +25,7 @@ from views.admin.base import SecuredModelView
 from views.admin.dossier_actions import DossierActionsMixin
 from views.admin.dossier_receive import (
     APPLICANT_FIELDS,
+    LATE_ENTRY_FIELDS,
     RECEIPT_FIELDS,
     ReceiveFormMixin,
     _int_or_none,
@@ -241,7 +243,7 @@ class DossierView(ReceiveFormMixin, DossierActionsMixin, SecuredModelView):
         "code": _l("Resolving agency code, receipt date and sequence number"),
     }
 
-    form_columns = ("procedure_type", *APPLICANT_FIELDS, *RECEIPT_FIELDS)
+    form_columns = ("procedure_type", *APPLICANT_FIELDS, *RECEIPT_FIELDS, *LATE_ENTRY_FIELDS)
     form_choices = {
         "channel": labels.choices(labels.CHANNEL),
         "return_method": labels.choices(labels.RETURN_METHOD),
@@ -271,14 +273,18 @@ class DossierView(ReceiveFormMixin, DossierActionsMixin, SecuredModelView):
         form = super().edit_form(obj)
         del form.procedure_type
         del form.channel
+        del form.received_at
+        del form.received_at_reason
         return form
 
     def prepare(self, form, model, is_created):
         if is_created:
             self.receive(form, model)
         else:
-            if model.return_method == "post" and not model.procedure_type.postal_return:
-                raise ValidationFailed(_("This procedure's result cannot be returned by post."))
+            refusal = receipt.return_method_error(model.procedure_type, model.return_method)
+            if refusal:
+                form.return_method.errors = [refusal]
+                raise ValidationFailed(refusal, {"return_method": refusal})
             model.applicant_province_code = _int_or_none(form.applicant_province_code.data)
             model.applicant_ward_code = _int_or_none(form.applicant_ward_code.data)
             model.updated_by_id = current_user.id

@@ -12,25 +12,33 @@ from extensions import db
 from i18n import local_datetime
 from services import workflow
 from services.calendar import LOCAL_TZ
-from services.errors import ServiceError, ValidationFailed
+from services.errors import ServiceError
 from views import labels
 
+_BAD_DAY = {
+    "result.date": "Ngày của văn bản kết quả không hợp lệ.",
+    "new_due_at": "Ngày hẹn mới không hợp lệ.",
+}
 
-def _date(value: str | None) -> date | None:
+
+def _date(value: str | None, field: str, errors: dict) -> date | None:
+    """A day from the form, or None with the reason added to ERRORS."""
     try:
         return date.fromisoformat(value) if value else None
-    except ValueError as exc:
-        raise ValidationFailed("Ngày không hợp lệ.") from exc
+    except ValueError:
+        errors[field] = _BAD_DAY[field]
+        return None
 
 
-def _due(day: str | None, hour: str | None) -> datetime | None:
-    parsed = _date(day)
+def _due(day: str | None, hour: str | None, errors: dict) -> datetime | None:
+    parsed = _date(day, "new_due_at", errors)
     if parsed is None:
         return None
     try:
         at = time.fromisoformat(hour) if hour else time(17, 0)
-    except ValueError as exc:
-        raise ValidationFailed("Giờ không hợp lệ.") from exc
+    except ValueError:
+        errors["new_due_at"] = "Giờ hẹn mới không hợp lệ."
+        return None
     return datetime.combine(parsed, at, tzinfo=LOCAL_TZ)
 
 
@@ -65,7 +73,14 @@ class DossierActionsMixin:
     def transition_view(self):
         dossier = self.get_one(request.args.get("id"))
         action = request.form.get("action", "")
-        form = request.form
+        form, errors = request.form, {}
+        result = workflow.Result(
+            number=form.get("result_number", ""),
+            date=_date(form.get("result_date"), "result.date", errors),
+            outcome=form.get("result_outcome", ""),
+            summary=form.get("result_summary"),
+        )
+        new_due_at = _due(form.get("new_due_date"), form.get("new_due_time"), errors)
         try:
             workflow.transition(
                 dossier,
@@ -73,16 +88,10 @@ class DossierActionsMixin:
                 current_user,
                 note=form.get("note"),
                 version=_version(form.get("version")),
-                result=workflow.Result(
-                    number=form.get("result_number", ""),
-                    date=_date(form.get("result_date")),
-                    outcome=form.get("result_outcome", ""),
-                    summary=form.get("result_summary"),
-                )
-                if action == "complete"
-                else None,
-                new_due_at=_due(form.get("new_due_date"), form.get("new_due_time")),
+                result=result if action == "complete" else None,
+                new_due_at=new_due_at,
                 ip_address=request.remote_addr,
+                errors=errors if action in ("complete", "apologize") else None,
             )
             db.session.commit()
         except ServiceError as exc:

@@ -1,24 +1,27 @@
 """Receiving a dossier at the counter: the procedure's documents and extra fields, the address."""
 
 import json
+from datetime import datetime
 
 from flask import flash, jsonify, request, url_for
 from flask_admin import expose
-from flask_admin.form import rules
+from flask_admin.form import DateTimeField, rules
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
-from wtforms import SelectField
+from wtforms import SelectField, TextAreaField
+from wtforms.validators import Length, Optional
 
 from extensions import db
 from i18n import local_datetime, vnd
 from models.catalog import ProcedureType
-from services import dossiers
+from services import dossiers, receipt
 from services.addresses import provinces, wards
+from services.calendar import LOCAL_TZ
 from services.errors import ValidationFailed
-from services.extra_fields import clean_extra
 from services.extra_fields import describe as describe_extra_fields
+from services.receipt import REASON_MAX
 from views import labels
 
 DEFAULT_PROVINCE = 19  # Thái Nguyên
@@ -49,17 +52,33 @@ APPLICANT_FIELDS = (
     "organization_tax_code",
 )
 RECEIPT_FIELDS = ("channel", "return_method", "notes")
+LATE_ENTRY_FIELDS = ("received_at", "received_at_reason")  # the create form's only
+
+
+# The receipt rules' names for fields the form calls otherwise.
+FORM_NAMES = {"procedure_code": "procedure_type"}
 
 
 class ProcedureDetails(rules.BaseRule):
-    """The place the procedure's checklist and extra fields appear (static/receive.js)."""
+    """The place the procedure's checklist and extra fields appear (static/receive.js),
+    with what was typed and the rules' messages for them (``documents``, ``extra.<key>``)."""
 
     def __call__(self, form, form_opts=None, field_args=None):
         submitted = {k: v for k, v in request.form.items() if k.startswith("extra_")}
         submitted["documents"] = request.form.getlist("documents")
         return Markup(
-            '<div id="procedure-details" class="mb-3" data-info-url="{}" data-submitted="{}"></div>'
-        ).format(url_for(".procedure_info_view"), json.dumps(submitted, ensure_ascii=False))
+            '<div id="procedure-details" class="mb-3" data-info-url="{}" data-submitted="{}"'
+            ' data-errors="{}"></div>'
+        ).format(
+            url_for(".procedure_info_view"),
+            json.dumps(submitted, ensure_ascii=False),
+            json.dumps(getattr(form, "procedure_errors", {}), ensure_ascii=False),
+        )
+
+
+def _local(value: datetime | None) -> datetime | None:
+    """A date-time typed at the counter, in the local time zone."""
+    return value.replace(tzinfo=LOCAL_TZ) if value is not None and value.tzinfo is None else value
 
 
 class ReceiveFormMixin:
@@ -87,7 +106,23 @@ class ReceiveFormMixin:
         *APPLICANT_FIELDS,
         rules.Header(_l("Receipt")),
         *RECEIPT_FIELDS,
+        *LATE_ENTRY_FIELDS,
     )
+    form_extra_fields = {
+        "received_at": DateTimeField(
+            _l("Received at"),
+            validators=[Optional()],
+            description=_l("Leave empty for now; for paper taken earlier, the time it was taken."),
+        ),
+        "received_at_reason": TextAreaField(
+            _l("Reason for the late entry"),
+            validators=[Optional(), Length(max=REASON_MAX)],
+            description=_l(
+                "Needed when the receipt is older than the allowed working days "
+                "(post-office supervisors only)."
+            ),
+        ),
+    }
 
     def _address_choices(self, form, province):
         form.applicant_province_code.choices = [("", "—")] + [
@@ -103,6 +138,7 @@ class ReceiveFormMixin:
         self._address_choices(form, province)
         if request.method == "GET":
             form.applicant_province_code.data = str(DEFAULT_PROVINCE)
+        form.is_receipt = True
         return form
 
     def edit_form(self, obj=None):
@@ -118,40 +154,64 @@ class ReceiveFormMixin:
             form.applicant_ward_code.data = str(obj.applicant_ward_code or "")
         return form
 
-    def receive(self, form, model):
-        """Check what the counter captured against the procedure, then receive."""
-        # Flask-Admin has added MODEL to the session already; it has no code yet.
-        with db.session.no_autoflush:
-            self._check_receipt(form, model)
-        dossiers.prepare_received(model, received_by=current_user)
+    def validate_form(self, form):
+        """The form's own checks and the receipt rules, every message next to its field."""
+        valid = super().validate_form(form)
+        if not getattr(form, "is_receipt", False) or request.method != "POST":
+            return valid
+        try:
+            self._decide(form)
+        except ValidationFailed as exc:
+            self._show_errors(form, exc.fields)
+            return False
+        if not valid:
+            self._show_errors(form, {})
+        return valid
 
-    def _check_receipt(self, form, model):
-        model.applicant_province_code = _int_or_none(form.applicant_province_code.data)
-        model.applicant_ward_code = _int_or_none(form.applicant_ward_code.data)
-        procedure = model.procedure_type
-        submitted = {
+    def _decide(self, form) -> receipt.Receipt:
+        """What the receipt rules make of the form (ValidationFailed names every problem)."""
+        values = {name: form[name].data for name in (*APPLICANT_FIELDS, *RECEIPT_FIELDS)}
+        values["documents"] = request.form.getlist("documents")
+        values["extra"] = {
             k[len("extra_") :]: v for k, v in request.form.items() if k.startswith("extra_")
         }
-        extra, errors = clean_extra(procedure, submitted)
-        problems = [
-            f"{d.label}: {errors[d.key]}" for d in procedure.extra_fields if d.key in errors
+        values["received_at"] = _local(form.received_at.data)
+        values["received_at_reason"] = form.received_at_reason.data
+        with db.session.no_autoflush:
+            return receipt.decide(form.procedure_type.data, values, current_user)
+
+    def _show_errors(self, form, errors: dict) -> None:
+        """Put each rule's message next to its field (unless the form's own is there)
+        and flash one summary naming every invalid field."""
+        form.procedure_errors = {}
+        for key, message in errors.items():
+            name = FORM_NAMES.get(key, key)
+            if name in form:
+                if not form[name].errors:
+                    form[name].errors = [message]
+            else:
+                form.procedure_errors[key] = message
+        procedure = form.procedure_type.data
+        extra_labels = {
+            f"extra.{f.key}": f.label for f in (procedure.extra_fields if procedure else ())
+        }
+        named = [f"{f.label.text}: {'; '.join(map(str, f.errors))}" for f in form if f.errors]
+        named += [
+            v if k == "documents" else f"{extra_labels.get(k, k)}: {v}"
+            for k, v in form.procedure_errors.items()
         ]
-        names = [d.name for d in procedure.documents]
-        checked = [n for n in request.form.getlist("documents") if n in names]
-        missing = [n for n in names if n not in checked]
-        if missing:
-            problems.append(_("Documents not handed in: %(names)s", names="; ".join(missing)))
-        if model.return_method == "post" and not procedure.postal_return:
-            problems.append(_("This procedure's result cannot be returned by post."))
-        if problems:
-            raise ValidationFailed(
-                _("The dossier cannot be received yet.")
-                + " "
-                + " ".join(f"• {p}" for p in problems)
-            )
-        model.extra_data = extra or None
-        model.documents_checked = checked
-        model.fee_amount = procedure.fee
+        flash(
+            _("The dossier cannot be received yet.") + " " + " ".join(f"• {n}" for n in named),
+            "error",
+        )
+
+    def receive(self, form, model):
+        """Receive MODEL as the receipt rules decide (Flask-Admin has added it to the session)."""
+        decided = self._decide(form)
+        with db.session.no_autoflush:
+            model.applicant_province_code = _int_or_none(form.applicant_province_code.data)
+            model.applicant_ward_code = _int_or_none(form.applicant_ward_code.data)
+        dossiers.record_receipt(model, decided, current_user, ip_address=request.remote_addr)
 
     def after_model_change(self, form, model, is_created):
         if is_created:

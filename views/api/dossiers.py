@@ -5,7 +5,6 @@ permissions.scope, and every write is one transaction (commit on success,
 roll back on any error).
 """
 
-import math
 from datetime import timedelta
 
 from flask import jsonify, request, url_for
@@ -18,7 +17,8 @@ from models.catalog import ProcedureType
 from models.dossier import STATUSES, Dossier
 from services import dossiers as dossier_service
 from services import workflow
-from services.errors import Forbidden, NotFound, ValidationFailed
+from services.errors import Forbidden, NotFound
+from services.receipt import REASON_MAX
 from services.text import fold
 from views.admin.filters import day_start
 from views.api.auth import current_api_user, token_required
@@ -27,7 +27,6 @@ from views.api.errors import ApiError
 from views.api.inputs import (
     Fields,
     json_object,
-    not_in_future,
     positive_int,
     query_args,
     query_day,
@@ -47,12 +46,6 @@ RECEIVE_TEXT = (
     "return_method",
     "notes",
 )
-# The panel's names for the result's fields, as the API names them.
-RESULT_FIELDS = {
-    "result_number": "result.number",
-    "result_date": "result.date",
-    "result_outcome": "result.outcome",
-}
 _EAGER = (
     joinedload(Dossier.procedure_type),
     joinedload(Dossier.agency),
@@ -99,17 +92,25 @@ def procedure_types():
 @bp.post("/dossiers")
 @token_required
 def receive_dossier():
-    """Receive a dossier: 201 with its code and appointment."""
+    """Receive a dossier: 201 with its code and appointment.
+
+    Wrong JSON types answer 400; otherwise one 422 names every invalid field,
+    the formats read here together with the receipt rules of services.receipt.
+    """
     user = current_api_user()
     require(user, "dossier", "receive", "Vai trò của bạn không được tiếp nhận hồ sơ.")
     fields = Fields(json_object())
     values = {key: fields.text(key) for key in RECEIVE_TEXT}
     values["applicant_email"] = fields.text("applicant_email", max_length=255)
-    values["extra"] = _extra(fields, values["procedure_code"])
-    values["received_at"] = not_in_future(fields, "received_at", fields.instant("received_at"))
-    fields.check()
+    values["received_at_reason"] = fields.text("received_at_reason", max_length=REASON_MAX)
+    values["documents"] = fields.strings("documents")
+    values["extra"] = _extra(fields)
+    values["received_at"] = fields.instant("received_at")
+    fields.check_types()
     try:
-        dossier = dossier_service.receive(values, user, ip_address=request.remote_addr)
+        dossier = dossier_service.receive(
+            values, user, ip_address=request.remote_addr, errors=fields.invalid
+        )
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -120,44 +121,17 @@ def receive_dossier():
     return response
 
 
-def _extra(fields: Fields, procedure_code: str | None) -> dict | None:
-    """The extra-field values: an object of strings, numbers or booleans."""
-    extra = fields.object("extra")
-    if extra is None:
-        return None
-    for key, value in extra.items():
-        name = f"extra.{key}"
-        if isinstance(value, dict | list) or (isinstance(value, str) and "\x00" in value):
-            fields.wrong_type[name] = "Phải là chuỗi ký tự, số hoặc true/false."
-        elif isinstance(value, float) and not math.isfinite(value):
-            fields.invalid[name] = "Phải là một số hữu hạn."
-    for key in _non_finite_numbers(procedure_code, extra):
-        fields.invalid[f"extra.{key}"] = "Phải là một số hữu hạn."
-    return extra
+def _extra(fields: Fields) -> dict | None:
+    """The extra-field values: an object of strings, numbers or booleans.
 
-
-def _non_finite_numbers(procedure_code: str | None, extra: dict) -> list[str]:
-    """Keys of number fields whose text reads as infinity or NaN.
-
-    services.extra_fields.clean_value accepts ``"1e999"`` and ``"nan"`` as
-    numbers, which PostgreSQL's JSON type then refuses; caught here until the
-    service refuses them itself.
+    Their meaning (a number that is a finite number, a choice in the list) is
+    the receipt rules' business.
     """
-    procedure = db.session.scalar(
-        select(ProcedureType).where(ProcedureType.code == (procedure_code or ""))
-    )
-    bad = []
-    for definition in procedure.extra_fields if procedure else ():
-        raw = extra.get(definition.key)
-        if definition.field_type != "number" or raw is None or isinstance(raw, dict | list):
-            continue
-        try:
-            number = float(str(raw).strip().replace(",", "."))
-        except ValueError:
-            continue
-        if not math.isfinite(number):
-            bad.append(definition.key)
-    return bad
+    extra = fields.object("extra")
+    for key, value in (extra or {}).items():
+        if isinstance(value, dict | list) or (isinstance(value, str) and "\x00" in value):
+            fields.wrong_type[f"extra.{key}"] = "Phải là chuỗi ký tự, số hoặc true/false."
+    return extra
 
 
 @bp.get("/dossiers")
@@ -217,16 +191,21 @@ def get_dossier(code: str):
 @bp.post("/dossiers/<code>/transitions")
 @token_required
 def transition_dossier(code: str):
-    """Take a workflow action on a dossier; 200 with the dossier as it now is."""
+    """Take a workflow action on a dossier; 200 with the dossier as it now is.
+
+    One 422 names every invalid or missing input of the action (the formats
+    read here and the action's own needs, e.g. every field of ``result``).
+    """
     user = current_api_user()
     dossier = visible_dossier(user, code)
     fields = Fields(json_object())
     action, note, version = fields.text("action"), fields.text("note"), fields.integer("version")
     result = _result(fields)
     new_due_at = fields.instant("new_due_at", naive_is_local=True)
-    fields.check()
+    fields.check_types()
     if not (action or "").strip():
-        raise ApiError(422, "Vui lòng chọn thao tác.", {"action": "Bắt buộc."})
+        fields.invalid["action"] = "Bắt buộc."
+        raise ApiError(422, "Vui lòng chọn thao tác.", fields.invalid)
     try:
         workflow.transition(
             dossier,
@@ -237,12 +216,9 @@ def transition_dossier(code: str):
             result=result,
             new_due_at=new_due_at,
             ip_address=request.remote_addr,
+            errors=fields.invalid,
         )
         db.session.commit()
-    except ValidationFailed as exc:
-        db.session.rollback()
-        renamed = {RESULT_FIELDS.get(k, k): v for k, v in exc.fields.items()}
-        raise ValidationFailed(exc.message, renamed) from exc
     except Exception:
         db.session.rollback()
         raise

@@ -7,11 +7,10 @@ database (NUL characters, for one, are refused by PostgreSQL).
 """
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from flask import request
 
-from models.base import utcnow
 from services.calendar import LOCAL_TZ
 from views.api.errors import ApiError
 
@@ -66,6 +65,19 @@ class Fields:
     def object(self, key: str) -> dict | None:
         return self._get(key, dict)
 
+    def strings(self, key: str) -> list[str] | None:
+        """A JSON array of strings (NUL refused), or None when absent."""
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.wrong_type[self.prefix + key] = "Phải là một mảng chuỗi ký tự."
+            return None
+        if any("\x00" in v for v in value):
+            self.wrong_type[self.prefix + key] = "Không được chứa ký tự NUL."
+            return None
+        return value
+
     def instant(self, key: str, *, naive_is_local: bool = False) -> datetime | None:
         """An ISO 8601 date-time; with an offset unless NAIVE_IS_LOCAL."""
         raw = self.text(key)
@@ -98,20 +110,16 @@ class Fields:
             self.invalid[self.prefix + key] = "Phải là ngày dạng YYYY-MM-DD."
             return None
 
-    def check(self) -> None:
-        """Answer 400 for wrong types, else 422 for bad formats."""
+    def check_types(self) -> None:
+        """Answer 400 for wrong types; bad formats are left for the caller to name."""
         if self.wrong_type:
             raise ApiError(400, "Dữ liệu gửi lên sai kiểu.", self.wrong_type)
+
+    def check(self) -> None:
+        """Answer 400 for wrong types, else 422 for bad formats."""
+        self.check_types()
         if self.invalid:
             raise ApiError(422, "Dữ liệu chưa hợp lệ.", self.invalid)
-
-
-def not_in_future(fields: Fields, key: str, value: datetime | None) -> datetime | None:
-    """VALUE unless later than now (a few minutes of clock skew allowed)."""
-    if value is not None and value > utcnow() + timedelta(minutes=5):
-        fields.invalid[key] = "Không được ở tương lai."
-        return None
-    return value
 
 
 def query_args() -> dict[str, str]:
