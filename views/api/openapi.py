@@ -67,6 +67,11 @@ DOSSIER = obj(
         "due_at": NULL_INSTANT,
         "fee_amount": {**INT, "description": "VND"},
         "extra_data": {"type": "object", "additionalProperties": True},
+        "documents": {
+            "type": "array",
+            "items": STR,
+            "description": "Giấy tờ của thủ tục đã nộp khi tiếp nhận.",
+        },
         "notes": NULL_STR,
         "result_number": NULL_STR,
         "result_date": {**DAY, "nullable": True},
@@ -135,6 +140,12 @@ RECEIVE = obj(
         "return_method": {**enum(("counter", "post")), "default": "counter"},
         "channel": {**enum(("counter", "post", "online")), "default": "counter"},
         "notes": STR,
+        "documents": {
+            "type": "array",
+            "items": STR,
+            "description": "Tên các giấy tờ đã nộp, như GET /procedure-types liệt kê; "
+            "phải đủ mọi giấy tờ của thủ tục.",
+        },
         "extra": {
             "type": "object",
             "description": "Giá trị các trường bổ sung của thủ tục, theo «key».",
@@ -142,7 +153,15 @@ RECEIVE = obj(
         },
         "received_at": {
             **INSTANT,
-            "description": "Mặc định: lúc gửi. Có múi giờ; không ở tương lai; năm 2000–2100.",
+            "description": "Mặc định: lúc gửi. Có múi giờ; không ở tương lai; không quá "
+            "RECEIPT_BACKDATE_WORKING_DAYS ngày làm việc trước hôm nay (mặc định 3). Sớm hơn: "
+            "chỉ người có quyền «receive_backdated» (giám sát viên bưu điện), kèm lý do.",
+        },
+        "received_at_reason": {
+            **STR,
+            "maxLength": 500,
+            "description": "Lý do nhập muộn; bắt buộc khi «received_at» sớm hơn giới hạn. "
+            "Ghi vào lịch sử hồ sơ và nhật ký.",
         },
     },
     required=("procedure_code", "applicant_name"),
@@ -160,7 +179,8 @@ TRANSITION = obj(
                 "summary": STR,
             },
             required=("number", "date", "outcome"),
-            description="Bắt buộc với complete.",
+            description="Bắt buộc với complete; thiếu gì thì một lỗi 422 nêu đủ mọi trường "
+            "(result.number, result.date, result.outcome).",
         ),
         "new_due_at": {**INSTANT, "description": "Bắt buộc với apologize; không múi giờ: +07:00."},
     },

@@ -56,6 +56,7 @@ def dossier_dict(dossier: Dossier) -> dict:
         "due_at": iso(dossier.due_at),
         "fee_amount": money(dossier.fee_amount),
         "extra_data": dossier.extra_data or {},
+        "documents": dossier.documents_checked or [],
         "notes": dossier.notes,
         "result_number": dossier.result_number,
         "result_date": iso_day(dossier.result_date),
