@@ -15,6 +15,7 @@ from services.calendar import LOCAL_TZ
 from tests import factories
 from tests.test_api import RECEIPT, assert_error
 from tests.test_api import api_as as api_as  # noqa: F401  (the fixture)
+from tests.test_migrations import empty_database as empty_database  # noqa: F401
 from tests.test_receive_form import _form
 
 YEARS_BACK = "2024-03-11T09:00:00+07:00"
@@ -285,3 +286,29 @@ def test_the_panel_names_every_missing_result_field(client, login_as, world):
         assert message in page
     db.session.expire_all()
     assert db.session.get(Dossier, dossier.id).status == "processing"
+
+
+def test_the_migration_grants_backdating_to_existing_supervisors(empty_database):
+    """An installation whose roles predate the action gets it for po_supervisor only."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from app import create_app
+    from tests.conftest import make_config
+
+    app = create_app(make_config(empty_database))
+    with app.app_context():
+        upgrade(revision="0001")
+        with db.engine.begin() as conn:
+            for name in ("po_clerk", "po_supervisor"):
+                conn.execute(text("INSERT INTO role (name, label) VALUES (:n, :n)"), {"n": name})
+        upgrade()
+        with db.engine.connect() as conn:
+            granted = conn.execute(
+                text(
+                    "SELECT r.name FROM permission p JOIN role r ON r.id = p.role_id "
+                    "WHERE p.action = 'receive_backdated'"
+                )
+            ).all()
+        db.engine.dispose()
+    assert granted == [("po_supervisor",)]
