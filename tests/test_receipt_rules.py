@@ -14,8 +14,8 @@ from services import receipt
 from services.calendar import LOCAL_TZ
 from tests import factories
 from tests.test_api import RECEIPT, assert_error
-from tests.test_api import api_as as api_as  # noqa: F401  (the fixture)
-from tests.test_migrations import empty_database as empty_database  # noqa: F401
+from tests.test_api import api_as as api_as  # the fixture
+from tests.test_migrations import empty_database as empty_database  # the fixture
 from tests.test_receive_form import _form
 
 YEARS_BACK = "2024-03-11T09:00:00+07:00"
