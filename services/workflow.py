@@ -8,7 +8,7 @@ services, with the same history and audit.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from flask import current_app
 
@@ -17,8 +17,9 @@ from extensions import db
 from models.base import utcnow
 from models.dossier import Dossier, DossierHistory
 from services import audit
+from services.action_inputs import Result, check_inputs, local
 from services.calendar import LOCAL_TZ, appointment, clock_start, load_calendar, parse_cutoff
-from services.errors import Conflict, FieldErrors, Forbidden, NotFound, ValidationFailed
+from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.timeliness import timeliness_at, working_days_left
 from services.versions import check_version
 
@@ -75,19 +76,6 @@ SYSTEM_MOVES = {
 }
 
 
-OUTCOMES = ("granted", "refused")
-
-
-@dataclass
-class Result:
-    """What ``complete`` records."""
-
-    number: str
-    date: date | None
-    outcome: str
-    summary: str | None = None
-
-
 def available_actions(dossier: Dossier, user) -> list[str]:
     """The direct actions USER may take on DOSSIER now (for buttons and the API)."""
     if not permissions.in_scope(user, "dossier", dossier):
@@ -130,12 +118,16 @@ def transition(
     _check_status(dossier, action, step)
     note = (note or "").strip() or None
     now = now or utcnow()
-    problems = FieldErrors(errors or {})
-    if step.needs_note and not note:
-        problems.add("note", "Vui lòng ghi rõ lý do.")
-    for field, message in _CHECK.get(action, _no_check)(dossier, now, result, new_due_at):
-        problems.add(field, message)
-    problems.check(" ".join(problems.values()))
+    check_inputs(
+        action,
+        dossier,
+        now,
+        note=note,
+        needs_note=step.needs_note,
+        result=result,
+        new_due_at=new_due_at,
+        errors=errors,
+    )
     with db.session.no_autoflush:  # one UPDATE, one version bump, at the end
         data = _APPLY.get(action, _no_effect)(
             dossier, now, note=note, result=result, new_due_at=new_due_at
@@ -226,49 +218,11 @@ def _supplement_received(dossier, now, **_inputs):
     return {"due_at_before": _iso(before), "due_at_after": _iso(dossier.due_at)}
 
 
-def _no_check(dossier, now, result, new_due_at):
-    return []
-
-
-def _check_apology(dossier, now, result, new_due_at) -> list[tuple[str, str]]:
-    """The new appointment: given, later than the current one, within a year of it."""
-    if new_due_at is None:
-        return [("new_due_at", "Vui lòng chọn ngày hẹn mới.")]
-    new_due_at = _local(new_due_at)
-    if dossier.due_at and new_due_at <= dossier.due_at:
-        return [("new_due_at", "Ngày hẹn mới phải sau ngày hẹn hiện tại.")]
-    if new_due_at > (dossier.due_at or now) + timedelta(days=366):
-        return [("new_due_at", "Ngày hẹn mới không được quá một năm sau ngày hẹn hiện tại.")]
-    return []
-
-
-def _check_result(dossier, now, result, new_due_at) -> list[tuple[str, str]]:
-    """Every field of the result that is missing or wrong, all at once."""
-    result = result or Result(number="", date=None, outcome="")
-    found = []
-    if not (result.number or "").strip():
-        found.append(("result.number", "Vui lòng nhập số văn bản kết quả."))
-    if result.date is None:
-        found.append(("result.date", "Vui lòng nhập ngày của văn bản kết quả."))
-    if result.outcome not in OUTCOMES:
-        found.append(
-            ("result.outcome", "Kết quả phải là chấp thuận (granted) hoặc không (refused).")
-        )
-    return found
-
-
-_CHECK = {"apologize": _check_apology, "complete": _check_result}
-
-
 def _apologize(dossier, now, *, new_due_at=None, **_inputs):
     before = dossier.due_at
-    dossier.due_at = _local(new_due_at)
+    dossier.due_at = local(new_due_at)
     dossier.apology_count += 1
     return {"due_at_before": _iso(before), "due_at_after": _iso(dossier.due_at)}
-
-
-def _local(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)
 
 
 def _complete(dossier, now, *, result=None, **_inputs):

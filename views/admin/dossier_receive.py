@@ -3,8 +3,9 @@
 import json
 from datetime import datetime
 
-from flask import flash, jsonify, request, url_for
+from flask import flash, jsonify, request, session, url_for
 from flask_admin import expose
+from flask_admin.babel import gettext as admin_gettext
 from flask_admin.form import DateTimeField, rules
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -53,6 +54,8 @@ APPLICANT_FIELDS = (
 )
 RECEIPT_FIELDS = ("channel", "return_method", "notes")
 LATE_ENTRY_FIELDS = ("received_at", "received_at_reason")  # the create form's only
+# The date picker's format first (it renders the value), then what a clerk may type.
+RECEIVED_AT_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y"]
 
 
 # The receipt rules' names for fields the form calls otherwise.
@@ -112,6 +115,7 @@ class ReceiveFormMixin:
         "received_at": DateTimeField(
             _l("Received at"),
             validators=[Optional()],
+            format=RECEIVED_AT_FORMATS,
             description=_l("Leave empty for now; for paper taken earlier, the time it was taken."),
         ),
         "received_at_reason": TextAreaField(
@@ -204,6 +208,13 @@ class ReceiveFormMixin:
             _("The dossier cannot be received yet.") + " " + " ".join(f"• {n}" for n in named),
             "error",
         )
+
+    def render(self, template, **kwargs):
+        """A refused receipt shows its own summary, not also Flask-Admin's generic failure."""
+        if getattr(kwargs.get("form"), "procedure_errors", None) is not None:
+            generic = ("danger", admin_gettext("Failed to create record."))
+            session["_flashes"] = [f for f in session.get("_flashes", []) if tuple(f) != generic]
+        return super().render(template, **kwargs)
 
     def receive(self, form, model):
         """Receive MODEL as the receipt rules decide (Flask-Admin has added it to the session)."""

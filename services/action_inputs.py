@@ -1,0 +1,79 @@
+"""What each workflow action needs from the user, checked all at once.
+
+``check_inputs`` names every missing or wrong input of an action in one
+ValidationFailed (field → message), together with the door's parse errors.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from services.calendar import LOCAL_TZ
+from services.errors import FieldErrors
+
+OUTCOMES = ("granted", "refused")
+
+
+@dataclass
+class Result:
+    """What ``complete`` records."""
+
+    number: str
+    date: date | None
+    outcome: str
+    summary: str | None = None
+
+
+def check_inputs(
+    action: str,
+    dossier,
+    now: datetime,
+    *,
+    note: str | None,
+    needs_note: bool,
+    result: Result | None,
+    new_due_at: datetime | None,
+    errors: dict | None = None,
+) -> None:
+    """Raise one ValidationFailed naming every problem with ACTION's inputs, if any."""
+    problems = FieldErrors(errors or {})
+    if needs_note and not note:
+        problems.add("note", "Vui lòng ghi rõ lý do.")
+    if action == "apologize":
+        for field, message in _apology_problems(dossier, now, new_due_at):
+            problems.add(field, message)
+    if action == "complete":
+        for field, message in _result_problems(result):
+            problems.add(field, message)
+    problems.check(" ".join(problems.values()))
+
+
+def local(value: datetime) -> datetime:
+    """VALUE with the local time zone when it has none."""
+    return value if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)
+
+
+def _apology_problems(dossier, now, new_due_at) -> list[tuple[str, str]]:
+    """The new appointment: given, later than the current one, within a year of it."""
+    if new_due_at is None:
+        return [("new_due_at", "Vui lòng chọn ngày hẹn mới.")]
+    new_due_at = local(new_due_at)
+    if dossier.due_at and new_due_at <= dossier.due_at:
+        return [("new_due_at", "Ngày hẹn mới phải sau ngày hẹn hiện tại.")]
+    if new_due_at > (dossier.due_at or now) + timedelta(days=366):
+        return [("new_due_at", "Ngày hẹn mới không được quá một năm sau ngày hẹn hiện tại.")]
+    return []
+
+
+def _result_problems(result: Result | None) -> list[tuple[str, str]]:
+    """Every field of the result that is missing or wrong."""
+    result = result or Result(number="", date=None, outcome="")
+    found = []
+    if not (result.number or "").strip():
+        found.append(("result.number", "Vui lòng nhập số văn bản kết quả."))
+    if result.date is None:
+        found.append(("result.date", "Vui lòng nhập ngày của văn bản kết quả."))
+    if result.outcome not in OUTCOMES:
+        found.append(
+            ("result.outcome", "Kết quả phải là chấp thuận (granted) hoặc không (refused).")
+        )
+    return found
