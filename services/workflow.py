@@ -20,6 +20,7 @@ from services import audit
 from services.action_inputs import Result, check_inputs, local
 from services.calendar import LOCAL_TZ, appointment, clock_start, load_calendar, parse_cutoff
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.receipt import return_method_error
 from services.timeliness import timeliness_at, working_days_left
 from services.versions import check_version
 
@@ -177,6 +178,8 @@ def ship(dossier: Dossier, actor, *, tracking_code: str, ip_address: str | None 
     _check_status(dossier, "ship", SYSTEM_MOVES["ship"])
     if dossier.return_method != "post":
         raise Conflict(f"Hồ sơ {dossier.code} không đăng ký nhận kết quả qua bưu chính.")
+    if refusal := return_method_error(dossier.procedure_type, "post"):
+        raise Conflict(f"Hồ sơ {dossier.code}: {refusal}")
     return move(
         dossier,
         "ship",

@@ -312,3 +312,16 @@ def test_the_migration_grants_backdating_to_existing_supervisors(empty_database)
             ).all()
         db.engine.dispose()
     assert granted == [("po_supervisor",)]
+
+
+def test_shipping_keeps_the_by_post_rule(world, procedure):
+    from services import workflow
+    from services.errors import Conflict
+
+    procedure.postal_return = True
+    dossier = factories.make_dossier(procedure, world.users["po_clerk"], return_method="post")
+    dossier.status = "result_at_counter"
+    procedure.postal_return = False  # IT staff withdrew it since
+    db.session.commit()
+    with pytest.raises(Conflict, match="không trả kết quả qua bưu chính"):
+        workflow.ship(dossier, world.users["po_clerk"], tracking_code="EB123456785VN")
