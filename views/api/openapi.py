@@ -1,7 +1,8 @@
 """``GET /openapi.json``: the OpenAPI 3.0 description of every route of this blueprint.
 
-Kept by hand in one place; tests/test_api.py compares it with app.url_map, so
-a route added without its description here fails the suite.
+Kept by hand (the bodies' schemas in views/api/schemas.py); tests/test_api.py
+compares it with app.url_map, so a route added without its description here
+fails the suite.
 """
 
 from flask import jsonify
@@ -11,193 +12,24 @@ from services.workflow import TRANSITIONS
 from views.api.blueprint import bp
 from views.api.dossiers import DEFAULT_PER_PAGE, MAX_PER_PAGE
 from views.api.errors import HTTP_ERRORS
-
-STR, INT, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
-NULL_STR = {"type": "string", "nullable": True}
-INSTANT = {"type": "string", "format": "date-time", "example": "2026-03-10T09:30:00+07:00"}
-NULL_INSTANT = {**INSTANT, "nullable": True}
-DAY = {"type": "string", "format": "date", "example": "2026-03-10"}
-
-
-def ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def obj(properties: dict, required=(), **extra) -> dict:
-    schema = {"type": "object", "properties": properties, **extra}
-    if required:
-        schema["required"] = list(required)
-    return schema
-
-
-def enum(values, nullable: bool = False) -> dict:
-    return {"type": "string", "enum": list(values), "nullable": nullable}
-
-
-def ok(schema: dict, description: str = "Thành công.") -> dict:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def errors(*statuses: int) -> dict:
-    return {str(s): {"$ref": f"#/components/responses/E{s}"} for s in statuses}
-
-
-def body(schema: dict) -> dict:
-    return {"required": True, "content": {"application/json": {"schema": schema}}}
-
-
-DOSSIER = obj(
-    {
-        "code": {**STR, "example": "000.00.15.H55-260310-0001"},
-        "status": enum(STATUSES),
-        "procedure_code": STR,
-        "procedure_name": STR,
-        "agency_code": STR,
-        "post_office_code": NULL_STR,
-        "applicant_name": STR,
-        "applicant_id_number": NULL_STR,
-        "applicant_phone": NULL_STR,
-        "applicant_email": NULL_STR,
-        "applicant_address": NULL_STR,
-        "organization_name": NULL_STR,
-        "organization_tax_code": NULL_STR,
-        "channel": enum(("counter", "post", "online")),
-        "return_method": enum(("counter", "post")),
-        "received_at": INSTANT,
-        "due_at": NULL_INSTANT,
-        "fee_amount": {**INT, "description": "VND"},
-        "extra_data": {"type": "object", "additionalProperties": True},
-        "documents": {
-            "type": "array",
-            "items": STR,
-            "description": "Giấy tờ của thủ tục đã nộp khi tiếp nhận.",
-        },
-        "notes": NULL_STR,
-        "result_number": NULL_STR,
-        "result_date": {**DAY, "nullable": True},
-        "result_outcome": enum(("granted", "refused"), nullable=True),
-        "result_summary": NULL_STR,
-        "completed_at": NULL_INSTANT,
-        "returned_at": NULL_INSTANT,
-        "timeliness": {
-            **enum(("early", "on_time", "late", "overdue"), nullable=True),
-            "description": "Ghi khi có kết quả; «overdue» khi chưa xong mà quá hạn hẹn.",
-        },
-        "supplement_count": INT,
-        "apology_count": INT,
-        "version": {**INT, "description": "Gửi lại trong «version» khi chuyển trạng thái."},
-    }
-)
-HISTORY = obj(
-    {
-        "action": STR,
-        "from": {**enum(STATUSES), "nullable": True},
-        "to": enum(STATUSES),
-        "at": INSTANT,
-        "by": NULL_STR,
-        "by_name": NULL_STR,
-        "note": NULL_STR,
-    }
-)
-PROCEDURE_TYPE = obj(
-    {
-        "code": {**STR, "example": "1.004477"},
-        "name": STR,
-        "field": STR,
-        "agency_code": STR,
-        "processing_days": INT,
-        "fee": {**INT, "description": "VND"},
-        "online_level": enum(("toan_trinh", "mot_phan", "none")),
-        "postal_return": BOOL,
-        "documents": {
-            "type": "array",
-            "items": obj({"name": STR, "kind": STR, "quantity": INT}),
-        },
-        "extra_fields": {
-            "type": "array",
-            "items": obj(
-                {
-                    "key": STR,
-                    "label": STR,
-                    "type": enum(("text", "number", "date", "choice")),
-                    "required": BOOL,
-                    "choices": {"type": "array", "items": STR},
-                }
-            ),
-        },
-    }
-)
-RECEIVE = obj(
-    {
-        "procedure_code": STR,
-        "applicant_name": STR,
-        "applicant_id_number": {**STR, "description": "CCCD: 12 chữ số, 3 số đầu là mã tỉnh."},
-        "applicant_phone": {**STR, "description": "10 chữ số bắt đầu bằng 0; nhận +84."},
-        "applicant_address": STR,
-        "applicant_email": {**STR, "maxLength": 255},
-        "organization_name": STR,
-        "organization_tax_code": STR,
-        "return_method": {**enum(("counter", "post")), "default": "counter"},
-        "channel": {**enum(("counter", "post", "online")), "default": "counter"},
-        "notes": STR,
-        "documents": {
-            "type": "array",
-            "items": STR,
-            "description": "Tên các giấy tờ đã nộp, như GET /procedure-types liệt kê; "
-            "phải đủ mọi giấy tờ của thủ tục.",
-        },
-        "extra": {
-            "type": "object",
-            "description": "Giá trị các trường bổ sung của thủ tục, theo «key».",
-            "additionalProperties": {"oneOf": [STR, {"type": "number"}, BOOL]},
-        },
-        "received_at": {
-            **INSTANT,
-            "description": "Mặc định: lúc gửi. Có múi giờ; không ở tương lai; không quá "
-            "RECEIPT_BACKDATE_WORKING_DAYS ngày làm việc trước hôm nay (mặc định 3). Sớm hơn: "
-            "chỉ người có quyền «receive_backdated» (giám sát viên bưu điện), kèm lý do.",
-        },
-        "received_at_reason": {
-            **STR,
-            "maxLength": 500,
-            "description": "Lý do nhập muộn; bắt buộc khi «received_at» sớm hơn giới hạn. "
-            "Ghi vào lịch sử hồ sơ và nhật ký.",
-        },
-    },
-    required=("procedure_code", "applicant_name"),
-)
-TRANSITION = obj(
-    {
-        "action": enum(TRANSITIONS),
-        "note": {**STR, "description": "Bắt buộc với refuse, request_supplement, apologize, stop."},
-        "version": {**INT, "description": "Phiên bản đã đọc; khác hiện tại thì 409."},
-        "result": obj(
-            {
-                "number": STR,
-                "date": DAY,
-                "outcome": enum(("granted", "refused")),
-                "summary": STR,
-            },
-            required=("number", "date", "outcome"),
-            description="Bắt buộc với complete; thiếu gì thì một lỗi 422 nêu đủ mọi trường "
-            "(result.number, result.date, result.outcome).",
-        ),
-        "new_due_at": {**INSTANT, "description": "Bắt buộc với apologize; không múi giờ: +07:00."},
-    },
-    required=("action",),
-)
-ERROR = obj(
-    {
-        "error": obj(
-            {
-                "code": STR,
-                "message": {**STR, "description": "Tiếng Việt, hiển thị được cho người dùng."},
-                "fields": {"type": "object", "additionalProperties": STR},
-            },
-            required=("code", "message", "fields"),
-        )
-    },
-    required=("error",),
+from views.api.schemas import (
+    BOOL,
+    DAY,
+    DOSSIER,
+    ERROR,
+    HISTORY,
+    INSTANT,
+    INT,
+    PROCEDURE_TYPE,
+    RECEIVE,
+    STR,
+    TRANSITION,
+    body,
+    enum,
+    errors,
+    obj,
+    ok,
+    ref,
 )
 
 
