@@ -102,25 +102,25 @@ def _fill_receipt(dossier, procedure, received_by, received_at) -> None:
     dossier.code = codes.dossier_code(procedure.agency_id, procedure.agency.code, received_at)
 
 
-def record_receipt(dossier: Dossier, receipt: Receipt, actor, *, ip_address=None) -> Dossier:
-    """Give DOSSIER what RECEIPT decided and receive it (in the caller's transaction)."""
+def record_receipt(dossier: Dossier, decided: Receipt, actor, *, ip_address=None) -> Dossier:
+    """Give DOSSIER what the receipt rules DECIDED and receive it (in the caller's transaction)."""
     if not permissions.can(actor, "dossier", "receive"):
         raise Forbidden("Vai trò của bạn không được tiếp nhận hồ sơ.")
     with db.session.no_autoflush:  # the caller may have added DOSSIER already
-        for key, value in receipt.applicant.items():
+        for key, value in decided.applicant.items():
             setattr(dossier, key, value)
-        dossier.procedure_type = receipt.procedure
-        dossier.channel = receipt.channel
-        dossier.return_method = receipt.return_method
-        dossier.documents_checked = receipt.documents
-        dossier.extra_data = receipt.extra or None
-        dossier.fee_amount = receipt.fee
-        dossier.received_at = receipt.received_at
+        dossier.procedure_type = decided.procedure
+        dossier.channel = decided.channel
+        dossier.return_method = decided.return_method
+        dossier.documents_checked = decided.documents
+        dossier.extra_data = decided.extra or None
+        dossier.fee_amount = decided.fee
+        dossier.received_at = decided.received_at
     prepare_received(
         dossier,
         received_by=actor,
-        received_at=receipt.received_at,
-        backdate_reason=receipt.backdate_reason,
+        received_at=decided.received_at,
+        backdate_reason=decided.backdate_reason,
         ip_address=ip_address,
     )
     if not permissions.in_scope(actor, "dossier", dossier):

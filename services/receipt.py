@@ -26,6 +26,7 @@ CLOCK_SKEW = timedelta(minutes=5)
 # The matrix action that allows dating a receipt further back than the window.
 BACKDATE_ACTION = "receive_backdated"
 REASON_MAX = 500
+FIRST_YEAR = 2000  # earlier years are typing mistakes (and overflow near year 1)
 
 
 @dataclass
@@ -158,6 +159,12 @@ def received_at_errors(received_at, reason, actor, now, errors: dict) -> bool:
     matrix allows ``receive_backdated``, with a reason.
     """
     if received_at is None:
+        return False
+    if received_at.tzinfo is None:
+        errors["received_at"] = "Thời điểm tiếp nhận phải kèm múi giờ, ví dụ +07:00."
+        return False
+    if not FIRST_YEAR <= received_at.year <= now.year + 1:  # the future: below
+        errors["received_at"] = f"Năm tiếp nhận phải từ {FIRST_YEAR} đến nay."
         return False
     if received_at > now + CLOCK_SKEW:
         errors["received_at"] = "Thời điểm tiếp nhận không được ở tương lai."

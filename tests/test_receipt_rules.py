@@ -325,3 +325,12 @@ def test_shipping_keeps_the_by_post_rule(world, procedure):
     db.session.commit()
     with pytest.raises(Conflict, match="không trả kết quả qua bưu chính"):
         workflow.ship(dossier, world.users["po_clerk"], tracking_code="EB123456785VN")
+
+
+def test_a_typing_mistake_in_the_year_is_explained_not_a_500(client, login_as, procedure):
+    login_as("po_supervisor")
+    form = _form(procedure, return_method="counter", received_at="0001-01-01 00:00:00")
+    page = client.post("/admin/dossier/new/", data={**form, "received_at_reason": REASON})
+    assert page.status_code == 200
+    assert "Năm tiếp nhận phải từ 2000" in _field_error(page.get_data(as_text=True), "received_at")
+    assert count_dossiers() == 0
