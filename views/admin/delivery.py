@@ -15,6 +15,7 @@ from views.admin.formatters import money_formatter
 
 class DeliveryOrderView(SecuredModelView):
     resource = "delivery_order"
+    details_template = "admin/delivery_order/details.html"  # adds "In nhãn"
     simple_list_pager = True  # grows with the dossiers: no COUNT(*) per page
     column_select_related_list = (DeliveryOrder.dossier, DeliveryOrder.post_office)
     column_list = (

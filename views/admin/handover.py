@@ -13,6 +13,7 @@ from views.admin.base import SecuredModelView
 
 class HandoverView(SecuredModelView):
     resource = "handover"
+    details_template = "admin/handover/details.html"  # adds "In biên bản"
     column_select_related_list = (
         Handover.from_agency,
         Handover.to_agency,

@@ -1,0 +1,278 @@
+"""What each printed form of a dossier says, as plain data (the templates only lay it out).
+
+Numbered as DOMAIN.md: 01 receipt, 02 supplement request, 03 refusal, 04 apology
+with a new appointment, 05 stop notice, 06 control slip (services/printable_records.py
+builds the control slip, the handover record and the delivery label). A form exists
+only once its event has happened; asking for another raises NotFound.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from models.dossier import Dossier, DossierHistory
+from services.calendar import LOCAL_TZ
+from services.errors import NotFound
+
+PROVINCE = "Thái Nguyên"
+PARENT_BY_KIND = {
+    "department": f"UBND TỈNH {PROVINCE.upper()}",
+    "post_office": "TỔNG CÔNG TY BƯU ĐIỆN VIỆT NAM",
+}
+DOCUMENT_KINDS = {
+    "original": "Bản chính",
+    "copy": "Bản sao",
+    "certified_copy": "Bản sao chứng thực",
+}
+RETURN_METHODS = {"counter": "Tại Bộ phận Một cửa", "post": "Qua dịch vụ bưu chính công ích"}
+SIGN_NOTE = "(Ký và ghi rõ họ tên)"
+#: Letters to the applicant: form → (number, title, the history action that issues it).
+LETTERS = {
+    "supplement": ("Mẫu 02", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "request_supplement"),
+    "refusal": ("Mẫu 03", "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", "refuse"),
+    "apology": ("Mẫu 04", "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", "apologize"),
+    "stop": ("Mẫu 05", "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ", "stop"),
+}
+#: Every form of a dossier, in the order the buttons show them, with its short name.
+DOSSIER_FORMS = {
+    "receipt": "Giấy tiếp nhận và hẹn trả kết quả",
+    "supplement": "Phiếu yêu cầu bổ sung",
+    "refusal": "Phiếu từ chối",
+    "apology": "Phiếu xin lỗi, hẹn lại",
+    "stop": "Thông báo dừng giải quyết",
+    "control-slip": "Phiếu kiểm soát",
+}
+#: The form that the latest step of a dossier's history has just made printable.
+FORM_OF_STEP = {
+    "receive": "receipt",
+    "request_supplement": "supplement",
+    "refuse": "refusal",
+    "apologize": "apology",
+    "stop": "stop",
+    "handover_to_department": "control-slip",
+    "handover_to_post_office": "control-slip",
+}
+
+
+@dataclass(frozen=True)
+class Heading:
+    """Decree 30/2020's top block: issuing agency (left), motto (right), place and date."""
+
+    parent: str
+    agency: str
+    number: str
+    place: str
+    day: date
+
+    @property
+    def place_date(self) -> str:
+        """``Thái Nguyên, ngày 05 tháng 3 năm 2026`` (months 1 and 2 written 01, 02)."""
+        month = f"{self.day.month:02d}" if self.day.month < 3 else str(self.day.month)
+        return f"{self.place}, ngày {self.day.day:02d} tháng {month} năm {self.day.year}"
+
+
+@dataclass(frozen=True)
+class Applicant:
+    name: str
+    organization: str
+    id_number: str
+    phone: str
+    email: str
+    address: str
+
+
+@dataclass(frozen=True)
+class Signature:
+    title: str
+    name: str
+    note: str = SIGN_NOTE
+
+
+@dataclass(frozen=True)
+class DocumentLine:
+    number: int
+    name: str
+    kind: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """Mẫu 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả."""
+
+    heading: Heading
+    code: str
+    office: str
+    applicant: Applicant
+    procedure_code: str
+    procedure_name: str
+    processing_days: int
+    received_at: datetime
+    due_at: datetime
+    return_method: str
+    documents: tuple[DocumentLine, ...]
+    fee: int
+    lookup_url: str
+    signatures: tuple[Signature, ...]
+    form_number: str = "Mẫu 01"
+    title: str = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
+
+
+@dataclass(frozen=True)
+class Letter:
+    """Mẫu 02–05: a letter to the applicant about one step (its reason, its dates)."""
+
+    form: str
+    form_number: str
+    title: str
+    heading: Heading
+    code: str
+    applicant: Applicant
+    procedure_code: str
+    procedure_name: str
+    received_at: datetime
+    at: datetime
+    reason: str
+    due_before: datetime | None
+    due_after: datetime | None
+    signatures: tuple[Signature, ...]
+
+
+def local(value: datetime | None) -> datetime | None:
+    return value.astimezone(LOCAL_TZ) if value else None
+
+
+def heading_for(agency, number: str, at: datetime) -> Heading:
+    """The heading of a form issued by AGENCY at AT."""
+    name = agency.name if agency else ""
+    parent = PARENT_BY_KIND.get(getattr(agency, "kind", ""), f"UBND TỈNH {PROVINCE.upper()}")
+    return Heading(parent, name, number, PROVINCE, local(at).date())
+
+
+def last_step(dossier: Dossier, action: str) -> DossierHistory | None:
+    """The latest step ACTION of DOSSIER's history, or None."""
+    steps = [s for s in dossier.history if s.action == action]
+    return max(steps, key=lambda s: s.at) if steps else None
+
+
+def applicant_of(dossier: Dossier) -> Applicant:
+    return Applicant(
+        name=dossier.applicant_name,
+        organization=dossier.organization_name or "",
+        id_number=dossier.applicant_id_number or "",
+        phone=dossier.applicant_phone or "",
+        email=dossier.applicant_email or "",
+        address=dossier.applicant_address or "",
+    )
+
+
+def has_receipt(dossier: Dossier) -> bool:
+    """A receipt is issued on receipt, never for a dossier refused at reception."""
+    return dossier.status != "not_accepted" and last_step(dossier, "receive") is not None
+
+
+def letter_forms(dossier: Dossier) -> list[str]:
+    """The letters (02–05) whose step DOSSIER's history holds."""
+    actions = {s.action for s in dossier.history}
+    return [form for form, (_n, _t, action) in LETTERS.items() if action in actions]
+
+
+def receipt(dossier: Dossier, lookup_url: str) -> Receipt:
+    """Mẫu 01 for DOSSIER; LOOKUP_URL is the public look-up page of its code (the QR)."""
+    if not has_receipt(dossier):
+        raise NotFound("Hồ sơ này không có giấy tiếp nhận.")
+    procedure = dossier.procedure_type
+    office = dossier.post_office or (dossier.received_by.agency if dossier.received_by else None)
+    clerk = dossier.received_by.full_name if dossier.received_by else ""
+    return Receipt(
+        heading=heading_for(office, dossier.code, dossier.received_at),
+        code=dossier.code,
+        office=office.name if office else "",
+        applicant=applicant_of(dossier),
+        procedure_code=procedure.code,
+        procedure_name=procedure.name,
+        processing_days=procedure.processing_days,
+        received_at=local(dossier.received_at),
+        due_at=local(dossier.due_at),
+        return_method=RETURN_METHODS.get(dossier.return_method, dossier.return_method),
+        documents=document_lines(dossier),
+        fee=dossier.fee_amount or 0,
+        lookup_url=lookup_url,
+        signatures=(Signature("NGƯỜI NỘP HỒ SƠ", ""), Signature("NGƯỜI TIẾP NHẬN HỒ SƠ", clerk)),
+    )
+
+
+def document_lines(dossier: Dossier) -> tuple[DocumentLine, ...]:
+    """The documents handed in, with the kind and count the procedure asks for."""
+    required = {d.name: d for d in dossier.procedure_type.documents}
+    lines = []
+    for number, name in enumerate(dossier.documents_checked or [], start=1):
+        doc = required.get(name)
+        kind = DOCUMENT_KINDS.get(doc.kind, doc.kind) if doc else ""
+        lines.append(DocumentLine(number, name, kind, doc.quantity if doc else 1))
+    return tuple(lines)
+
+
+def letter(dossier: Dossier, form: str) -> Letter:
+    """Mẫu 02–05 for DOSSIER, from the latest history step that issues FORM."""
+    if form not in LETTERS:
+        raise NotFound("Không có mẫu phiếu này.")
+    number, title, action = LETTERS[form]
+    step = last_step(dossier, action)
+    if step is None:
+        raise NotFound("Hồ sơ chưa có phiếu này.")
+    actor = step.actor
+    issuer = actor.agency if actor else dossier.agency
+    data = step.data or {}
+    return Letter(
+        form=form,
+        form_number=number,
+        title=title,
+        heading=heading_for(issuer, dossier.code, step.at),
+        code=dossier.code,
+        applicant=applicant_of(dossier),
+        procedure_code=dossier.procedure_type.code,
+        procedure_name=dossier.procedure_type.name,
+        received_at=local(dossier.received_at),
+        at=local(step.at),
+        reason=step.note or "",
+        due_before=local(_parse(data.get("due_at_before"))),
+        due_after=local(_parse(data.get("due_at_after"))),
+        signatures=(Signature(_signer_title(issuer), actor.full_name if actor else ""),),
+    )
+
+
+def _signer_title(agency) -> str:
+    if agency is not None and agency.kind == "post_office":
+        return "NGƯỜI TIẾP NHẬN HỒ SƠ"
+    return "CÁN BỘ GIẢI QUYẾT HỒ SƠ"
+
+
+def _parse(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def available_forms(dossier: Dossier) -> list[str]:
+    """The forms of DOSSIER that exist now, in DOSSIER_FORMS' order."""
+    from services.printable_records import has_control_slip
+
+    exists = {"receipt": has_receipt(dossier), "control-slip": has_control_slip(dossier)}
+    exists |= {form: True for form in letter_forms(dossier)}
+    return [form for form in DOSSIER_FORMS if exists.get(form)]
+
+
+def latest_form(dossier: Dossier) -> str | None:
+    """The form the dossier's latest step has just made printable (offered first)."""
+    if not dossier.history:
+        return None
+    return FORM_OF_STEP.get(max(dossier.history, key=lambda s: s.at).action)
+
+
+def dossier_form(dossier: Dossier, form: str, lookup_url: str = ""):
+    """FORM of DOSSIER as data; NotFound for an unknown form or one not issued yet."""
+    from services.printable_records import control_slip
+
+    if form == "receipt":
+        return receipt(dossier, lookup_url)
+    if form == "control-slip":
+        return control_slip(dossier)
+    return letter(dossier, form)
