@@ -40,4 +40,5 @@ def qr_svg(payload: str, scale: int = 3) -> Markup:
     Safe to embed: segno writes the modules as one path, without PAYLOAD's text.
     """
     qr = segno.make(payload, error="m", micro=False)
-    return Markup(qr.svg_inline(scale=scale, border=4, svgclass="qr", lineclass=None))  # noqa: S704
+    svg = qr.svg_inline(scale=scale, border=4, svgclass="qr", lineclass=None, omitsize=True)
+    return Markup(svg)  # noqa: S704

@@ -112,7 +112,7 @@ def qr_image(svg: str, px: int = 8) -> Image.Image:
     """Draw the modules of segno's SVG path (``M``/``m`` moves, ``h`` runs) as a bitmap."""
     path = re.search(r' d="([^"]+)"', svg).group(1)
     scale = int(re.search(r"scale\((\d+)\)", svg).group(1))
-    size = int(re.search(r'width="(\d+)"', svg).group(1)) // scale
+    size = int(re.search(r'viewBox="0 0 (\d+) \d+"', svg).group(1)) // scale
     image = Image.new("L", (size * px, size * px), 255)
     draw = ImageDraw.Draw(image)
     x = y = 0.0

@@ -69,6 +69,15 @@ API_ROUTES = {
         ("dossier", "refuse"),
     ),
 }
+# Print pages (views.access.requires) → (path, the (resource, action) their `.access` names).
+PRINT_ROUTES = {
+    "print.dossier_form": ("/print/dossiers/{dossier}/receipt", ("dossier", "view")),
+    "print.handover": ("/print/handovers/{handover}", ("handover", "view")),
+    "print.delivery_label_page": (
+        "/print/delivery-orders/{delivery_order}/label",
+        ("delivery_order", "view"),
+    ),
+}
 SIGNED_IN = {"admin.index", "auth.logout", "auth.change_password"}
 IGNORED = {"static", "admin.static"}
 
@@ -137,6 +146,9 @@ def test_every_route_has_an_access_rule(app):
         if prefix in admin_resources and route in ADMIN_ROUTES:
             continue
         if endpoint in API_ROUTES:
+            continue
+        if endpoint in PRINT_ROUTES:
+            assert app.view_functions[endpoint].access == PRINT_ROUTES[endpoint][1], endpoint
             continue
         unknown.append(endpoint)
     assert unknown == [], "give these routes an access rule in this test and in the code"
@@ -253,4 +265,29 @@ def test_api_routes_against_the_matrix(app, rows):
                     f"{role or 'anonymous'} {method} {path}: "
                     f"{response.status_code}, expected {expected}"
                 )
+    assert failures == [], "\n".join(failures)
+
+
+def test_print_routes_against_the_matrix(app, rows):
+    from models import DeliveryOrder, Handover
+
+    keys = {
+        "dossier": db.session.get(Dossier, rows["dossier"]).code,
+        "handover": db.session.get(Handover, rows["handover"]).code,
+        "delivery_order": db.session.get(DeliveryOrder, rows["delivery_order"]).tracking_code,
+    }
+    failures = []
+    for role in PRINCIPALS:
+        client = signed_in_client(app, role)
+        for path, (resource, action) in PRINT_ROUTES.values():
+            path = path.format(**keys)
+            response = client.get(path)
+            if role is None:
+                ok = response.status_code == 302 and "/login" in response.location
+            elif action in DEFAULT_MATRIX[role].get(resource, ()):
+                ok = response.status_code == 200  # every role's scope holds these rows
+            else:
+                ok = response.status_code == 403
+            if not ok:
+                failures.append(f"{role or 'anonymous'} GET {path}: {response.status_code}")
     assert failures == [], "\n".join(failures)

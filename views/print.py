@@ -78,7 +78,7 @@ def dossier_form(code: str, form: str):
     codes = {}
     if form == "receipt":
         codes = {
-            "barcode": barcodes.code128_svg(dossier.code),
+            "barcode": barcodes.code128_svg(dossier.code, 10),
             "qr": barcodes.qr_svg(data.lookup_url),
         }
     return render_template(TEMPLATES[form], doc=data, **codes)

@@ -1,0 +1,199 @@
+"""The print pages over HTTP: who may open them, 404s, the Vietnamese layout, the buttons."""
+
+import re
+
+import pytest
+
+from extensions import db
+from tests import factories
+from tests.print_helpers import (
+    at,
+    code128_image,
+    decode,
+    hand_over,
+    qr_image,
+    received,
+    take,
+    with_documents,
+)
+
+
+@pytest.fixture
+def dossier(world):
+    with_documents(world.procedures["publish"], 2)
+    world.procedures["publish"].fee = 1_250_000
+    db.session.commit()
+    return received(world, applicant="Đặng Thị Hương")
+
+
+def receipt_url(dossier):
+    return f"/print/dossiers/{dossier.code}/receipt"
+
+
+def test_signed_out_goes_to_the_login_page(client, world, dossier):
+    batch = hand_over(world, [dossier], at(10, 10))
+    order = factories.make_delivery(dossier, world.agencies["po"])
+    for url in (
+        receipt_url(dossier),
+        f"/print/dossiers/{dossier.code}/apology",
+        f"/print/handovers/{batch.code}",
+        f"/print/delivery-orders/{order.tracking_code}/label",
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response.location, url
+
+
+def test_receipt_page(client, login_as, dossier):
+    login_as("po_clerk")
+    response = client.get(receipt_url(dossier))
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert '<html lang="vi">' in page
+    for text in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "TỔNG CÔNG TY BƯU ĐIỆN VIỆT NAM",
+        "Thái Nguyên, ngày 10 tháng 3 năm 2026",
+        "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+        f"Mã hồ sơ: {dossier.code}",
+        "Đặng Thị Hương",
+        "09:30 ngày 10/03/2026",
+        "09:30 ngày 24/03/2026",
+        "1.250.000 ₫",
+        "NGƯỜI TIẾP NHẬN HỒ SƠ",
+        "Người dùng po_clerk",
+    ):
+        assert text in page, text
+    assert page.count('<tr><td class="center">') == 2  # the two documents handed in
+    assert "navbar" not in page and "bootstrap" not in page  # no panel chrome
+    assert not re.search(r'(src|href)="(https?:)?//', page)  # nothing from another host
+    assert "/static/print.css" in page
+
+
+def test_barcode_and_qr_on_the_receipt_read_back(client, login_as, dossier):
+    login_as("po_clerk")
+    page = client.get(receipt_url(dossier)).get_data(as_text=True)
+    barcode = re.search(r'<svg class="barcode".*?</svg>', page, re.DOTALL).group(0)
+    qr = re.search(r'<svg viewBox="[\d ]+" class="qr">.*?</svg>', page, re.DOTALL)
+    assert decode(code128_image(barcode)) == [("Code128", dossier.code)]
+    lookup = f"http://localhost/lookup?code={dossier.code}"
+    assert decode(qr_image(qr.group(0))) == [("QRCode", lookup)]
+    assert client.get(lookup).status_code == 200  # the QR leads to the public look-up
+
+
+def test_always_vietnamese_whatever_the_panel_language(client, login_as, dossier):
+    login_as("po_clerk")
+    client.post("/language", data={"lang": "en"})
+    assert "Dossiers" in client.get("/admin/dossier/").get_data(as_text=True)
+    page = client.get(receipt_url(dossier)).get_data(as_text=True)
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in page and "Receipt" not in page
+
+
+def test_404_before_the_event(client, login_as, dossier):
+    login_as("dept_admin")
+    for form in ("supplement", "refusal", "apology", "stop", "control-slip", "other"):
+        assert client.get(f"/print/dossiers/{dossier.code}/{form}").status_code == 404, form
+    assert client.get("/print/dossiers/000.00.15.H55-260310-9999/receipt").status_code == 404
+
+
+def test_each_form_once_its_event_happened(client, login_as, world, dossier):
+    hand_over(world, [dossier], at(10, 10), at(10, 14))
+    take(dossier, "request_supplement", world.users["dept_admin"], at(11, 9), note="Thiếu ảnh 3x4")
+    take(dossier, "supplement_received", world.users["po_clerk"], at(12, 9))
+    take(dossier, "apologize", world.users["dept_admin"], at(25, 9), note="Chờ xác minh",
+         new_due_at=at(31, 9))  # fmt: skip
+    take(dossier, "stop", world.users["dept_admin"], at(26, 9), note="Người nộp xin dừng")
+    login_as("dept_admin")
+    expected = {
+        "supplement": ("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "Thiếu ảnh 3x4"),
+        "apology": ("PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", "09:00 ngày 31/03/2026"),
+        "stop": ("THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ", "Người nộp xin dừng"),
+        "control-slip": ("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", "Đúng hạn"),
+    }
+    for form, texts in expected.items():
+        response = client.get(f"/print/dossiers/{dossier.code}/{form}")
+        assert response.status_code == 200, form
+        page = response.get_data(as_text=True)
+        assert all(text in page for text in texts), form
+        assert "Sở Thông tin và Truyền thông" in page
+    assert client.get(f"/print/dossiers/{dossier.code}/refusal").status_code == 404
+
+
+def test_another_agencys_records_answer_404(client, login_as, world, dossier):
+    batch = hand_over(world, [dossier], at(10, 10))
+    order = factories.make_delivery(dossier, world.agencies["po"])
+    urls = (
+        receipt_url(dossier),
+        f"/print/handovers/{batch.code}",
+        f"/print/delivery-orders/{order.tracking_code}/label",
+    )
+    for user in ("po_clerk2", "dept_admin2"):
+        login_as(user)
+        for url in urls:
+            assert client.get(url).status_code == 404, (user, url)
+    for user in ("po_clerk", "dept_admin", "viewer", "it_admin"):
+        login_as(user)
+        for url in urls:
+            assert client.get(url).status_code == 200, (user, url)
+
+
+def test_handover_record_page(client, login_as, world, dossier):
+    other = received(world, applicant="Vũ Minh Khôi")
+    batch = hand_over(world, [dossier, other], at(10, 15), at(11, 8), missing=(other.code,))
+    login_as("dept_admin")
+    page = client.get(f"/print/handovers/{batch.code}").get_data(as_text=True)
+    for text in (
+        "BIÊN BẢN BÀN GIAO HỒ SƠ",
+        "Hôm nay, vào lúc 15:00 ngày 10/03/2026",
+        "Tổng số: <b>2</b> hồ sơ",
+        "Bên nhận đã nhận: <b>1</b> hồ sơ; thiếu: <b>1</b> hồ sơ",
+        dossier.code,
+        other.code,
+        "BÊN GIAO",
+        "BÊN NHẬN",
+    ):
+        assert text in page, text
+    barcode = re.search(r'<svg class="barcode".*?</svg>', page, re.DOTALL).group(0)
+    assert decode(code128_image(barcode)) == [("Code128", batch.code)]
+    batch.status = "draft"
+    db.session.commit()
+    assert client.get(f"/print/handovers/{batch.code}").status_code == 404
+
+
+def test_delivery_label_page(client, login_as, world, dossier):
+    order = factories.make_delivery(dossier, world.agencies["po"])
+    order.cod_amount = 1_250_000
+    db.session.commit()
+    login_as("po_supervisor")
+    page = client.get(f"/print/delivery-orders/{order.tracking_code}/label").get_data(as_text=True)
+    for text in ("EB123456785VN", "Đặng Thị Hương", "0912345678", dossier.code, "1.250.000 ₫"):
+        assert text in page, text
+    first = re.search(r'<svg class="barcode".*?</svg>', page, re.DOTALL).group(0)
+    assert decode(code128_image(first)) == [("Code128", "EB123456785VN")]
+    assert client.get("/print/delivery-orders/EE000000000VN/label").status_code == 404
+
+
+def test_print_buttons_on_the_dossier_page(client, login_as, world, dossier):
+    login_as("po_clerk")
+    details = f"/admin/dossier/details/?id={dossier.id}"
+    page = client.get(details).get_data(as_text=True)
+    assert re.findall(r'data-print-form="([a-z-]+)"', page) == ["receipt"]
+    assert "In giấy tiếp nhận và hẹn trả" in page
+    assert f'href="{receipt_url(dossier)}"' in page
+    client.post(
+        f"/admin/dossier/transition/?id={dossier.id}",
+        data={"action": "refuse", "note": "Hồ sơ không đúng thủ tục", "version": dossier.version},
+    )
+    page = client.get(details).get_data(as_text=True)
+    assert re.findall(r'data-print-form="([a-z-]+)"', page) == ["refusal"]
+    assert re.search(r'btn-primary"\s+href="[^"]+/refusal"', page)  # offered right away
+
+
+def test_print_buttons_on_the_handover_and_delivery_pages(client, login_as, world, dossier):
+    batch = hand_over(world, [dossier], at(10, 10))
+    order = factories.make_delivery(dossier, world.agencies["po"])
+    login_as("po_clerk")
+    page = client.get(f"/admin/handover/details/?id={batch.id}").get_data(as_text=True)
+    assert "In biên bản" in page and f"/print/handovers/{batch.code}" in page
+    page = client.get(f"/admin/delivery_order/details/?id={order.id}").get_data(as_text=True)
+    assert "In nhãn" in page and f"/print/delivery-orders/{order.tracking_code}/label" in page
