@@ -99,19 +99,20 @@ def test_receipt_with_ten_documents_prints_on_one_a4_page(
     app, world, live_server, page, database_url
 ):
     with_documents(world.procedures["publish"], 10)
+    world.procedures["publish"].fee = 1_250_000
     dossier = received(world, applicant="Nguyễn Thị Thanh Hương", applicant_email="huong@mail.vn")
     sign_in(page, live_server, "po_clerk")
     page.goto(f"{live_server}/admin/dossier/details/?id={dossier.id}")
     sheet = open_print(page, "[data-print-form=receipt]")
     assert sheet.url.endswith(f"/print/dossiers/{dossier.code}/receipt")
     assert sheet.evaluate("document.fonts.check('13pt Tinos', 'Độc lập - Tự do - Hạnh phúc')")
-    pdf = to_pdf(sheet, "receipt", database_url)
+    pdf = to_pdf(sheet, "receipt-10-documents", database_url)
 
     assert sizes(pdf) == [A4_POINTS]  # exactly one A4 page
     (text,) = pdf_text(pdf)
     assert dossier.code in text and "Nguyễn Thị Thanh Hương" in text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
-    assert "Giấy tờ số 10" in text
+    assert "Giấy tờ số 10" in text and "1.250.000 ₫" in text
     assert "Tinos" in pdf_fonts(pdf)  # the app's own font, embedded
     found = dict(decode(page_image(pdf)))  # as a scanner reads the paper
     assert found["Code128"] == dossier.code
@@ -157,6 +158,7 @@ def test_every_dossier_form_prints_from_its_button(app, world, live_server, page
         "links => links.map(a => a.dataset.printForm)"
     )
     assert forms == ["stop", "receipt", "supplement", "apology", "control-slip"]
+    page.locator("#dossier-print").screenshot(path=str(OUTPUT / "dossier-print-buttons.png"))
     expected = {
         "receipt": "GIẤY TIẾP NHẬN HỒ SƠ",
         "supplement": "Bổ sung bản sao giấy phép cũ",
