@@ -106,6 +106,7 @@ def test_receipt_with_ten_documents_prints_on_one_a4_page(
     sheet = open_print(page, "[data-print-form=receipt]")
     assert sheet.url.endswith(f"/print/dossiers/{dossier.code}/receipt")
     assert sheet.evaluate("document.fonts.check('13pt Tinos', 'Độc lập - Tự do - Hạnh phúc')")
+    sheet.screenshot(path=str(OUTPUT / "print-receipt-on-screen.png"))
     pdf = to_pdf(sheet, "receipt-10-documents", database_url)
 
     assert sizes(pdf) == [A4_POINTS]  # exactly one A4 page
