@@ -105,7 +105,8 @@ def has_control_slip(dossier: Dossier) -> bool:
 
 def control_slip(dossier: Dossier) -> ControlSlip:
     """Mẫu 06 for DOSSIER; NotFound until its first hand-over."""
-    rows = _handover_rows(dossier) + _history_only_rows(dossier)
+    log = handovers_of(dossier)
+    rows = _handover_rows(dossier, log) + _history_only_rows(dossier, log)
     if not rows:
         raise NotFound("Hồ sơ chưa được bàn giao: chưa có phiếu kiểm soát.")
     rows.sort(key=lambda r: r.given_at or r.received_at)
@@ -147,9 +148,9 @@ def _name(user) -> str:
     return user.full_name if user else ""
 
 
-def _handover_rows(dossier: Dossier) -> list[TransferRow]:
+def _handover_rows(dossier: Dossier, log) -> list[TransferRow]:
     rows = []
-    for handover, item in handovers_of(dossier):
+    for handover, item in log:
         received = handover.status == "confirmed" and not item.missing
         rows.append(
             _row(
@@ -167,15 +168,19 @@ def _handover_rows(dossier: Dossier) -> list[TransferRow]:
     return rows
 
 
-def _history_only_rows(dossier: Dossier) -> list[TransferRow]:
-    """Handover moves in the history whose batch is not in the log (older or imported data)."""
-    known = {h.code for h, _i in handovers_of(dossier)}
+def _history_only_rows(dossier: Dossier, log) -> list[TransferRow]:
+    """Handover moves in the history that no batch of the log accounts for (older or
+    imported data): matched by the batch code the move recorded, else by direction
+    (a dossier goes each way once: the log's confirmed batch is that move)."""
+    codes = {h.code for h, _i in log}
+    moved = {h.direction for h, i in log if h.status == "confirmed" and not i.missing}
     rows = []
     for step in dossier.history:
-        code = (step.data or {}).get("handover_code")
-        if step.action not in HANDOVER_MOVES or (code and code in known):
-            continue
+        data = step.data or {}
+        code = data.get("handover_code") or data.get("handover")
         direction = "to_department" if step.action == HANDOVER_MOVES[0] else "to_post_office"
+        if step.action not in HANDOVER_MOVES or code in codes or direction in moved:
+            continue
         giver = dossier.post_office if direction == "to_department" else dossier.agency
         rows.append(
             _row(

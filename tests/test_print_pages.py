@@ -197,3 +197,50 @@ def test_print_buttons_on_the_handover_and_delivery_pages(client, login_as, worl
     assert "In biên bản" in page and f"/print/handovers/{batch.code}" in page
     page = client.get(f"/admin/delivery_order/details/?id={order.id}").get_data(as_text=True)
     assert "In nhãn" in page and f"/print/delivery-orders/{order.tracking_code}/label" in page
+
+
+def test_every_form_of_the_demo_data_prints_or_answers_404(app, client):
+    """Seeded dossiers in every status (history written by the seed, not the services):
+    each form the dossier's page offers prints, every other one answers 404, none a 500."""
+    from sqlalchemy import select
+
+    from demo.seed import DEMO_PASSWORD_DEFAULT, seed_demo
+    from models import DeliveryOrder, Dossier, Handover
+    from services import printables
+    from views.print import TEMPLATES
+
+    seed_demo()
+    client.post("/login", data={"username": "viewer", "password": DEMO_PASSWORD_DEFAULT})
+    dossiers = {d.status: d for d in db.session.scalars(select(Dossier).order_by(Dossier.id))}
+    assert len(dossiers) == 10  # one of each status at least
+    for dossier in dossiers.values():
+        offered = set(printables.available_forms(dossier))
+        handed_over = dossier.status not in ("received", "not_accepted", "withdrawn")
+        assert ("control-slip" in offered) == handed_over or dossier.status == "withdrawn"
+        assert ("receipt" in offered) == (dossier.status != "not_accepted")
+        for form in TEMPLATES:
+            answer = client.get(f"/print/dossiers/{dossier.code}/{form}").status_code
+            assert answer == (200 if form in offered else 404), (dossier.status, form)
+    for batch in db.session.scalars(select(Handover).limit(5)):
+        assert client.get(f"/print/handovers/{batch.code}").status_code == 200
+    for order in db.session.scalars(select(DeliveryOrder).limit(5)):
+        assert client.get(f"/print/delivery-orders/{order.tracking_code}/label").status_code == 200
+
+
+def test_a_move_with_no_batch_in_the_log_still_counts_on_the_control_slip(world, dossier):
+    from services import workflow
+    from services.printable_records import control_slip
+
+    move = workflow.SYSTEM_MOVES["handover_to_department"]
+    workflow.move(dossier, "handover_to_department", move, world.users["dept_admin"], now=at(11, 9))
+    db.session.commit()
+    (row,) = control_slip(dossier).rows
+    assert (row.giver_agency, row.receiver_agency) == (
+        "Bưu điện tỉnh",
+        "Sở Thông tin và Truyền thông",
+    )
+    assert (row.receiver, row.received_at, row.timeliness) == (
+        "Người dùng dept_admin",
+        at(11, 9),
+        "late",
+    )
