@@ -94,6 +94,13 @@ def test_404_before_the_event(client, login_as, dossier):
     for form in ("supplement", "refusal", "apology", "stop", "control-slip", "other"):
         assert client.get(f"/print/dossiers/{dossier.code}/{form}").status_code == 404, form
     assert client.get("/print/dossiers/000.00.15.H55-260310-9999/receipt").status_code == 404
+    for url in (
+        "/print/dossiers/%00/receipt",
+        "/print/handovers/BG%00",
+        "/print/handovers/" + "9" * 99,
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.get("/print/delivery-orders/EB%0012/label").status_code == 404
 
 
 def test_each_form_once_its_event_happened(client, login_as, world, dossier):

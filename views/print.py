@@ -43,6 +43,13 @@ BUTTONS = {
 }
 
 
+def _key(value: str) -> str:
+    """A code from the URL, or 404 for one no record can have (a NUL byte breaks PostgreSQL)."""
+    if "\x00" in value or len(value) > 60:
+        abort(404)
+    return value
+
+
 def _scoped(resource: str, query):
     """The one row QUERY selects inside the current user's scope, else 404."""
     row = db.session.scalar(permissions.scope(current_user, resource, query))
@@ -64,7 +71,7 @@ def dossier_form(code: str, form: str):
     dossier = _scoped(
         "dossier",
         select(Dossier)
-        .where(Dossier.code == code)
+        .where(Dossier.code == _key(code))
         .options(
             selectinload(Dossier.history),
             joinedload(Dossier.procedure_type),
@@ -87,7 +94,7 @@ def dossier_form(code: str, form: str):
 @bp.route("/handovers/<code>")
 @requires("handover", "view")
 def handover(code: str):
-    query = select(Handover).where(Handover.code == code)
+    query = select(Handover).where(Handover.code == _key(code))
     row = load_handover(permissions.scope(current_user, "handover", query))
     if row is None:
         abort(404)
@@ -106,7 +113,7 @@ def delivery_label_page(tracking_code: str):
     order = _scoped(
         "delivery_order",
         select(DeliveryOrder)
-        .where(DeliveryOrder.tracking_code == tracking_code)
+        .where(DeliveryOrder.tracking_code == _key(tracking_code))
         .options(joinedload(DeliveryOrder.dossier), joinedload(DeliveryOrder.post_office)),
     )
     data = delivery_label(order)
