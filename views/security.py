@@ -7,7 +7,7 @@ from flask import g
 CSP = (
     "default-src 'self'; "
     "script-src 'self' 'nonce-{nonce}'; "
-    "style-src 'self' 'unsafe-inline'; "
+    "style-src 'self' 'nonce-{nonce}'; "
     "img-src 'self' data:; "
     "font-src 'self' data:; "
     "object-src 'none'; "

@@ -1,0 +1,59 @@
+"""Discover every HTML screen a signed-in user may open, from the app's URL map.
+
+Nothing here lists screens by name: a new list, details, create or custom page
+(a GET route without URL arguments, answering HTML) is found and visited by
+the browser tests as soon as it is registered. Screens that need a record
+(``?id=``) get the first one their list shows the user.
+"""
+
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+# Routes that are not screens: files, JSON look-ups, downloads, health.
+NOT_SCREENS = re.compile(r"^(static|admin\.static|api\.|auth\.(healthz|root|logout|set_language))")
+NOT_SCREEN_METHODS = ("ajax_lookup", "ajax_update", "export", "procedure_info_view", "wards_view")
+FIRST_ID = re.compile(r"[?&;]id=(\d+)")
+
+
+def candidate_rules(app: Flask):
+    """GET rules without URL arguments that may answer an HTML page, sorted by path."""
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if "GET" not in rule.methods or rule.arguments:
+            continue
+        if NOT_SCREENS.match(rule.endpoint) or rule.endpoint.endswith(NOT_SCREEN_METHODS):
+            continue
+        yield rule
+
+
+def _html(response) -> bool:
+    return response.status_code == 200 and response.mimetype == "text/html"
+
+
+def _first_id(client: FlaskClient, rule, app: Flask) -> str | None:
+    """The first record id the user sees in the list of RULE's view, if there is one."""
+    view = rule.endpoint.rsplit(".", 1)[0]
+    index = f"{view}.index_view"
+    if index not in app.view_functions:
+        return None
+    with app.test_request_context():
+        from flask import url_for
+
+        list_url = url_for(index)
+    response = client.get(list_url)
+    found = FIRST_ID.search(response.get_data(as_text=True)) if _html(response) else None
+    return found.group(1) if found else None
+
+
+def screens_of(app: Flask, client: FlaskClient) -> dict[str, str]:
+    """Endpoint → URL of every HTML screen CLIENT's signed-in user may open."""
+    screens = {}
+    for rule in candidate_rules(app):
+        if _html(client.get(rule.rule)):
+            screens[rule.endpoint] = rule.rule
+            continue
+        record = _first_id(client, rule, app)
+        if record and _html(client.get(f"{rule.rule}?id={record}")):
+            screens[rule.endpoint] = f"{rule.rule}?id={record}"
+    return screens

@@ -1,0 +1,79 @@
+"""Every screen, as every role, in Chromium: nothing broken, blocked or fetched from elsewhere.
+
+The screens are discovered from the URL map (tests/screens.py) and the matrix
+decides what each role opens; a screen added later is visited without edits.
+Set SCREENSHOTS=1 to keep a picture of each screen under test-output/screens/.
+"""
+
+import os
+
+import pytest
+
+import permissions
+from services.seed import DEMO_PASSWORD_DEFAULT, seed_demo
+from tests.browser_watch import Watch
+from tests.screens import screens_of
+from tests.test_browser import OUTPUT, chromium_path, live_server  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.browser
+ROLES = tuple(permissions.DEFAULT_MATRIX)
+
+
+@pytest.fixture
+def browser(chromium_path):  # noqa: F811
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+def sign_in(page, server: str, username: str) -> None:
+    page.goto(f"{server}/login")
+    page.fill("#username", username)
+    page.fill("#password", DEMO_PASSWORD_DEFAULT)
+    page.click("form[action='/login'] button[type=submit]")
+    page.wait_for_url(f"{server}/admin/")
+
+
+def expected_lists(app, role: str) -> set[str]:
+    """The list screens the default matrix opens to ROLE."""
+    return {
+        f"{resource}.index_view"
+        for resource, actions in permissions.DEFAULT_MATRIX[role].items()
+        if "view" in actions and f"{resource}.index_view" in app.view_functions
+    }
+
+
+def visit_all(page, watch: Watch, server: str, screens: dict[str, str], role: str) -> None:
+    keep = os.environ.get("SCREENSHOTS") == "1"
+    for endpoint, url in screens.items():
+        response = page.goto(server + url)
+        assert response.status == 200, (role, url, response.status)
+        page.wait_for_load_state("networkidle")
+        watch.check_page()
+        if keep:
+            (OUTPUT / "screens").mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(OUTPUT / "screens" / f"{role}-{endpoint}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_screen_opens_cleanly(app, client, live_server, browser, role):  # noqa: F811
+    seed_demo()
+    client.post("/login", data={"username": role, "password": DEMO_PASSWORD_DEFAULT})
+    screens = screens_of(app, client)
+    assert expected_lists(app, role) <= set(screens), sorted(screens)
+    assert any(e.endswith(".details_view") for e in screens)
+
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    page = context.new_page()
+    watch = Watch(page, live_server)
+    sign_in(page, live_server, role)
+    visit_all(page, watch, live_server, screens, role)
+    context.close()
+    problems = watch.take()
+    assert problems == [], "\n".join(problems)
