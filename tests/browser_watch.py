@@ -39,8 +39,8 @@ class Watch:
             self.problems.append(f"console {message.type}: {message.text} ({self.page.url})")
 
     def _failed(self, request):
-        if request.failure == "net::ERR_ABORTED" and request.url.endswith("/favicon.svg"):
-            return  # the next page was opened before the icon came: not a fault
+        if request.failure == "net::ERR_ABORTED":
+            return  # the next page was opened before this file came: not a fault
         self.problems.append(f"failed: {request.url} {request.failure}")
 
     def _request(self, request):

@@ -49,7 +49,7 @@ def add_inline(page, field_id: str):
     return "#" + entry.get_attribute("id")
 
 
-def test_it_admin_adds_a_document_and_two_extra_fields_a_clerk_then_fills(open_as, live_server):
+def test_it_admin_adds_a_document_and_two_extra_fields_a_clerk_then_fills(open_as, live_server):  # noqa: F811
     seed_demo()
     procedure = db.session.scalar(select(ProcedureType).where(ProcedureType.code == "1.004477"))
     page, watch = open_as("it_admin")
@@ -86,11 +86,15 @@ def test_it_admin_adds_a_document_and_two_extra_fields_a_clerk_then_fills(open_a
     options = page.locator("#extra-hinh_thuc_in option").all_inner_texts()
     assert options[1:] == ["Offset", "Kỹ thuật số"]
     assert page.get_attribute("#extra-ngay_giao_du_kien", "type") == "date"
-    assert page.locator("label[for=extra-ngay_giao_du_kien]").inner_text().startswith("Ngày giao dự kiến")
+    assert (
+        page.locator("label[for=extra-ngay_giao_du_kien]")
+        .inner_text()
+        .startswith("Ngày giao dự kiến")
+    )
     assert_clean(page, watch)
 
 
-def test_it_admin_deactivates_users_with_the_bulk_action(open_as, live_server):
+def test_it_admin_deactivates_users_with_the_bulk_action(open_as, live_server):  # noqa: F811
     seed_demo()
     viewer = db.session.scalar(select(User).where(User.username == "viewer"))
     page, watch = open_as("it_admin")
@@ -105,7 +109,7 @@ def test_it_admin_deactivates_users_with_the_bulk_action(open_as, live_server):
     assert_clean(page, watch)
 
 
-def test_po_clerk_filters_the_dossier_list_by_status(open_as, live_server):
+def test_po_clerk_filters_the_dossier_list_by_status(open_as, live_server):  # noqa: F811
     seed_demo()
     page, watch = open_as("po_clerk")
     page.goto(f"{live_server}/admin/dossier/")
