@@ -10,10 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from services.seed import seed_demo
+from demo.seed import seed_demo
 from tests.browser_watch import Watch
-from tests.test_browser import chromium_path, live_server  # noqa: F401  (fixtures)
-from tests.test_browser_screens import browser  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
@@ -41,7 +39,7 @@ def violations(page) -> list[str]:
 
 @pytest.mark.parametrize("path", ["/login", "/lookup", "/lookup?code=000.00.15.H55-000000-0000"])
 @pytest.mark.parametrize("language", ["vi", "en"])
-def test_public_pages_have_no_wcag_violation(app, live_server, browser, path, language):  # noqa: F811
+def test_public_pages_have_no_wcag_violation(app, live_server, browser, path, language):
     seed_demo()
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
     page = context.new_page()
@@ -57,7 +55,7 @@ def test_public_pages_have_no_wcag_violation(app, live_server, browser, path, la
     assert watch.take() == []
 
 
-def test_a_found_dossier_on_the_lookup_page_has_no_wcag_violation(app, live_server, browser):  # noqa: F811
+def test_a_found_dossier_on_the_lookup_page_has_no_wcag_violation(app, live_server, browser):
     from sqlalchemy import select
 
     from extensions import db

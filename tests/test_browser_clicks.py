@@ -7,18 +7,17 @@ action and a list filter; no console error or CSP violation on the way.
 import pytest
 from sqlalchemy import select
 
+from demo.seed import seed_demo
 from extensions import db
 from models import ProcedureType, User
-from services.seed import seed_demo
 from tests.browser_watch import Watch
-from tests.test_browser import chromium_path, live_server  # noqa: F401  (fixtures)
-from tests.test_browser_screens import browser, sign_in  # noqa: F401  (fixture)
+from tests.test_browser_screens import sign_in
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def open_as(browser, live_server):  # noqa: F811
+def open_as(browser, live_server):
     """A signed-in page for a demo user, watched for problems, closed at the end."""
     contexts = []
 
@@ -49,7 +48,7 @@ def add_inline(page, field_id: str):
     return "#" + entry.get_attribute("id")
 
 
-def test_it_admin_adds_a_document_and_two_extra_fields_a_clerk_then_fills(open_as, live_server):  # noqa: F811
+def test_it_admin_adds_a_document_and_two_extra_fields_a_clerk_then_fills(open_as, live_server):
     seed_demo()
     procedure = db.session.scalar(select(ProcedureType).where(ProcedureType.code == "1.004477"))
     page, watch = open_as("it_admin")
@@ -94,7 +93,7 @@ def test_it_admin_adds_a_document_and_two_extra_fields_a_clerk_then_fills(open_a
     assert_clean(page, watch)
 
 
-def test_it_admin_deactivates_users_with_the_bulk_action(open_as, live_server):  # noqa: F811
+def test_it_admin_deactivates_users_with_the_bulk_action(open_as, live_server):
     seed_demo()
     viewer = db.session.scalar(select(User).where(User.username == "viewer"))
     page, watch = open_as("it_admin")
@@ -109,7 +108,7 @@ def test_it_admin_deactivates_users_with_the_bulk_action(open_as, live_server): 
     assert_clean(page, watch)
 
 
-def test_po_clerk_filters_the_dossier_list_by_status(open_as, live_server):  # noqa: F811
+def test_po_clerk_filters_the_dossier_list_by_status(open_as, live_server):
     seed_demo()
     page, watch = open_as("po_clerk")
     page.goto(f"{live_server}/admin/dossier/")

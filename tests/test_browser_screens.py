@@ -10,26 +10,13 @@ import os
 import pytest
 
 import permissions
-from services.seed import DEMO_PASSWORD_DEFAULT, seed_demo
+from demo.seed import DEMO_PASSWORD_DEFAULT, seed_demo
 from tests.browser_watch import Watch
+from tests.conftest import OUTPUT
 from tests.screens import screens_of
-from tests.test_browser import OUTPUT, chromium_path, live_server  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 ROLES = tuple(permissions.DEFAULT_MATRIX)
-
-
-@pytest.fixture
-def browser(chromium_path):  # noqa: F811
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 def sign_in(page, server: str, username: str) -> None:
@@ -62,7 +49,7 @@ def visit_all(page, watch: Watch, server: str, screens: dict[str, str], role: st
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_screen_opens_cleanly(app, client, live_server, browser, role):  # noqa: F811
+def test_every_screen_opens_cleanly(app, client, live_server, browser, role):
     seed_demo()
     client.post("/login", data={"username": role, "password": DEMO_PASSWORD_DEFAULT})
     screens = screens_of(app, client)
