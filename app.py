@@ -61,6 +61,9 @@ def register_i18n(app: Flask) -> None:
         local_datetime=i18n.local_datetime, local_date=i18n.local_date, vnd=i18n.vnd
     )
     app.jinja_env.globals.update(current_language=i18n.current_language)
+    from views.labels import register_filters
+
+    register_filters(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -104,6 +104,13 @@ ACTION = {
     "record_event": _l("Record delivery event"),
 }
 
+# The question asked before an action that cannot be undone (%(code)s: the dossier's code).
+CONFIRM = {
+    "refuse": _l("Refuse to accept dossier %(code)s? The applicant gets a refusal slip."),
+    "stop": _l("Stop processing dossier %(code)s? This cannot be undone."),
+    "withdraw": _l("Record that the applicant withdraws dossier %(code)s? This cannot be undone."),
+}
+
 # History steps that are not direct actions.
 STEP = {
     "receive": _l("Received at the counter"),
@@ -118,3 +125,29 @@ STEP = {
 def choices(mapping: dict) -> list[tuple[str, object]]:
     """(value, label) pairs for a form select."""
     return list(mapping.items())
+
+
+def _label(mapping: dict):
+    def label(value) -> str:
+        return "" if value is None else str(mapping.get(value, value))
+
+    return label
+
+
+def step_label(action: str | None) -> str:
+    """A history step or workflow action by its name: ``Tiếp nhận tại quầy``."""
+    return "" if action is None else str(STEP.get(action) or ACTION.get(action) or action)
+
+
+FILTERS = {
+    "status_label": _label(STATUS),
+    "action_label": step_label,
+    "role_label": _label(ROLE),
+    "resource_label": _label(RESOURCE),
+    "timeliness_label": _label(TIMELINESS),
+}
+
+
+def register_filters(app) -> None:
+    """The labels as Jinja filters for every template: ``{{ step.to_status|status_label }}``."""
+    app.jinja_env.filters.update(FILTERS)

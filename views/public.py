@@ -24,7 +24,6 @@ from services.auth import LoginFailed, LoginLocked, authenticate
 from services.errors import ServiceError
 from services.passwords import verify_password
 from services.users import set_password
-from views import labels
 from views.urls import is_local_path
 
 bp = Blueprint("auth", __name__)
@@ -165,10 +164,7 @@ def lookup():
     dossier = None
     if code:
         dossier = db.session.scalar(select(Dossier).where(Dossier.code == code))
-    status_label = labels.STATUS.get(dossier.status) if dossier else None
-    return render_template(
-        "public/lookup.html", code=code, dossier=dossier, status_label=status_label
-    )
+    return render_template("public/lookup.html", code=code, dossier=dossier)
 
 
 @bp.route("/")

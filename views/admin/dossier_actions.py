@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, time
 
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, request, session, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -42,6 +42,19 @@ def _due(day: str | None, hour: str | None, errors: dict) -> datetime | None:
     return datetime.combine(parsed, at, tzinfo=LOCAL_TZ)
 
 
+# What a user typed into an action form, kept when the service refuses the action.
+DRAFT_FIELDS = (
+    "result_number",
+    "result_date",
+    "result_outcome",
+    "result_summary",
+    "new_due_date",
+    "new_due_time",
+    "note",
+)
+DRAFT_KEY = "transition_draft"
+
+
 def _version(value: str | None) -> str | None:
     """The version the form was opened at; check_version refuses anything not a number."""
     return value
@@ -57,11 +70,12 @@ class DossierActionsMixin:
         """(action, label) the signed-in user may take on DOSSIER now."""
         return [(a, labels.ACTION[a]) for a in workflow.available_actions(dossier, current_user)]
 
-    def step_label(self, action: str) -> str:
-        return str(labels.STEP.get(action) or labels.ACTION.get(action) or action)
+    confirmations = labels.CONFIRM
 
-    def status_label(self, status: str | None) -> str:
-        return str(labels.STATUS.get(status, "")) if status else ""
+    def draft_for(self, dossier) -> dict:
+        """What the user typed in the action just refused for DOSSIER (once), else {}."""
+        draft = session.pop(DRAFT_KEY, None) or {}
+        return draft if draft.get("id") == dossier.id else {}
 
     def local_iso(self, value: str) -> str:
         return local_datetime(datetime.fromisoformat(value))
@@ -97,6 +111,11 @@ class DossierActionsMixin:
         except ServiceError as exc:
             db.session.rollback()
             flash(exc.message, "error")
+            session[DRAFT_KEY] = {
+                "id": dossier.id,
+                "action": action,
+                **{name: form.get(name, "")[:2000] for name in DRAFT_FIELDS},
+            }
         else:
             flash(
                 _(

@@ -1,0 +1,82 @@
+"""The dossier's details page as a clerk meets it: no empty blocks, the paused clock, and a
+refused action that keeps what was typed."""
+
+from datetime import date, datetime
+
+import pytest
+
+from extensions import db
+from services.calendar import LOCAL_TZ
+from tests import factories
+
+
+@pytest.fixture
+def dossier(world):
+    d = factories.make_dossier(
+        world.procedures["publish"],
+        world.users["po_clerk"],
+        received_at=datetime(2026, 3, 10, 9, 30, tzinfo=LOCAL_TZ),
+    )
+    d.status = "processing"
+    db.session.commit()
+    return d
+
+
+def _details(client, dossier):
+    return client.get(f"/admin/dossier/details/?id={dossier.id}").get_data(as_text=True)
+
+
+def test_no_result_rows_before_a_result_then_the_result(client, login_as, dossier):
+    login_as("viewer")  # no action form (which has the same labels) on the page
+    assert "Số văn bản kết quả" not in _details(client, dossier)
+    dossier.result_number, dossier.result_date = "15/GP-STTTT", date(2026, 3, 20)
+    dossier.result_outcome, dossier.status = "granted", "result_ready"
+    db.session.commit()
+    page = _details(client, dossier)
+    assert "Số văn bản kết quả" in page and "15/GP-STTTT" in page
+
+
+def test_a_paused_clock_is_said_while_waiting_for_a_supplement(client, login_as, dossier):
+    login_as("po_clerk")
+    assert 'id="clock-paused"' not in _details(client, dossier)
+    dossier.status = "supplement_requested"
+    db.session.commit()
+    page = _details(client, dossier)
+    assert 'id="clock-paused"' in page and "thời hạn giải quyết tạm dừng" in page
+
+
+def test_a_refused_action_keeps_what_was_typed(client, login_as, dossier):
+    login_as("dept_admin")
+    response = client.post(
+        f"/admin/dossier/transition/?id={dossier.id}",
+        data={
+            "action": "complete",
+            "version": dossier.version,
+            "result_number": "",  # missing: the service refuses
+            "result_date": "2026-03-20",
+            "result_outcome": "refused",
+            "result_summary": "Hồ sơ không đủ điều kiện cấp phép",
+        },
+    )
+    page = client.get(response.location).get_data(as_text=True)
+    assert 'class="alert alert-danger' in page or "alert-error" in page
+    assert 'class="collapse show' in page  # the form is open again
+    assert "Hồ sơ không đủ điều kiện cấp phép" in page
+    assert 'value="2026-03-20"' in page
+    assert 'value="refused" selected' in page
+    assert "Hồ sơ không đủ điều kiện cấp phép" not in _details(client, dossier)  # shown once
+
+
+def test_confirmations_say_what_happens_to_which_dossier(client, login_as, dossier):
+    login_as("dept_admin")
+    page = _details(client, dossier)
+    assert f"Dừng giải quyết hồ sơ {dossier.code}? Không thể hoàn tác." in page
+    assert "Xác nhận: " not in page
+
+
+def test_timeliness_late_and_overdue_read_differently(client, login_as, dossier):
+    dossier.status, dossier.timeliness = "returned", "late"
+    db.session.commit()
+    login_as("dept_admin")
+    page = client.get("/admin/dossier/").get_data(as_text=True)
+    assert "Trễ hạn" in page
