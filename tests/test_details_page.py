@@ -6,6 +6,7 @@ from datetime import date, datetime
 import pytest
 
 from extensions import db
+from models import Handover
 from services.calendar import LOCAL_TZ
 from tests import factories
 
@@ -80,3 +81,20 @@ def test_timeliness_late_and_overdue_read_differently(client, login_as, dossier)
     login_as("dept_admin")
     page = client.get("/admin/dossier/").get_data(as_text=True)
     assert "Trễ hạn" in page
+
+
+def test_no_programmer_text_on_handover_and_delivery_details(client, login_as, world):
+    rows = factories.make_one_of_each(world)
+    login_as("it_admin")
+    pages = [
+        client.get(f"/admin/{resource}/details/?id={rows[resource]}").get_data(as_text=True)
+        for resource in ("handover", "delivery_order", "dossier")
+    ]
+    for page in pages:
+        assert "&lt;HandoverItem" not in page and "&lt;DeliveryEvent" not in page
+        assert ">False<" not in page and ">True<" not in page
+        assert "Phiên bản" not in page
+        assert "fa-minus-circle" not in page  # the "stop" icon Flask-Admin draws for False
+    handover = db.session.get(Handover, rows["handover"])
+    assert handover.items[0].dossier.code in pages[0]
+    assert "Không" in pages[0]  # no missing dossier in this batch

@@ -145,6 +145,7 @@ FILTERS = {
     "role_label": _label(ROLE),
     "resource_label": _label(RESOURCE),
     "timeliness_label": _label(TIMELINESS),
+    "delivery_status_label": _label(DELIVERY_STATUS),
 }
 
 

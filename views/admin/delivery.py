@@ -10,7 +10,7 @@ from services import workflow
 from views import labels
 from views.admin import validators
 from views.admin.base import SecuredModelView
-from views.admin.formatters import money_formatter
+from views.admin.formatters import delivery_events, money_formatter
 
 
 class DeliveryOrderView(SecuredModelView):
@@ -50,7 +50,11 @@ class DeliveryOrderView(SecuredModelView):
         "events": _l("Tracking events"),
     }
     column_choices = {"status": labels.choices(labels.DELIVERY_STATUS)}
-    column_formatters = {"postage": money_formatter, "cod_amount": money_formatter}
+    column_formatters = {
+        "postage": money_formatter,
+        "cod_amount": money_formatter,
+        "events": delivery_events,
+    }
     form_columns = (
         "dossier",
         "post_office",

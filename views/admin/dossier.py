@@ -147,7 +147,6 @@ class DossierView(ReceiveFormMixin, DossierActionsMixin, SecuredModelView):
         "notes",
         "updated_at",
         "updated_by",
-        "version",
     )
     column_export_list = (
         "code",

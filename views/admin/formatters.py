@@ -2,7 +2,9 @@
 
 from datetime import date, datetime
 
+from flask import render_template
 from flask_admin.model import typefmt
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from i18n import local_date, local_datetime, vnd
@@ -41,11 +43,34 @@ def labelled(mapping: dict, badges: dict | None = None):
     return formatter
 
 
+def yes_no(view, value, name=None) -> str:
+    """Booleans as Có / Không (Flask-Admin draws False as a "stop" icon)."""
+    return _("Yes") if value else _("No")
+
+
+def handover_items(view, context, model, name):
+    """The dossiers of a handover, as links (not ``<HandoverItem 373>``)."""
+    html = render_template("admin/cells/handover_items.html", items=model.items)
+    return Markup(html)  # noqa: S704  (rendered by an autoescaping template)
+
+
+def delivery_events(view, context, model, name):
+    """A parcel's tracking events, one readable line each."""
+    from views.labels import EVENT_SOURCE
+
+    html = render_template(
+        "admin/cells/delivery_events.html", events=model.events, event_sources=EVENT_SOURCE
+    )
+    return Markup(html)  # noqa: S704  (rendered by an autoescaping template)
+
+
 FORMATTERS = dict(typefmt.BASE_FORMATTERS) | {
+    bool: yes_no,
     datetime: _datetime_formatter,
     date: _date_formatter,
 }
 DETAIL_FORMATTERS = dict(typefmt.DETAIL_FORMATTERS) | {
+    bool: yes_no,
     datetime: _datetime_formatter,
     date: _date_formatter,
 }
@@ -59,6 +84,7 @@ def spreadsheet_safe(view, value, name=None):
 
 
 EXPORT_FORMATTERS = dict(typefmt.EXPORT_FORMATTERS) | {
+    bool: yes_no,
     datetime: _datetime_formatter,
     date: _date_formatter,
     str: spreadsheet_safe,

@@ -9,6 +9,7 @@ from models.handover import Handover
 from services import codes
 from views import labels
 from views.admin.base import SecuredModelView
+from views.admin.formatters import handover_items
 
 
 class HandoverView(SecuredModelView):
@@ -49,6 +50,7 @@ class HandoverView(SecuredModelView):
         "note": _l("Notes"),
         "items": _l("Dossiers"),
     }
+    column_formatters = {"items": handover_items}
     column_choices = {
         "direction": labels.choices(labels.DIRECTION),
         "status": labels.choices(labels.HANDOVER_STATUS),
