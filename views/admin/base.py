@@ -7,25 +7,24 @@ from flask_admin import AdminIndexView, expose
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
-from flask_admin.form import BaseForm
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import HiddenField, PasswordField, StringField
+from wtforms import HiddenField
 from wtforms.validators import ValidationError
 
 import permissions
 from extensions import db
-from i18n import WTFormsTranslations
 from services import audit
 from services.errors import ServiceError
 from services.versions import check_version
 from views.access import deny, gate, password_change_due
 from views.admin.ajax import ScopedAjaxLoader
+from views.admin.exports import ExportMixin
 from views.admin.filters import FilterConverter
 from views.admin.formatters import DETAIL_FORMATTERS, EXPORT_FORMATTERS, FORMATTERS
+from views.admin.forms import TranslatedForm
 from views.admin.params import clamp, parse_id
 from views.urls import is_local_path
 
@@ -43,36 +42,6 @@ ROUTE_ACTIONS = {
     "ajax_update": "edit",
     "ajax_lookup": "view",
 }
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-class TranslatedForm(BaseForm):
-    """Flask-Admin's form base: Flask-WTF's CSRF token, messages in the user's language,
-    text trimmed, control characters refused."""
-
-    class Meta(FlaskForm.Meta):
-        def get_translations(self, form):
-            return WTFormsTranslations()
-
-        def bind_field(self, form, unbound_field, options):
-            if issubclass(unbound_field.field_class, StringField) and not issubclass(
-                unbound_field.field_class, PasswordField
-            ):
-                options["filters"] = [*unbound_field.kwargs.get("filters", ()), _strip]
-            return super().bind_field(form, unbound_field, options)
-
-    def validate(self, extra_validators=None):
-        valid = super().validate(extra_validators)
-        for field in self:
-            if isinstance(field.data, str) and any(
-                ord(c) < 32 and c not in "\t\n\r" for c in field.data
-            ):
-                field.errors = [*field.errors, _("Control characters are not allowed here.")]
-                valid = False
-        return valid
 
 
 class OutOfScope(ServiceError):
@@ -95,7 +64,7 @@ class SecuredIndexView(AdminIndexView):
         return self.render("admin/home.html")
 
 
-class SecuredModelView(ModelView):
+class SecuredModelView(ExportMixin, ModelView):
     """Base of every resource screen; every decision goes through ``permissions``.
 
     ``allow_*`` cap what a screen can ever do (the audit log is never edited);
@@ -121,7 +90,6 @@ class SecuredModelView(ModelView):
     column_type_formatters_detail = DETAIL_FORMATTERS
     column_type_formatters_export = EXPORT_FORMATTERS
     can_view_details = True
-    export_types = ["csv"]
     export_max_rows = 10_000
     page_size = 25
     can_set_page_size = True
@@ -190,22 +158,6 @@ class SecuredModelView(ModelView):
         if action is None or not self.allows(action):
             return False
         return name != "delete" or self.can_delete
-
-    @expose("/export/<export_type>/")
-    def export(self, export_type):
-        """Flask-Admin's export, audited (who took which rows out, with which filters).
-
-        The entry has its own transaction: the export streams rows after this returns.
-        """
-        audit.record_now(
-            "export",
-            self.resource,
-            None,
-            actor=current_user,
-            ip_address=request.remote_addr,
-            summary=f"{export_type}: {request.query_string.decode()[:400]}",
-        )
-        return super().export(export_type)
 
     @action(
         "delete",

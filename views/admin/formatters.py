@@ -1,8 +1,9 @@
 """Column formatters: local times, VND amounts, labels and badges of enumerated values."""
 
+import re
 from datetime import date, datetime
 
-from flask import render_template
+from flask import g, render_template
 from flask_admin.model import typefmt
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -77,9 +78,18 @@ DETAIL_FORMATTERS = dict(typefmt.DETAIL_FORMATTERS) | {
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+NUMBER_LIKE = re.compile(r"\+?\d{6,}")
+
+
 def spreadsheet_safe(view, value, name=None):
-    """Text a spreadsheet will not run as a formula: ``=cmd|...`` → ``'=cmd|...``."""
+    """Text a spreadsheet will not run as a formula: ``=cmd|...`` → ``'=cmd|...``.
+
+    In a CSV, long digit strings (ID numbers, phones, tax codes) become ``="0983123456"``,
+    which Excel shows as that text instead of a number without its leading zero.
+    """
     text = str(value)
+    if NUMBER_LIKE.fullmatch(text) and g.get("export_type") == "csv":
+        return f'="{text}"'
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
