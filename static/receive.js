@@ -8,6 +8,31 @@
   // The receipt rules' messages for the checklist and extra fields, shown next to them.
   var errors = JSON.parse(box.getAttribute("data-errors") || "{}");
 
+  // Lay the form out in sections: procedure and receipt on the left, applicant on the right
+  // (one column on narrow screens). Runs before select2 dresses the fields.
+  function arrangeSections() {
+    var form = box.parentNode;  // Flask-Admin's <fieldset> of the form's rules
+    var headers = Array.prototype.filter.call(form.children, function (n) { return n.tagName === "H3"; });
+    if (headers.length !== 3) { return; }
+    var row = el("div", {"class": "row receipt-layout"});
+    var left = el("div", {"class": "col-lg-6"}), right = el("div", {"class": "col-lg-6"});
+    form.insertBefore(row, headers[0]);
+    row.appendChild(left);
+    row.appendChild(right);
+    headers.forEach(function (header, i) {
+      header.id = "receipt-section-" + i;
+      var section = el("section", {"class": "receipt-section" + (i === 1 ? " receipt-two-up" : ""),
+                                   "aria-labelledby": header.id});
+      var node = header;
+      while (node && node.tagName !== "HR" && (node === header || node.tagName !== "H3")) {
+        var next = node.nextElementSibling;
+        section.appendChild(node);
+        node = next;
+      }
+      (i === 1 ? right : left).appendChild(section);
+    });
+  }
+
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
@@ -76,6 +101,8 @@
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (info) { if (info) { render(info); } });
   }
+
+  arrangeSections();
 
   var procedure = document.getElementById("procedure_type");
   if (procedure) {
