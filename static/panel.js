@@ -27,6 +27,37 @@
     }
   });
 
+  // select2 and the date picker in the user's language (texts from the page, see client_text.py).
+  var holder = document.getElementById("client-text");
+  var text = holder ? JSON.parse(holder.getAttribute("data-text")) : null;
+  var $ = window.jQuery;
+  if (text && $ && $.fn.select2 && $.fn.select2.defaults) {
+    $.extend($.fn.select2.defaults, {
+      formatNoMatches: function () { return text.select2.noMatches; },
+      formatSearching: function () { return text.select2.searching; },
+      formatLoadMore: function () { return text.select2.loadMore; },
+      formatInputTooShort: function (input, min) {
+        return text.select2.inputTooShort.replace("{n}", String(min - input.length));
+      }
+    });
+  }
+  // daterangepicker.js comes after this file: wrap it when it arrives, adding our locale
+  // (Vietnamese names, Monday first) to every picker Flask-Admin's form.js makes.
+  if (text && $) {
+    var picker;
+    Object.defineProperty($.fn, "daterangepicker", {
+      configurable: true,
+      get: function () { return picker; },
+      set: function (original) {
+        picker = function (options, callback) {
+          var locale = $.extend({}, text.datepicker);
+          delete locale.format;
+          return original.call(this, $.extend({locale: locale}, options), callback);
+        };
+      }
+    });
+  }
+
   // "Add <inline list item>" buttons of a form: <a data-inline-add="field_id">.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-inline-add]");

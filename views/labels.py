@@ -151,4 +151,7 @@ FILTERS = {
 
 def register_filters(app) -> None:
     """The labels as Jinja filters for every template: ``{{ step.to_status|status_label }}``."""
+    from views.client_text import client_text
+
     app.jinja_env.filters.update(FILTERS)
+    app.jinja_env.globals["client_text"] = client_text

@@ -6,9 +6,12 @@ from sqlalchemy import false
 
 import permissions
 from models import Agency, DeliveryOrder, Dossier, Handover, ProcedureType, Role, User
+from services.text import fold, search_key
 from views.admin.params import clamp, parse_id
 
 MAX_LOOKUP_ROWS = 20
+# Small catalogs searched without diacritics in Python: model → the fields matched.
+FOLDED_CATALOGS = {ProcedureType: ("code", "name")}
 RESOURCE_OF_MODEL = {
     Dossier: "dossier",
     Handover: "handover",
@@ -45,4 +48,23 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
 
     def get_list(self, term, offset=0, limit=10):
         limit = clamp(limit, 1, MAX_LOOKUP_ROWS, 10)
-        return super().get_list((term or "")[:100], clamp(offset, 0, 10_000, 0), limit)
+        term, offset = (term or "")[:100], clamp(offset, 0, 10_000, 0)
+        if self.model in FOLDED_CATALOGS:
+            return self._folded(term, offset, limit)
+        return super().get_list(term, offset, limit)
+
+    def _folded(self, term, offset, limit):
+        """Catalog rows whose code or name holds every word of TERM, with or without
+        diacritics (``buu chinh`` finds ``bưu chính``), as the dossier search does.
+
+        A catalog has hundreds of rows, not millions: they are matched here, in order.
+        """
+        words = fold(term).split()
+        fields = FOLDED_CATALOGS[self.model]
+        rows = self.get_query().order_by(*(getattr(self.model, f) for f in fields))
+        found = [
+            row
+            for row in rows
+            if all(w in search_key(*(getattr(row, f) for f in fields)) for w in words)
+        ]
+        return found[offset : offset + limit]

@@ -24,7 +24,7 @@ from views.admin.ajax import ScopedAjaxLoader
 from views.admin.exports import ExportMixin
 from views.admin.filters import FilterConverter
 from views.admin.formatters import DETAIL_FORMATTERS, EXPORT_FORMATTERS, FORMATTERS
-from views.admin.forms import TranslatedForm
+from views.admin.forms import PanelModelConverter, TranslatedForm
 from views.admin.params import clamp, parse_id
 from views.urls import is_local_path
 
@@ -85,6 +85,7 @@ class SecuredModelView(ExportMixin, ModelView):
     action_permissions: dict[str, str] = {}
 
     form_base_class = TranslatedForm
+    model_form_converter = PanelModelConverter
     filter_converter = FilterConverter()
     column_type_formatters = FORMATTERS
     column_type_formatters_detail = DETAIL_FORMATTERS

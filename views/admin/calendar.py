@@ -37,7 +37,7 @@ class CalendarOverrideView(SecuredModelView):
         "is_working": _l("Ticked: a make-up working day; unticked: a day off"),
     }
     form_columns = ("day", "is_working", "name")
-    form_args = {"day": {"validators": [InputRequired()], "format": "%d/%m/%Y"}}
+    form_args = {"day": {"validators": [InputRequired()]}}
 
     def prepare(self, form, model, is_created):
         if is_created:

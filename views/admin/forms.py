@@ -1,9 +1,11 @@
 """The form base of every panel screen: CSRF, messages in the user's language, clean text."""
 
-from flask_admin.form import BaseForm
+from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_admin.form import BaseForm, DatePickerWidget
+from flask_admin.model.form import converts
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import DateField, PasswordField, StringField
 
 from i18n import WTFormsTranslations
 
@@ -36,3 +38,14 @@ class TranslatedForm(BaseForm):
                 field.errors = [*field.errors, _("Control characters are not allowed here.")]
                 valid = False
         return valid
+
+
+class PanelModelConverter(AdminModelConverter):
+    """Flask-Admin's form converter, with dates typed and shown as dd/mm/yyyy."""
+
+    @converts("Date")
+    def convert_date(self, field_args, **extra):  # the name of the method it replaces
+        field_args.setdefault("widget", DatePickerWidget())
+        field_args.setdefault("render_kw", {"data-date-format": "DD/MM/YYYY"})
+        field_args["format"] = ["%d/%m/%Y", "%Y-%m-%d"]
+        return DateField(**field_args)
