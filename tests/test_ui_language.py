@@ -81,3 +81,25 @@ def test_pickers_speak_vietnamese_in_the_browser(app, live_server, browser):
     watch.check_page()
     context.close()
     assert watch.take() == []
+
+
+def test_a_save_says_what_was_saved_without_the_generic_message(client, login_as):
+    login_as("it_admin")
+    response = client.post(
+        "/admin/holiday/new/",
+        data={"day": "30/12/2026", "name": "Nghỉ theo quyết định 15/QĐ-UBND"},
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert page.count('class="alert alert-success') == 1
+    assert "Đã thêm: " in page and "Nghỉ theo quyết định 15/QĐ-UBND" in page
+    row = db.session.scalar(
+        select(CalendarOverride).where(CalendarOverride.day == date(2026, 12, 30))
+    )
+    response = client.post(
+        f"/admin/holiday/edit/?id={row.id}",
+        data={"day": "30/12/2026", "name": "Nghỉ bù", "version_seen": ""},
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert page.count('class="alert alert-success') == 1 and "Đã lưu thay đổi của" in page

@@ -9,10 +9,7 @@ from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
-from wtforms.validators import ValidationError
 
 import permissions
 from extensions import db
@@ -25,6 +22,7 @@ from views.admin.exports import ExportMixin
 from views.admin.filters import FilterConverter
 from views.admin.formatters import DETAIL_FORMATTERS, EXPORT_FORMATTERS, FORMATTERS
 from views.admin.forms import PanelModelConverter, TranslatedForm
+from views.admin.messages import MessagesMixin
 from views.admin.params import clamp, parse_id
 from views.urls import is_local_path
 
@@ -64,7 +62,7 @@ class SecuredIndexView(AdminIndexView):
         return self.render("admin/home.html")
 
 
-class SecuredModelView(ExportMixin, ModelView):
+class SecuredModelView(ExportMixin, MessagesMixin, ModelView):
     """Base of every resource screen; every decision goes through ``permissions``.
 
     ``allow_*`` cap what a screen can ever do (the audit log is never edited);
@@ -260,41 +258,3 @@ class SecuredModelView(ExportMixin, ModelView):
             summary=str(model)[:500],
             changes={"before": audit.snapshot(model)},
         )
-
-    def handle_view_exception(self, exc):
-        """Domain errors become the flashed message; database refusals a plain one."""
-        if isinstance(exc, ServiceError):
-            flash(exc.message, "error")
-            return True
-        if isinstance(exc, IntegrityError):
-            log.warning("integrity error on %s: %s", self.resource, exc.orig)
-            flash(
-                _(
-                    "The record conflicts with another one (a code or name already used) "
-                    "or lacks a required link. Nothing was saved."
-                ),
-                "error",
-            )
-            return True
-        if isinstance(exc, ValidationError):  # a form error: Flask-Admin shows its message
-            return super().handle_view_exception(exc)
-        if isinstance(exc, DBAPIError | ValueError | OverflowError):
-            log.warning("refused write on %s: %r", self.resource, exc)
-            flash(
-                _(
-                    "The data could not be saved: a value is out of range or malformed. "
-                    "Nothing was saved."
-                ),
-                "error",
-            )
-            return True
-        if isinstance(exc, StaleDataError):
-            flash(
-                _(
-                    "Someone else changed this record while you were editing it. "
-                    "Nothing was saved; open it again to see their changes."
-                ),
-                "error",
-            )
-            return True
-        return super().handle_view_exception(exc)
