@@ -59,14 +59,17 @@ def _user_form(world, username, agency="po", roles=("po_clerk",), **extra):
 # -- accounts --------------------------------------------------------------------
 def test_it_creates_a_user_who_can_sign_in(app, client, login_as, world):
     login_as("it_admin")
-    data = _user_form(world, "clerk_moi", new_password=GOOD_PASSWORD)
+    data = _user_form(
+        world, "clerk_moi", new_password=GOOD_PASSWORD, confirm_password=GOOD_PASSWORD
+    )
     response = client.post("/admin/user/new/", data=data)
     assert response.status_code == 302
     user = _user("clerk_moi")
     assert user.agency.code == world.agencies["po"].code and user.role_names == {"po_clerk"}
+    assert user.must_change_password  # IT staff chose it: the user picks their own first
     newcomer = app.test_client()
     assert _login(newcomer, "clerk_moi", GOOD_PASSWORD).status_code == 302
-    assert newcomer.get("/admin/dossier/").status_code == 200
+    assert newcomer.get("/admin/dossier/").location.startswith("/account/password")
     [entry] = [e for e in _audit("create", "user") if e.entity_id == str(user.id)]
     assert entry.actor_username == "it_admin"
     assert entry.changes["after"]["username"] == "clerk_moi"
@@ -89,11 +92,25 @@ def test_it_creates_a_user_who_can_sign_in(app, client, login_as, world):
 def test_user_form_enforces_the_password_policy(client, login_as, world, password, message):
     login_as("it_admin")
     response = client.post(
-        "/admin/user/new/", data=_user_form(world, "clerk_moi", new_password=password)
+        "/admin/user/new/",
+        data=_user_form(world, "clerk_moi", new_password=password, confirm_password=password),
     )
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
     assert _user("clerk_moi") is None
+
+
+def test_user_form_asks_for_the_password_twice(client, login_as, world):
+    login_as("it_admin")
+    data = _user_form(
+        world, "clerk_moi", new_password=GOOD_PASSWORD, confirm_password=GOOD_PASSWORD + "x"
+    )
+    response = client.post("/admin/user/new/", data=data)
+    assert response.status_code == 200
+    assert "Hai lần nhập mật khẩu không khớp nhau." in response.get_data(as_text=True)
+    assert _user("clerk_moi") is None
+    page = client.get("/admin/user/new/").get_data(as_text=True)
+    assert 'id="confirm_password"' in page and "Nhập lại mật khẩu" in page
 
 
 def test_users_cannot_be_deleted(client, login_as, world):

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import inspect as sa_inspect
 from wtforms import PasswordField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from extensions import db
 from models.user import ROLE_NAMES, User
@@ -70,30 +70,54 @@ class UserView(SecuredModelView):
         "last_login_at": _l("Last sign-in"),
         "created_at": _l("Created at"),
         "new_password": _l("Password"),
+        "confirm_password": _l("Password again"),
     }
     column_formatters = {"roles": roles_formatter}
     column_extra_row_actions = [
         EndpointLinkRowAction("fa fa-key", ".reset_password_view", title=_l("Reset password"))
     ]
-    form_columns = ("username", "full_name", "email", "agency", "roles", "active", "new_password")
-    form_extra_fields = {"new_password": PasswordField(_l("Password"))}
+    form_columns = (
+        "username",
+        "full_name",
+        "email",
+        "agency",
+        "roles",
+        "active",
+        "new_password",
+        "confirm_password",
+    )
+    form_extra_fields = {
+        "new_password": PasswordField(_l("Password")),
+        "confirm_password": PasswordField(_l("Password again")),
+    }
     form_args = {
         "username": {"validators": [InputRequired(), Length(min=3, max=80)]},
         "full_name": {"validators": [InputRequired(), Length(max=120)]},
         "agency": {"validators": [InputRequired()]},
         "roles": {"validators": [InputRequired()]},
     }
-    form_widget_args = {"new_password": {"autocomplete": "new-password"}}
+    form_widget_args = {
+        "new_password": {"autocomplete": "new-password"},
+        "confirm_password": {"autocomplete": "new-password"},
+    }
+    column_descriptions = {
+        "new_password": _l("A first password: the user must choose their own at first sign-in."),
+    }
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
         form.new_password.validators = [InputRequired(), password_policy]
+        form.confirm_password.validators = [
+            InputRequired(),
+            EqualTo("new_password", message=_l("The two passwords do not match.")),
+        ]
         return form
 
     def edit_form(self, obj=None):
         """Passwords change through the reset page, which forces a change at next sign-in."""
         form = super().edit_form(obj)
         del form.new_password
+        del form.confirm_password
         return form
 
     def prepare(self, form, model, is_created):
@@ -109,6 +133,7 @@ class UserView(SecuredModelView):
         user_service.check_roles_fit([r.name for r in model.roles], model.agency)
         if is_created:
             model.password_hash = hash_password(form.new_password.data)
+            model.must_change_password = True  # IT staff knew it: the user picks their own
             return
         history = state.attrs.active.history
         if history.deleted and not model.active:
