@@ -103,3 +103,19 @@ def test_a_save_says_what_was_saved_without_the_generic_message(client, login_as
     )
     page = response.get_data(as_text=True)
     assert page.count('class="alert alert-success') == 1 and "Đã lưu thay đổi của" in page
+
+
+def test_numbers_that_cannot_be_negative_say_so_to_the_browser(client, login_as, world):
+    login_as("it_admin")
+    procedure = world.procedures["publish"]
+    page = client.get(f"/admin/procedure_type/edit/?id={procedure.id}").get_data(as_text=True)
+    for field in ('id="fee"', 'id="processing_days"'):
+        tag = page[page.rindex("<input", 0, page.index(field)) : page.index(">", page.index(field))]
+        assert 'min="0"' in tag, tag
+    response = client.post(
+        f"/admin/procedure_type/edit/?id={procedure.id}",
+        data={"code": procedure.code, "name": procedure.name, "fee": "-5", "processing_days": "3"},
+    )
+    assert response.status_code == 200  # the form again, with the message
+    db.session.refresh(procedure)
+    assert procedure.fee == 0

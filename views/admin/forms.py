@@ -6,12 +6,26 @@ from flask_admin.model.form import converts
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import DateField, PasswordField, StringField
+from wtforms.validators import NumberRange
 
 from i18n import WTFormsTranslations
 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def _range_in_browser(field_kwargs: dict) -> None:
+    """A NumberRange validator also as the input's min/max: the browser refuses a negative
+    count or fee before the server does."""
+    for validator in field_kwargs.get("validators") or ():
+        if isinstance(validator, NumberRange):
+            limits = {"min": validator.min, "max": validator.max}
+            render_kw = dict(field_kwargs.get("render_kw") or {})
+            for name, value in limits.items():
+                if value is not None:
+                    render_kw.setdefault(name, value)
+            field_kwargs["render_kw"] = render_kw
 
 
 class TranslatedForm(BaseForm):
@@ -27,6 +41,7 @@ class TranslatedForm(BaseForm):
                 unbound_field.field_class, PasswordField
             ):
                 options["filters"] = [*unbound_field.kwargs.get("filters", ()), _strip]
+            _range_in_browser(unbound_field.kwargs)
             return super().bind_field(form, unbound_field, options)
 
     def validate(self, extra_validators=None):
