@@ -19,3 +19,24 @@ def fold(text: str | None) -> str:
 def search_key(*parts: str | None) -> str:
     """The folded, space-joined text that search matches against."""
     return " ".join(p for p in (fold(part) for part in parts) if p)
+
+
+# Vietnamese alphabetical order: a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y.
+_LETTER_MARKS = {"\u0306": 1, "\u0302": 2, "\u031b": 3}  # breve, circumflex, horn
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # ` ? ~ ' .
+
+
+def vietnamese_key(text: str) -> tuple:
+    """A sort key in Vietnamese dictionary order (``Đà Nẵng`` after ``Cà Mau``, before ``Gia
+    Lai``; ``Bá`` before ``Bắc``): letters first, tones only to break ties."""
+    letters, tones = [], []
+    for char in unicodedata.normalize("NFD", text.lower()):
+        if char in _LETTER_MARKS and letters:
+            letters[-1] = (letters[-1][0], _LETTER_MARKS[char])
+        elif char in _TONES:
+            tones.append(_TONES[char])
+        elif char == "đ":
+            letters.append(("d", 9))
+        else:
+            letters.append((char, 0))
+    return tuple(letters), tuple(tones)

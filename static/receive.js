@@ -113,6 +113,9 @@
   var province = document.getElementById("applicant_province_code");
   var ward = document.getElementById("applicant_ward_code");
   if (province && ward) {
+    // Searchable pickers (select2, applied by Flask-Admin's form.js after this file).
+    province.setAttribute("data-role", "select2");
+    ward.setAttribute("data-role", "select2");
     window.jQuery(province).on("change", function () {
       var url = box.getAttribute("data-info-url").replace("procedure-info/", "wards/");
       fetch(url + "?province=" + encodeURIComponent(province.value), {credentials: "same-origin"})

@@ -74,3 +74,17 @@ def test_retired_province_code_is_skipped():
 
 def test_nothing_known_gives_an_empty_address():
     assert full_address(None, None, None) == ""
+
+
+def test_provinces_and_wards_are_in_vietnamese_order():
+    from services.addresses import provinces, wards
+    from services.text import vietnamese_key
+
+    names = [name for _code, name in provinces()]
+    assert names.index("Cà Mau") < names.index("Cao Bằng") < names.index("Thành phố Cần Thơ")
+    assert names.index("Thành phố Đà Nẵng") < names.index("Đắk Lắk") < names.index("Gia Lai")
+    assert names[-1] == "Vĩnh Long"  # Đ sorts after D, not after Z
+    ward_names = [name for _code, name in wards(19)]
+    assert ward_names.index("Phường Bá Xuyên") < ward_names.index("Xã Bạch Thông")
+    assert ward_names.index("Xã Bạch Thông") < ward_names.index("Phường Bắc Kạn")
+    assert sorted(["ư", "u", "ơ", "ô", "o"], key=vietnamese_key) == ["o", "ô", "ơ", "u", "ư"]

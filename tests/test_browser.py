@@ -55,7 +55,7 @@ def test_po_clerk_receives_a_dossier_through_the_form(app, live_server, page):
     page.fill("#applicant_name", "Hoàng Thị Duyên")
     page.fill("#applicant_phone", "0983 123 456")
     page.fill("#applicant_id_number", "019301004567")
-    page.select_option("#applicant_ward_code", index=1)
+    page.select_option("#applicant_ward_code", index=1, force=True)  # behind its select2
     page.fill("#applicant_street", "Số 12 đường Lương Ngọc Quyến")
     page.click("input[type=submit][value='Lưu']")
     page.wait_for_url("**/admin/dossier/details/**")

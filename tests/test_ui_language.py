@@ -74,6 +74,11 @@ def test_pickers_speak_vietnamese_in_the_browser(app, live_server, browser):
     context.clear_cookies()
     sign_in(page, live_server, "po_clerk")
     page.goto(f"{live_server}/admin/dossier/new/")
+    page.click("#s2id_applicant_ward_code")  # wards are searchable
+    page.keyboard.type("Gia Sang")
+    page.wait_for_selector(".select2-result-label >> text=Phường Gia Sàng")
+    page.keyboard.press("Enter")
+    assert page.inner_text("#s2id_applicant_ward_code .select2-chosen") == "Phường Gia Sàng"
     page.click(".select2-container >> nth=0")
     page.keyboard.type("khong co thu tuc nay")
     page.wait_for_selector(".select2-no-results")
