@@ -111,6 +111,23 @@ CONFIRM = {
     "withdraw": _l("Record that the applicant withdraws dossier %(code)s? This cannot be undone."),
 }
 
+# What an audit entry records, beyond the workflow actions of ACTION.
+AUDIT_ACTION = {
+    "create": _l("Created"),
+    "edit": _l("Changed"),
+    "delete": _l("Deleted"),
+    "export": _l("Exported"),
+    "login": _l("Signed in"),
+    "logout": _l("Signed out"),
+    "login_failed": _l("Failed sign-in"),
+    "login_locked": _l("Sign-in refused (paused)"),
+    "change_password": _l("Changed own password"),
+    "reset_password": _l("Reset a password"),
+    "activate": _l("Activated account"),
+    "deactivate": _l("Deactivated account"),
+    "edit_permissions": _l("Changed permissions"),
+}
+
 # History steps that are not direct actions.
 STEP = {
     "receive": _l("Received at the counter"),
@@ -132,6 +149,11 @@ def _label(mapping: dict):
         return "" if value is None else str(mapping.get(value, value))
 
     return label
+
+
+def audit_action_label(action: str | None) -> str:
+    """An audit entry's action, named: ``Tạo mới``, ``Ghi kết quả``, ``Đăng nhập``."""
+    return "" if action is None else str(AUDIT_ACTION.get(action) or step_label(action))
 
 
 def step_label(action: str | None) -> str:

@@ -1,10 +1,32 @@
 """The audit log screen: read-only, append-only, narrowed to one record on demand."""
 
-from flask import request
+from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from models.audit import AuditEntry
+from views import labels
 from views.admin.base import SecuredModelView
+
+
+def action_formatter(view, context, model, name):
+    return labels.audit_action_label(model.action)
+
+
+def entity_formatter(view, context, model, name):
+    return labels.RESOURCE.get(model.entity, model.entity)
+
+
+def record_link(view, context, model, name):
+    """The record's ID as a link to its details page, where the record has one."""
+    endpoint = f"{model.entity}.details_view"
+    if not model.entity_id or endpoint not in current_app.view_functions:
+        return model.entity_id or ""
+    if model.action == "delete":
+        return model.entity_id  # nothing left to open
+    return Markup('<a href="{}">{}</a>').format(
+        url_for(endpoint, id=model.entity_id), model.entity_id
+    )
 
 
 class AuditLogView(SecuredModelView):
@@ -37,6 +59,17 @@ class AuditLogView(SecuredModelView):
         "summary": _l("Summary"),
         "changes": _l("Changes"),
     }
+
+    column_formatters = {
+        "action": action_formatter,
+        "entity": entity_formatter,
+        "entity_id": record_link,
+    }
+    column_choices = {
+        "entity": labels.choices(labels.RESOURCE),
+        "action": labels.choices(labels.AUDIT_ACTION | labels.ACTION),
+    }
+    column_formatters_export = {"action": action_formatter, "entity": entity_formatter}
 
     def get_query(self):
         """``?entity=dossier&entity_id=5`` narrows the log to one record's entries."""

@@ -7,6 +7,7 @@ Windows-1258 mojibake); XLSX has text cells. Every cell is formula-safe
 
 from flask import g, request
 from flask_admin import expose
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from services import audit
@@ -31,10 +32,23 @@ class ExportMixin:
             None,
             actor=current_user,
             ip_address=request.remote_addr,
-            summary=f"{export_type}: {request.query_string.decode()[:400]}",
+            summary=self.export_summary(export_type)[:500],
         )
         g.export_type = export_type  # CSV cells of IDs and phones are wrapped to stay text
         return super().export(export_type)
+
+    def export_summary(self, export_type: str) -> str:
+        """What was taken out, for the audit log: ``XLSX – Hồ sơ; lọc: Trạng thái = …``."""
+        parts = [f"{export_type.upper()} – {self.name}"]
+        filters = [
+            f"{self._filters[index].name} {self._filters[index].operation()} «{value}»"
+            for index, _name, value in self._get_list_filter_args()
+        ]
+        if filters:
+            parts.append(_("filters: %(list)s", list="; ".join(map(str, filters))))
+        if request.args.get("search"):
+            parts.append(_("search: «%(text)s»", text=request.args["search"][:100]))
+        return ", ".join(parts)
 
     def _export_csv(self, return_url):
         response = super()._export_csv(return_url)
