@@ -120,3 +120,11 @@ def test_po_clerk_filters_the_dossier_list_by_status(open_as, live_server):
     statuses = set(page.locator("table.model-list td.col-status").all_inner_texts())
     assert statuses == {"Đã trả kết quả"}
     assert_clean(page, watch)
+
+    page.click("table.model-list a[title='Xem chi tiết'] >> nth=0")  # the details' own filter
+    rows = page.locator("table.searchable tr")
+    total = rows.count()
+    page.fill("#fa_filter", "Mã hồ sơ")
+    page.keyboard.press("End")  # details_filter.js listens to keyup
+    assert 0 < sum(row.is_visible() for row in rows.all()) < total
+    assert_clean(page, watch)
