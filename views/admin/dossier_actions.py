@@ -74,7 +74,9 @@ class DossierActionsMixin:
 
     def draft_for(self, dossier) -> dict:
         """What the user typed in the action just refused for DOSSIER (once), else {}."""
-        draft = session.pop(DRAFT_KEY, None) or {}
+        if DRAFT_KEY not in session:
+            return {}  # (a pop would mark every session changed and resend its cookie)
+        draft = session.pop(DRAFT_KEY) or {}
         return draft if draft.get("id") == dossier.id else {}
 
     def local_iso(self, value: str) -> str:
