@@ -122,6 +122,8 @@ def test_po_clerk_filters_the_dossier_list_by_status(open_as, live_server):
     assert_clean(page, watch)
 
     page.click("table.model-list a[title='Xem chi tiết'] >> nth=0")  # the details' own filter
+    page.wait_for_url("**/admin/dossier/details/**")
+    page.wait_for_load_state("load")  # details_filter.js binds its handler on ready
     rows = page.locator("table.searchable tr")
     total = rows.count()
     page.fill("#fa_filter", "Mã hồ sơ")
