@@ -3,13 +3,16 @@
 Nothing here lists screens by name: a new list, details, create or custom page
 (a GET route without URL arguments, answering HTML) is found and visited by
 the browser tests as soon as it is registered. Screens that need a record
-(``?id=``) get the first one their list shows the user.
+(``?id=``) get the first one their list shows the user; screens with URL
+arguments (print pages) are found through the links of the screens visited.
 """
 
 import re
+from urllib.parse import urlsplit
 
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.exceptions import HTTPException
 
 # Routes that are not screens: files, JSON look-ups, downloads, health.
 NOT_SCREENS = re.compile(r"^(static|admin\.static|api\.|auth\.(healthz|root|logout|set_language))")
@@ -57,3 +60,22 @@ def screens_of(app: Flask, client: FlaskClient) -> dict[str, str]:
         if record and _html(client.get(f"{rule.rule}?id={record}")):
             screens[rule.endpoint] = f"{rule.rule}?id={record}"
     return screens
+
+
+def linked_screens(app: Flask, hrefs, known) -> dict[str, str]:
+    """Endpoint → URL of the pages with URL arguments that HREFS link to, one per endpoint
+    not in KNOWN (a print page linked from a details page, say)."""
+    adapter = app.url_map.bind("localhost")
+    found = {}
+    for href in hrefs:
+        parts = urlsplit(href or "")
+        if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+            continue
+        try:
+            endpoint, arguments = adapter.match(parts.path, method="GET")
+        except HTTPException:
+            continue
+        not_screen = NOT_SCREENS.match(endpoint) or endpoint.endswith(NOT_SCREEN_METHODS)
+        if arguments and endpoint not in known and not not_screen:
+            found.setdefault(endpoint, href)
+    return found

@@ -13,7 +13,7 @@ import permissions
 from demo.seed import DEMO_PASSWORD_DEFAULT, seed_demo
 from tests.browser_watch import Watch
 from tests.conftest import OUTPUT
-from tests.screens import screens_of
+from tests.screens import linked_screens, screens_of
 
 pytestmark = pytest.mark.browser
 ROLES = tuple(permissions.DEFAULT_MATRIX)
@@ -36,15 +36,24 @@ def expected_lists(app, role: str) -> set[str]:
     }
 
 
-def visit_all(page, watch: Watch, server: str, screens: dict[str, str], role: str) -> None:
+def visit_all(page, watch: Watch, server: str, screens: dict[str, str], role: str, app) -> None:
+    """Open every screen, then the pages with URL arguments they link to (print pages)."""
     keep = os.environ.get("SCREENSHOTS") == "1"
-    for endpoint, url in screens.items():
+    queue, seen = list(screens.items()), set(screens)
+    while queue:
+        endpoint, url = queue.pop(0)
         response = page.goto(server + url)
         assert response.status == 200, (role, url, response.status)
         watch.check_page()  # after "load": every file the page names has come or failed
         if keep:
             (OUTPUT / "screens").mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(OUTPUT / "screens" / f"{role}-{endpoint}.png"), full_page=True)
+        hrefs = page.eval_on_selector_all(
+            "a[href]", "links => links.map(a => a.getAttribute('href'))"
+        )
+        for linked in linked_screens(app, hrefs, seen).items():
+            seen.add(linked[0])
+            queue.append(linked)
 
 
 def test_every_screen_opens_cleanly_for_every_role(app, client, live_server, browser):
@@ -62,7 +71,7 @@ def test_every_screen_opens_cleanly_for_every_role(app, client, live_server, bro
         page = context.new_page()
         watch = Watch(page, live_server)
         sign_in(page, live_server, role)
-        visit_all(page, watch, live_server, screens, role)
+        visit_all(page, watch, live_server, screens, role, app)
         context.close()
         problems += [f"{role}: {problem}" for problem in watch.take()]
     assert problems == [], "\n".join(problems)
