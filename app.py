@@ -4,13 +4,16 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import i18n
-from config import config_from_env
+from config import ConfigError, config_from_env, instance_secret_key
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
-def create_app(config=None) -> Flask:
-    """Build an app from CONFIG (an object or dict), else from the environment."""
-    app = Flask(__name__, instance_relative_config=True)
+def create_app(config=None, instance_path: str | None = None) -> Flask:
+    """Build an app from CONFIG (an object or dict), else from the environment.
+
+    INSTANCE_PATH (default ``instance/``) holds the generated SECRET_KEY when none is set.
+    """
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     register_config(app, config)
     register_proxy(app)
     register_extensions(app)
@@ -27,6 +30,10 @@ def register_config(app: Flask, config) -> None:
     app.config.from_object(config_from_env() if config is None else config)
     if isinstance(config, dict):
         app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        if app.config.get("APP_ENV") == "production":
+            raise ConfigError("SECRET_KEY must be set when APP_ENV=production.")
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
 
 
 def register_proxy(app: Flask) -> None:

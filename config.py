@@ -1,6 +1,7 @@
 """Configuration read from the environment, one class per environment."""
 
 import os
+import secrets
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -24,7 +25,8 @@ class Config:
     """Defaults shared by every environment."""
 
     APP_ENV = "development"
-    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"
+    # Unset: the installation's own random key (instance_secret_key), never a constant.
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SESSION_COOKIE_HTTPONLY = True
@@ -43,8 +45,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     # How many reverse proxies (load balancer, nginx) stand in front of the app servers.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0") or 0)
-    # Failed sign-ins allowed before a 15-minute pause (Flask-Limiter syntax).
-    LOGIN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
+    # Failed sign-ins allowed from one address (Flask-Limiter syntax); per account the
+    # lock of services/auth.py holds (5 failures, then 15 minutes).
     LOGIN_FAILURES_PER_ADDRESS = "30 per 15 minutes"
     # Public look-ups of a dossier code (page and API), per address.
     PUBLIC_LOOKUP_RATE_LIMIT = "30 per minute"
@@ -53,6 +55,10 @@ class Config:
     LIST_PAGE_SIZE = 25
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # no form or API body needs more
     API_TOKEN_HOURS = 8
+    # Password checks at once per app process (each takes ~64 MiB), and how long
+    # a sign-in waits for a free one before it is answered "busy" (503).
+    PASSWORD_CHECKS_AT_ONCE = int(os.environ.get("PASSWORD_CHECKS_AT_ONCE", "4") or 4)
+    PASSWORD_CHECK_WAIT_SECONDS = 10.0
 
 
 class DevelopmentConfig(Config):
@@ -64,7 +70,7 @@ class TestingConfig(Config):
 
     APP_ENV = "testing"
     TESTING = True
-    SECRET_KEY = "testing-secret"  # noqa: S105
+    SECRET_KEY = secrets.token_hex(32)  # a fresh key per test run, never a known one
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     RATELIMIT_STORAGE_URI = "memory://"
 
@@ -84,6 +90,29 @@ class ProductionConfig(Config):
                 "(a long random string shared by every app server)."
             )
         self.SECRET_KEY = secret
+
+
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name)
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """This installation's own key, made at random on first start and kept in INSTANCE_PATH.
+
+    The file is created exclusively (mode 0600), so app servers started together on
+    one installation agree on the first key written; instance/ is not in git.
+    """
+    path = Path(instance_path) / SECRET_KEY_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text(encoding="ascii").strip()
+        if len(key) < 32:
+            raise ConfigError(f"{path} holds no usable key; delete it to make a new one.") from None
+        return key
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(secrets.token_hex(32))
+    return path.read_text(encoding="ascii").strip()
 
 
 CONFIGS = {

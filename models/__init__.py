@@ -8,6 +8,7 @@ from models.counter import CodeCounter
 from models.delivery import DeliveryEvent, DeliveryOrder
 from models.dossier import STATUSES, Dossier, DossierHistory
 from models.handover import Handover, HandoverItem
+from models.security import LoginThrottle, RevokedToken
 from models.user import ROLE_NAMES, Permission, Role, User
 
 __all__ = [
@@ -25,9 +26,11 @@ __all__ = [
     "ExtraFieldDefinition",
     "Handover",
     "HandoverItem",
+    "LoginThrottle",
     "Permission",
     "ProcedureType",
     "RequiredDocument",
+    "RevokedToken",
     "Role",
     "User",
 ]

@@ -72,10 +72,13 @@ class User(UserMixin, db.Model):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     must_change_password: Mapped[bool] = mapped_column(default=False)
-    # Bumped on password change or deactivation: sessions carrying an older
-    # value are ended (see login_manager.user_loader).
+    # Bumped on sign-out, password change or deactivation: panel sessions carrying
+    # an older value are ended (see login_manager.user_loader).
     session_epoch: Mapped[int] = mapped_column(default=0)
-    failed_logins: Mapped[int] = mapped_column(default=0)
+    # Bumped on password change, deactivation or a sign-out that ends the API
+    # tokens too: tokens carrying an older value are refused (views/api/auth.py).
+    token_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Shown on the user's page; the lock itself is kept in LoginThrottle.
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

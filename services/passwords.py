@@ -1,5 +1,6 @@
 """Password hashing with Argon2id, and the password policy."""
 
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,6 +22,33 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
+
+
+class PasswordChecksBusy(RuntimeError):
+    """Every password-check slot stayed taken for the whole wait."""
+
+
+# Each check takes ~64 MiB (Argon2's memory cost): a burst must queue, not pile up.
+_slots = threading.BoundedSemaphore(4)
+_wait_seconds = 10.0
+
+
+def limit_concurrent_checks(count: int, wait_seconds: float = 10.0) -> None:
+    """Allow COUNT password checks at once in this process; others wait WAIT_SECONDS."""
+    global _slots, _wait_seconds
+    _slots = threading.BoundedSemaphore(max(1, count))
+    _wait_seconds = wait_seconds
+
+
+def verify_password_bounded(password_hash: str | None, password: str) -> bool:
+    """verify_password in one of the limited slots, or PasswordChecksBusy."""
+    slots = _slots
+    if not slots.acquire(timeout=_wait_seconds):
+        raise PasswordChecksBusy
+    try:
+        return verify_password(password_hash, password)
+    finally:
+        slots.release()
 
 
 MIN_LENGTH = 10

@@ -7,6 +7,7 @@ from models.agency import Agency
 from models.user import ROLE_NAMES, Permission, Role, User
 from permissions import DEFAULT_MATRIX, roles_misfit
 from services import audit
+from services.auth import unlock
 from services.errors import Conflict, ValidationFailed
 from services.passwords import hash_password, policy_problem
 
@@ -146,8 +147,8 @@ def set_password(
         raise ValidationFailed(problem, {"password": problem})
     user.password_hash = hash_password(password)
     user.must_change_password = temporary
-    user.session_epoch += 1
-    user.failed_logins = 0
+    end_sessions(user, tokens=True)
+    unlock(user.username)
     user.locked_until = None
     audit.record(
         "reset_password" if temporary else "change_password",
@@ -159,6 +160,14 @@ def set_password(
     )
 
 
+def end_sessions(user: User, *, tokens: bool) -> None:
+    """End USER's panel sessions everywhere (a copied cookie too); with TOKENS, the API
+    tokens as well. Sessions and tokens carry the epoch they were issued under."""
+    user.session_epoch += 1
+    if tokens:
+        user.token_epoch += 1
+
+
 def set_active(user: User, active: bool, *, actor=None, ip_address=None) -> None:
     """Activate or deactivate USER; deactivation ends the user's sessions at once."""
     if user.active == active:
@@ -166,7 +175,7 @@ def set_active(user: User, active: bool, *, actor=None, ip_address=None) -> None
     before = user.active
     user.active = active
     if not active:
-        user.session_epoch += 1
+        end_sessions(user, tokens=True)
     audit.record(
         "activate" if active else "deactivate",
         "user",

@@ -20,10 +20,9 @@ from extensions import db, limiter, login_manager
 from models.dossier import Dossier
 from models.user import User
 from services import audit
-from services.auth import LoginFailed, LoginLocked, authenticate
+from services.auth import LoginFailed, LoginLocked, authenticate, check_current_password
 from services.errors import ServiceError
-from services.passwords import verify_password
-from services.users import set_password
+from services.users import end_sessions, set_password
 from views.urls import is_local_path
 
 bp = Blueprint("auth", __name__)
@@ -41,27 +40,18 @@ def load_user(session_id: str):
     return user
 
 
-def _username_key() -> str:
-    return "login-user:" + (request.form.get("username") or "").strip().lower()
-
-
 def _failed_login(response) -> bool:
     return response.status_code == 401
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
-    lambda: current_app.config["LOGIN_FAILURES_PER_ACCOUNT"],
-    key_func=_username_key,
-    methods=["POST"],
-    deduct_when=_failed_login,
-)
-@limiter.limit(
     lambda: current_app.config["LOGIN_FAILURES_PER_ADDRESS"],
     methods=["POST"],
     deduct_when=_failed_login,
 )
 def login():
+    """Sign in; per username the lock of services.auth holds, per address the limiter."""
     next_url = request.values.get("next")
     if current_user.is_authenticated:
         return redirect(next_url if is_local_path(next_url) else url_for("admin.index"))
@@ -72,16 +62,10 @@ def login():
                 request.form.get("password", ""),
                 ip_address=request.remote_addr,
             )
-        except LoginLocked as exc:
+        except ServiceError as exc:
             flash(exc.message, "error")
-            return render_template("auth/login.html", next=next_url), 429
-        except LoginFailed as exc:
-            flash(exc.message, "error")
-            return render_template("auth/login.html", next=next_url), 401
-        lang = session.get("lang")
-        session.clear()  # no session fixation: a fresh session for the signed-in user
-        if lang:
-            session["lang"] = lang
+            return render_template("auth/login.html", next=next_url), LOGIN_STATUS[exc.code]
+        _fresh_session()
         login_user(user)
         if user.must_change_password:
             return redirect(url_for("auth.change_password"))
@@ -89,23 +73,40 @@ def login():
     return render_template("auth/login.html", next=next_url)
 
 
-@bp.route("/logout", methods=["POST"])
-@login_required
-def logout():
-    audit.record(
-        "logout",
-        "user",
-        current_user.id,
-        actor=current_user,
-        ip_address=request.remote_addr,
-    )
-    db.session.commit()
-    logout_user()
+LOGIN_STATUS = {"login_failed": 401, "login_locked": 429, "login_busy": 503}
+
+
+def _fresh_session() -> None:
+    """Empty the cookie session but for the language (no session fixation, no leftovers)."""
     lang = session.get("lang")
     session.clear()
     if lang:
         session["lang"] = lang
-    flash(_("You have signed out."), "info")
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Sign out: every panel session of the user ends on the server (a copied cookie too);
+    with ``end_tokens=1`` the user's API tokens end as well."""
+    user = current_user._get_current_object()
+    end_tokens = request.form.get("end_tokens") == "1"
+    end_sessions(user, tokens=end_tokens)
+    audit.record(
+        "logout",
+        "user",
+        user.id,
+        actor=user,
+        ip_address=request.remote_addr,
+        summary="Đăng xuất, thu hồi mã truy cập API" if end_tokens else "Đăng xuất",
+    )
+    db.session.commit()
+    logout_user()
+    _fresh_session()
+    if end_tokens:
+        flash(_("You have signed out; your API tokens no longer work."), "info")
+    else:
+        flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -116,8 +117,16 @@ def change_password():
     error = None
     if request.method == "POST":
         user = current_user._get_current_object()
-        if not verify_password(user.password_hash, request.form.get("current_password", "")):
+        try:
+            check_current_password(
+                user, request.form.get("current_password", ""), ip_address=request.remote_addr
+            )
+        except LoginLocked as exc:
+            return render_template("auth/change_password.html", error=exc.message), 429
+        except LoginFailed:
             error = _("The current password is not right.")
+        except ServiceError as exc:  # the server is busy checking passwords
+            error = exc.message
         else:
             try:
                 set_password(

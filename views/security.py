@@ -4,6 +4,8 @@ import secrets
 
 from flask import g
 
+from services.passwords import limit_concurrent_checks
+
 CSP = (
     "default-src 'self'; "
     "script-src 'self' 'nonce-{nonce}'; "
@@ -34,5 +36,11 @@ def add_security_headers(response):
 
 
 def init_security(app) -> None:
+    from views.guard import init_guard
+
+    init_guard(app)
+    limit_concurrent_checks(
+        app.config["PASSWORD_CHECKS_AT_ONCE"], app.config["PASSWORD_CHECK_WAIT_SECONDS"]
+    )
     app.after_request(add_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

@@ -139,7 +139,7 @@ class UserView(SecuredModelView):
         if history.deleted and not model.active:
             if model.id == current_user.id:
                 raise ValidationError(_("You cannot deactivate your own account."))
-            model.session_epoch += 1  # ends the user's open sessions
+            user_service.end_sessions(model, tokens=True)
         forget_grants()
 
     def _set_active(self, ids, active: bool):

@@ -1,19 +1,24 @@
 """Bearer tokens: issued for a username and password, verified on every API call.
 
-A token is the user's id and session epoch signed with SECRET_KEY and a
-timestamp (itsdangerous), so any app server verifies it without shared state,
-and a password change or deactivation (which bumps the epoch) ends it at once.
+A token is the user's id, token epoch and a random id (``jti``) signed with
+SECRET_KEY and a timestamp (itsdangerous). A password change, a deactivation or
+a sign-out that ends the tokens (which bump the epoch) ends all of a user's
+tokens at once; ``POST /auth/revoke`` ends one, listed until it would expire.
 """
 
-from datetime import timedelta
+import secrets
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 
 from flask import current_app, g, jsonify, request
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import delete
 
 from extensions import db, limiter
+from models.security import RevokedToken
 from models.user import User
-from services.auth import LoginFailed, LoginLocked, authenticate
+from services.auth import authenticate
+from services.errors import ServiceError
 from views.api.blueprint import bp
 from views.api.errors import ApiError
 from views.api.inputs import Fields, json_object
@@ -38,27 +43,39 @@ def token_lifetime() -> timedelta:
 
 def issue(user: User) -> dict:
     """A fresh token for USER and the instant it stops working."""
-    token = serializer().dumps({"uid": user.id, "epoch": user.session_epoch})
+    payload = {"uid": user.id, "epoch": user.token_epoch, "jti": secrets.token_hex(16)}
+    token = serializer().dumps(payload)
     _payload, signed_at = serializer().loads(token, return_timestamp=True)
     return {"token": token, "expires_at": iso(signed_at + token_lifetime())}
 
 
-def user_of(token: str) -> User:
-    """The active user TOKEN speaks for, or 401."""
+def _claims(token: str) -> tuple[int, int, str, datetime]:
+    """TOKEN's user id, epoch, jti and signing instant, or 401."""
     try:
-        payload = serializer().loads(token, max_age=int(token_lifetime().total_seconds()))
+        payload, signed_at = serializer().loads(
+            token, max_age=int(token_lifetime().total_seconds()), return_timestamp=True
+        )
     except SignatureExpired as exc:
         raise ApiError(401, EXPIRED) from exc
     except BadData as exc:
         raise ApiError(401, INVALID) from exc
     if not isinstance(payload, dict):
         raise ApiError(401, INVALID)
-    uid, epoch = payload.get("uid"), payload.get("epoch")
-    if not isinstance(uid, int) or not isinstance(epoch, int):
+    uid, epoch, jti = payload.get("uid"), payload.get("epoch"), payload.get("jti")
+    if not isinstance(uid, int) or not isinstance(epoch, int) or not isinstance(jti, str):
         raise ApiError(401, INVALID)
+    return uid, epoch, jti[:32], signed_at.astimezone(UTC)
+
+
+def user_of(token: str) -> User:
+    """The active user TOKEN speaks for, or 401 (also when it was revoked)."""
+    uid, epoch, jti, signed_at = _claims(token)
     user = db.session.get(User, uid)
-    if user is None or not user.active or user.session_epoch != epoch:
+    if user is None or not user.active or user.token_epoch != epoch:
         raise ApiError(401, INVALID)
+    if db.session.get(RevokedToken, jti) is not None:
+        raise ApiError(401, INVALID)
+    g.api_token = (jti, signed_at + token_lifetime())
     refuse_until_password_changed(user)
     return user
 
@@ -106,9 +123,26 @@ def issue_token():
     fields.check()
     try:
         user = authenticate(username or "", password or "", ip_address=request.remote_addr)
-    except LoginLocked as exc:
-        raise ApiError(429, exc.message) from exc
-    except LoginFailed as exc:
-        raise ApiError(401, exc.message) from exc
+    except ServiceError as exc:
+        status, code = SIGN_IN_ERRORS[exc.code]
+        raise ApiError(status, exc.message, code=code) from exc
     refuse_until_password_changed(user)
     return jsonify(issue(user))
+
+
+SIGN_IN_ERRORS = {
+    "login_failed": (401, "unauthorized"),
+    "login_locked": (429, "rate_limited"),
+    "login_busy": (503, "service_unavailable"),
+}
+
+
+@bp.route("/auth/revoke", methods=["POST"])
+@token_required
+def revoke_token():
+    """End the token this call carries (at once, on every app server)."""
+    jti, expires_at = g.api_token
+    db.session.add(RevokedToken(jti=jti, expires_at=expires_at))
+    db.session.execute(delete(RevokedToken).where(RevokedToken.expires_at < datetime.now(UTC)))
+    db.session.commit()
+    return jsonify(revoked=True)

@@ -26,6 +26,7 @@ HTTP_ERRORS = {
     422: ("validation_failed", "Dữ liệu chưa hợp lệ."),
     429: ("rate_limited", "Quá nhiều yêu cầu. Vui lòng chờ một lát rồi thử lại."),
     500: ("internal_error", "Lỗi hệ thống; chưa có gì được lưu. Vui lòng thử lại sau."),
+    503: ("service_unavailable", "Hệ thống đang bận; vui lòng thử lại sau ít giây."),
 }
 
 

@@ -60,7 +60,16 @@ PATHS = {
             "requestBody": body(obj({"username": STR, "password": STR}, ("username", "password"))),
             "responses": {
                 "200": ok(obj({"token": STR, "expires_at": INSTANT})),
-                **errors(400, 401, 403, 429),
+                **errors(400, 401, 403, 429, 503),
+            },
+        }
+    },
+    "/auth/revoke": {
+        "post": {
+            "summary": "Thu hồi ngay mã truy cập gửi kèm lời gọi này (trên mọi máy chủ).",
+            "responses": {
+                "200": ok(obj({"revoked": BOOL}), "Đã thu hồi; mã này không dùng được nữa."),
+                **errors(401, 403),
             },
         }
     },

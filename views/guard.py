@@ -1,0 +1,89 @@
+"""One gate before every route: control characters are refused at the door.
+
+A NUL byte reaches PostgreSQL as an error (it cannot be stored in text), other
+control characters have no business in a form or a search. In the panel they
+are refused with 400 and the error page wherever they arrive: the path, a query
+parameter (name or value), a form field, any string of a JSON body. In the API
+this gate answers for query parameters (JSON envelope naming them); JSON bodies
+are checked field by field by views/api/inputs.py, which names every offender
+together with the other mistakes. Tab, line feed and carriage return stay
+allowed (text areas hold them).
+"""
+
+import re
+
+from flask import render_template, request
+from flask_babel import gettext as _
+
+FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+API_MESSAGE = "Tham số truy vấn có ký tự điều khiển (như NUL); hãy bỏ chúng rồi gửi lại."
+FIELD_MESSAGE = "Không được chứa ký tự điều khiển (như NUL)."
+MAX_DEPTH = 64
+
+
+def has_control(value, depth: int = 0) -> bool:
+    """Does VALUE (a string, or JSON made of lists and dicts) hold a forbidden character?"""
+    if isinstance(value, str):
+        return FORBIDDEN.search(value) is not None
+    if depth > MAX_DEPTH:
+        return False  # the API's own nesting limit answers such a body
+    if isinstance(value, dict):
+        return any(has_control(k) or has_control(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_control(v, depth + 1) for v in value)
+    return False
+
+
+def offending_names(values) -> list[str]:
+    """The names in a MultiDict whose name or any value holds a forbidden character."""
+    return sorted(
+        {
+            str(k.encode("unicode_escape"), "ascii") if has_control(k) else k
+            for k, v in values.items(multi=True)
+            if has_control(k) or has_control(v)
+        }
+    )
+
+
+def _json_has_control() -> bool:
+    try:
+        return has_control(request.get_json(silent=True))
+    except RecursionError:  # nested deeper than the parser goes: not our question
+        return False
+
+
+def panel_request_has_control() -> bool:
+    """Does this request carry a control character in its path, query, form or JSON?"""
+    if has_control(request.path) or offending_names(request.args):
+        return True
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return bool(offending_names(request.form))
+    return request.is_json and _json_has_control()
+
+
+def refuse_control_characters():
+    """The before-request hook: 400 for a request carrying control characters."""
+    if request.path.startswith("/api/"):
+        bad = offending_names(request.args)
+        if not bad:
+            return None
+        from views.api.errors import error_response
+
+        fields = dict.fromkeys(bad, FIELD_MESSAGE)
+        return error_response(400, "bad_request", API_MESSAGE, fields)
+    if not panel_request_has_control():
+        return None
+    return render_template(
+        "errors/error.html",
+        status=400,
+        title=_("Invalid characters"),
+        message=_(
+            "The request contains control characters (such as NUL) that cannot be "
+            "accepted. Remove them and try again."
+        ),
+    ), 400
+
+
+def init_guard(app) -> None:
+    """Run the gate first, before sign-in limits and views see the request."""
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_control_characters)
