@@ -5,16 +5,22 @@ DEFAULT_MATRIX and editable by IT staff; it is read once per request, so a
 change in the grid takes effect on the next request. The row-scope rule is
 code: department users see the dossiers of their agency's procedures,
 post-office users those their office received, IT staff and leaders all.
+Two rules hold whatever the grid says: whoever holds an all-rows role (IT,
+leadership) does no workflow action, through any role; and users managed by
+anyone but IT staff are those of the manager's own agency, never IT or
+leadership accounts. The audit log is scoped like the records it names.
 """
 
 from flask import g, has_request_context
-from sqlalchemy import false, or_, select
+from sqlalchemy import String, and_, cast, false, or_, select
 
 from extensions import db
+from models.audit import AuditEntry
+from models.catalog import ProcedureType
 from models.delivery import DeliveryOrder
 from models.dossier import Dossier
 from models.handover import Handover
-from models.user import ROLE_NAMES, Permission, Role, user_roles
+from models.user import ROLE_NAMES, Permission, Role, User, user_roles
 
 RESOURCES = (
     "dossier",
@@ -174,10 +180,35 @@ def forget_grants() -> None:
 
 
 def can(user, resource: str, action: str) -> bool:
-    """May USER do ACTION on RESOURCE at all (before any row is considered)?"""
+    """May USER do ACTION on RESOURCE at all (before any row is considered)?
+
+    Separation of duties is checked here too, at the time of the action: a
+    holder of an all-rows role does no workflow action, whichever role grants it.
+    """
     if user is None or not user.is_authenticated or not user.is_active:
         return False
+    if (resource, action) in WORKFLOW_PAIRS and holds_all_rows_role(user):
+        return False
     return (resource, action) in granted(user)
+
+
+def holds_all_rows_role(user) -> bool:
+    """Does USER hold IT's or leadership's role (whatever the agency)?"""
+    return bool(user.role_names & ALL_ROWS_ROLES)
+
+
+def manages_all_users(user) -> bool:
+    """IT staff manage every account; anyone else granted users, their agency's only."""
+    return "it_admin" in user.role_names and user.agency.kind == "it_unit"
+
+
+def _all_rows_holders():
+    """SQL: the ids of users holding an all-rows role."""
+    return (
+        select(user_roles.c.user_id)
+        .join(Role, Role.id == user_roles.c.role_id)
+        .where(Role.name.in_(ALL_ROWS_ROLES))
+    )
 
 
 def sees_all_rows(user) -> bool:
@@ -192,6 +223,12 @@ def roles_misfit(role_names, agency_kind: str) -> list[str]:
 
 def _scope_clause(user, resource: str):
     """SQL condition for the rows of RESOURCE in USER's scope, or None for all rows."""
+    if resource == "user":
+        if manages_all_users(user):
+            return None
+        return and_(User.agency_id == user.agency_id, User.id.not_in(_all_rows_holders()))
+    if resource == "audit_log":
+        return None if sees_all_rows(user) else _audit_clause(user)
     if sees_all_rows(user) or resource not in SCOPED_RESOURCES:
         return None
     agency_id, kind = user.agency_id, user.agency.kind
@@ -212,6 +249,30 @@ def _scope_clause(user, resource: str):
     return false()
 
 
+def _audit_clause(user):
+    """Audit entries naming a record USER may see (scoped by agency)."""
+    named = {
+        "dossier": (Dossier.id, "dossier"),
+        "handover": (Handover.id, "handover"),
+        "delivery_order": (DeliveryOrder.id, "delivery_order"),
+        "user": (User.id, "user"),
+    }
+    clauses = []
+    for entity, (column, resource) in named.items():
+        clause = _scope_clause(user, resource)
+        ids = select(cast(column, String))
+        ids = ids if clause is None else ids.where(clause)
+        clauses.append(and_(AuditEntry.entity == entity, AuditEntry.entity_id.in_(ids)))
+    own_procedures = select(cast(ProcedureType.id, String)).where(
+        ProcedureType.agency_id == user.agency_id
+    )
+    clauses.append(
+        and_(AuditEntry.entity == "procedure_type", AuditEntry.entity_id.in_(own_procedures))
+    )
+    clauses.append(and_(AuditEntry.entity == "agency", AuditEntry.entity_id == str(user.agency_id)))
+    return or_(*clauses)
+
+
 def scope(user, resource: str, query):
     """QUERY narrowed to the rows of RESOURCE that USER may see."""
     clause = _scope_clause(user, resource)
@@ -220,6 +281,10 @@ def scope(user, resource: str, query):
 
 def in_scope(user, resource: str, row) -> bool:
     """Is ROW (loaded or about to be written) inside USER's scope for RESOURCE?"""
+    if resource == "user":
+        return manages_all_users(user) or (
+            row.agency_id == user.agency_id and not holds_all_rows_role(row)
+        )
     if sees_all_rows(user) or resource not in SCOPED_RESOURCES:
         return True
     agency_id, kind = user.agency_id, user.agency.kind
@@ -242,11 +307,11 @@ def may_write(user, resource: str, row) -> bool:
     Workflow rows must stay inside the user's scope; catalog rows tied to an
     agency must be the user's own agency's unless the user is IT staff.
     """
-    if resource in SCOPED_RESOURCES:
+    if resource in SCOPED_RESOURCES or resource == "user":
         return in_scope(user, resource, row)
     if "it_admin" in user.role_names:
         return True
-    if resource in ("procedure_type", "user"):
+    if resource == "procedure_type":
         return row.agency_id == user.agency_id
     if resource == "agency":
         return row.id == user.agency_id

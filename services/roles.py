@@ -1,10 +1,17 @@
-"""Editing the permission matrix of one role."""
+"""Editing the permission matrix of one role, and separation of duties between roles."""
+
+from sqlalchemy import select
 
 from extensions import db
-from models.user import Permission, Role
-from permissions import RESOURCES, WORKFLOW_PAIRS, actions_of
+from models.user import Permission, Role, User, user_roles
+from permissions import ALL_ROWS_ROLES, RESOURCES, WORKFLOW_PAIRS, actions_of
 from services import audit
 from services.errors import ValidationFailed
+
+SEPARATION = (
+    "Người giữ vai trò xem toàn bộ (Quản trị CNTT, Lãnh đạo) không tham gia xử lý hồ sơ: "
+    "không được có quyền tiếp nhận, sửa, bàn giao hay chuyển phát qua bất kỳ vai trò nào"
+)
 
 # Without these the IT staff could lock themselves out of the grid.
 IT_ADMIN_KEEPS = frozenset({("role", "view"), ("role", "edit")})
@@ -21,11 +28,15 @@ def set_permissions(role: Role, pairs, *, actor=None, ip_address=None) -> dict:
     unknown = wanted - valid_pairs()
     if unknown:
         raise ValidationFailed("Bảng phân quyền gửi lên có quyền không tồn tại; hãy tải lại trang.")
-    if role.name in ("it_admin", "viewer") and wanted & WORKFLOW_PAIRS:
+    if role.name in ALL_ROWS_ROLES and wanted & WORKFLOW_PAIRS:
         raise ValidationFailed(
             "Quản trị CNTT và lãnh đạo không tham gia xử lý hồ sơ: không thể giao cho vai trò "
             "này các quyền tiếp nhận, sửa, bàn giao hay chuyển phát."
         )
+    if wanted & WORKFLOW_PAIRS:
+        holder = _all_rows_holder_of(role)
+        if holder:
+            raise ValidationFailed(f"{SEPARATION}; tài khoản «{holder}» giữ cả vai trò này.")
     if role.name == "it_admin" and not wanted >= IT_ADMIN_KEEPS:
         raise ValidationFailed(
             "Vai trò Quản trị CNTT phải giữ quyền xem và sửa vai trò, "
@@ -53,3 +64,33 @@ def set_permissions(role: Role, pairs, *, actor=None, ip_address=None) -> dict:
             },
         )
     return {"added": added, "removed": removed}
+
+
+def _all_rows_holder_of(role: Role) -> str | None:
+    """The username of one holder of ROLE who also holds an all-rows role, if any."""
+    holders = select(user_roles.c.user_id).where(user_roles.c.role_id == role.id)
+    all_rows = (
+        select(user_roles.c.user_id)
+        .join(Role, Role.id == user_roles.c.role_id)
+        .where(Role.name.in_(ALL_ROWS_ROLES))
+    )
+    return db.session.scalar(
+        select(User.username).where(User.id.in_(holders), User.id.in_(all_rows)).limit(1)
+    )
+
+
+def check_separation(roles) -> None:
+    """Refuse ROLES together when one is all-rows and any gives a workflow action."""
+    if not {r.name for r in roles} & ALL_ROWS_ROLES:
+        return
+    workflow = {
+        f"{p.resource}:{p.action}"
+        for r in roles
+        for p in r.permissions
+        if (p.resource, p.action) in WORKFLOW_PAIRS
+    }
+    if workflow:
+        raise ValidationFailed(
+            f"{SEPARATION} ({', '.join(sorted(workflow)[:5])}).",
+            {"roles": "Vi phạm phân tách nhiệm vụ."},
+        )

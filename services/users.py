@@ -10,6 +10,7 @@ from services import audit
 from services.auth import unlock
 from services.errors import Conflict, ValidationFailed
 from services.passwords import hash_password, policy_problem
+from services.roles import check_separation
 
 ROLE_LABELS = {
     "po_clerk": (
@@ -84,6 +85,7 @@ def create_user(
             {"role": "Không hợp lệ."},
         )
     check_roles_fit(role_names, agency)
+    check_separation([roles[r] for r in role_names])
     user = User(
         username=username,
         full_name=full_name or username,
@@ -122,6 +124,12 @@ def check_roles_fit(role_names, agency: Agency) -> None:
             f"«{AGENCY_KIND_NAMES.get(agency.kind, agency.kind)}».",
             {"roles": "Không phù hợp với cơ quan."},
         )
+
+
+def check_roles(roles, agency: Agency) -> None:
+    """Refuse ROLES for a user of AGENCY: misfit roles, or a breach of separation of duties."""
+    check_roles_fit([r.name for r in roles], agency)
+    check_separation(roles)
 
 
 def set_password(

@@ -79,6 +79,8 @@ PRINT_ROUTES = {
     ),
 }
 SIGNED_IN = {"admin.index", "auth.logout", "auth.change_password"}
+# API endpoints open to any valid token, whatever the roles: (method, path).
+ANY_TOKEN = {"api.revoke_token": ("POST", "/api/v1/auth/revoke")}
 IGNORED = {"static", "admin.static"}
 
 
@@ -145,7 +147,7 @@ def test_every_route_has_an_access_rule(app):
             continue
         if prefix in admin_resources and route in ADMIN_ROUTES:
             continue
-        if endpoint in API_ROUTES:
+        if endpoint in API_ROUTES or endpoint in ANY_TOKEN:
             continue
         if endpoint in PRINT_ROUTES:
             assert app.view_functions[endpoint].access == PRINT_ROUTES[endpoint][1], endpoint
@@ -291,3 +293,16 @@ def test_print_routes_against_the_matrix(app, rows):
             if not ok:
                 failures.append(f"{role or 'anonymous'} GET {path}: {response.status_code}")
     assert failures == [], "\n".join(failures)
+
+
+def test_any_token_routes_need_a_token_and_nothing_more(app, world):
+    client = app.test_client()
+    for _endpoint, (method, path) in sorted(ANY_TOKEN.items()):
+        assert client.open(path, method=method).status_code == 401
+        for role in ROLES:
+            answer = client.post(
+                "/api/v1/auth/token", json={"username": role, "password": factories.PASSWORD}
+            )
+            headers = {"Authorization": f"Bearer {answer.get_json()['token']}"}
+            response = client.open(path, method=method, headers=headers)
+            assert response.status_code == 200, (role, response.get_json())

@@ -11,6 +11,7 @@ from sqlalchemy import inspect as sa_inspect
 from wtforms import PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
+import permissions
 from extensions import db
 from models.user import ROLE_NAMES, User
 from permissions import CRUD, RESOURCES, actions_of, forget_grants
@@ -130,7 +131,10 @@ class UserView(SecuredModelView):
             )
         ):
             raise ValidationError(_("You cannot change your own roles or agency."))
-        user_service.check_roles_fit([r.name for r in model.roles], model.agency)
+        user_service.check_roles(model.roles, model.agency)
+        given = {r.name for r in state.attrs.roles.history.added}
+        if not permissions.manages_all_users(current_user) and given - current_user.role_names:
+            raise ValidationError(_("You may only give roles that you hold yourself."))
         if is_created:
             model.password_hash = hash_password(form.new_password.data)
             model.must_change_password = True  # IT staff knew it: the user picks their own
