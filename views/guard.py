@@ -12,7 +12,7 @@ allowed (text areas hold them).
 
 import re
 
-from flask import render_template, request
+from flask import request
 from flask_babel import gettext as _
 
 FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -73,15 +73,16 @@ def refuse_control_characters():
         return error_response(400, "bad_request", API_MESSAGE, fields)
     if not panel_request_has_control():
         return None
-    return render_template(
-        "errors/error.html",
-        status=400,
-        title=_("Invalid characters"),
-        message=_(
+    from views.errors import error_page
+
+    return error_page(
+        400,
+        _("Invalid characters"),
+        _(
             "The request contains control characters (such as NUL) that cannot be "
             "accepted. Remove them and try again."
         ),
-    ), 400
+    )
 
 
 def init_guard(app) -> None:
