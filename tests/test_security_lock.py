@@ -163,3 +163,17 @@ def test_when_every_check_slot_is_taken_the_answer_is_busy_and_nothing_is_counte
             slots.release()
     assert hasher.checks == 0
     assert _form(app, "po_clerk", PASSWORD)[0] == 302  # the busy answers did not lock it
+
+
+@pytest.mark.parametrize("app_config", [LOOSE_LIMITS])
+def test_a_new_password_from_it_staff_ends_the_lock(app, client, world, login_as, hasher):
+    for _ in range(MAX_FAILURES):
+        _form(app, "po_clerk", WRONG)
+    assert _form(app, "po_clerk", PASSWORD)[0] == 429
+    login_as("it_admin")
+    response = client.post(
+        f"/admin/user/reset-password/?id={world.users['po_clerk'].id}",
+        data={"password": "Mat-khau-tam-2026", "confirm": "Mat-khau-tam-2026"},
+    )
+    assert response.status_code == 302
+    assert _form(app, "po_clerk", "Mat-khau-tam-2026")[0] == 302
