@@ -51,12 +51,20 @@ def test_panel_search_filters_lookups_and_exports(client, login_as, bad):
         _refused_page(client.get(path))
 
 
-def test_panel_forms_and_sign_in_pages(client, login_as):
+def test_panel_forms_and_sign_in_pages(client, login_as, world):
     login_as("it_admin")
     response = client.post(
         "/admin/agency/new/", data={"code": "X\x00", "name": "Cơ quan", "kind": "department"}
     )
-    _refused_page(response)
+    _refused_page(response)  # its uniqueness check would have sent the NUL to the database
+    procedure = world.procedures["publish"]
+    inline = client.post(
+        f"/admin/procedure_type/edit/?id={procedure.id}",
+        data={"code": procedure.code, "required_documents-0-name": "Tờ khai\x00"},
+    )
+    _refused_page(inline)
+    _refused_page(client.post("/admin/user/action/", data={"action": "x\x00", "rowid": "1"}))
+    _refused_page(client.post("/admin/role/permissions/?id=1", data={"perm": ["dossier:view\x00"]}))
     _refused_page(client.post("/account/password", data={"current_password": "\x00"}))
     _refused_page(client.get("/admin/user/?search=\x00"))
     _refused_page(client.get("/admin/audit_log/?entity=dossier&entity_id=1\x00"))

@@ -3,7 +3,9 @@
 A NUL byte reaches PostgreSQL as an error (it cannot be stored in text), other
 control characters have no business in a form or a search. In the panel they
 are refused with 400 and the error page wherever they arrive: the path, a query
-parameter (name or value), a form field, any string of a JSON body. In the API
+parameter (name or value), a form field, any string of a JSON body. (Model
+forms too: their validators, a uniqueness check for one, query the database
+before any field-level check could run.) In the API
 this gate answers for query parameters (JSON envelope naming them); JSON bodies
 are checked field by field by views/api/inputs.py, which names every offender
 together with the other mistakes. Tab, line feed and carriage return stay
