@@ -84,6 +84,17 @@ def test_every_panel_and_public_get_route_refuses_a_nul_query(app, client, login
     assert seen > 30
 
 
+def test_a_nul_in_any_path_segment_is_never_a_500(app, client, login_as):
+    """Path values are the routes' own business: 404, 401, a redirect, never a crash."""
+    login_as("it_admin")
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or not rule.arguments or "static" in rule.endpoint:
+            continue
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", "x%00", rule.rule)
+        response = client.get(path)
+        assert response.status_code < 500, (rule.rule, response.status_code)
+
+
 def test_api_doors(client, world):
     _refused_json(
         client.post("/api/v1/auth/token", json={"username": "po_clerk\x00", "password": "x"}),

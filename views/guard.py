@@ -1,20 +1,19 @@
 """One gate before every route: control characters are refused at the door.
 
-A NUL byte reaches PostgreSQL as an error (it cannot be stored in text), other
-control characters have no business in a form or a search. In the panel they
-are refused with 400 and the error page wherever they arrive: the path, a query
-parameter (name or value), a form field, any string of a JSON body. (Model
-forms too: their validators, a uniqueness check for one, query the database
-before any field-level check could run.) In the API
-this gate answers for query parameters (JSON envelope naming them); JSON bodies
-are checked field by field by views/api/inputs.py, which names every offender
-together with the other mistakes. Tab, line feed and carriage return stay
-allowed (text areas hold them).
+A NUL byte reaches PostgreSQL as an error (it cannot be stored in text); other
+control characters have no business in a form or a search. A path holding one
+names nothing and answers 404 (JSON in the API). In the panel a query parameter
+(name or value), a form field or a JSON string holding one answers 400 with the
+error page, model forms included (their validators, a uniqueness check for one,
+query the database before any field check could run). In the API this gate
+answers for query parameters (the JSON envelope naming them); JSON bodies are
+checked field by field by views/api/inputs.py, which names every offender with
+the other mistakes. Tab, line feed and carriage return stay allowed.
 """
 
 import re
 
-from flask import request
+from flask import abort, request
 from flask_babel import gettext as _
 
 FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -55,8 +54,8 @@ def _json_has_control() -> bool:
 
 
 def panel_request_has_control() -> bool:
-    """Does this request carry a control character in its path, query, form or JSON?"""
-    if has_control(request.path) or offending_names(request.args):
+    """Does this request carry a control character in its query, form or JSON?"""
+    if offending_names(request.args):
         return True
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         return bool(offending_names(request.form))
@@ -64,8 +63,15 @@ def panel_request_has_control() -> bool:
 
 
 def refuse_control_characters():
-    """The before-request hook: 400 for a request carrying control characters."""
-    if request.path.startswith("/api/"):
+    """The before-request hook: 404 for such a path (it names nothing), else 400."""
+    api = request.path.startswith("/api/")
+    if has_control(request.path):
+        if api:
+            from views.api.errors import HTTP_ERRORS, error_response
+
+            return error_response(404, *HTTP_ERRORS[404])
+        abort(404)
+    if api:
         bad = offending_names(request.args)
         if not bad:
             return None

@@ -1,7 +1,7 @@
 """Security: sign-in counters shared by every door, revocable API tokens.
 
 Revision ID: 0002_security
-Revises: 0001
+Revises: 0002_receipt
 Create Date: 2026-11-30 11:40:00
 
 - ``login_throttle``: attempts per username (existing or not), counted before the
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0002_security"
-down_revision = "0001"
+down_revision = "0002_receipt"
 branch_labels = None
 depends_on = None
 
