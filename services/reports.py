@@ -1,0 +1,141 @@
+"""The figures of DOMAIN.md "Figures people ask for", for a period, in the user's row scope.
+
+Flows (received, completed, moves, parcels, handover delays) count what
+happened in the period's local days; ``in_progress`` and ``overdue`` look at
+the dossiers received in the period as they stand at NOW (overdue: clock
+running and past the appointment at that moment). The on-time rate is the
+national scorecard's: early and on time over completed, None when nothing was
+completed.
+"""
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from extensions import db
+from models.agency import Agency
+from models.base import utcnow
+from models.catalog import ProcedureType
+from models.dossier import Dossier
+from services import report_queries as q
+from services.report_periods import Period
+from services.report_queries import Filters
+
+__all__ = ["FIGURES", "GROUPS", "Filters", "series", "summary", "table"]
+
+COUNTS = (
+    "received",
+    "received_counter",
+    "received_post",
+    "received_online",
+    "in_progress",
+    "overdue",
+    "completed",
+    "completed_early",
+    "completed_on_time",
+    "completed_late",
+    "supplement_requests",
+    "refused",
+    "apologies",
+    "stopped",
+    "withdrawn",
+    "returned_at_counter",
+    "returned_by_post",
+    "delivered",
+    "returned_to_sender",
+    "parcels",
+    "postage",
+    "fees",
+)
+RATES = ("on_time_rate", "delivered_rate", "returned_to_sender_rate")
+DELAYS = ("handover_delay_median", "handover_delay_p90")
+FIGURES = COUNTS + RATES + DELAYS
+#: Table groupings: name → the dossier column and the model naming its values.
+GROUPS = {
+    "agency": (Dossier.agency_id, Agency),
+    "procedure": (Dossier.procedure_type_id, ProcedureType),
+    "post_office": (Dossier.post_office_id, Agency),
+}
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def finish(values: dict) -> dict:
+    """Every figure from the raw counts: zeros filled in, rates and aliases computed."""
+    figures = {name: int(values.get(name) or 0) for name in COUNTS}
+    figures["returned_by_post"] = figures["delivered"]
+    done = figures["completed"]
+    figures["on_time_rate"] = _ratio(
+        figures["completed_early"] + figures["completed_on_time"], done
+    )
+    outcomes = figures["delivered"] + figures["returned_to_sender"]
+    figures["delivered_rate"] = _ratio(figures["delivered"], outcomes)
+    figures["returned_to_sender_rate"] = _ratio(figures["returned_to_sender"], outcomes)
+    for name in DELAYS:
+        figures[name] = values.get(name)
+    return figures
+
+
+def _collect(user, period: Period, filters: Filters, now, key) -> dict:
+    """Raw values of every source, merged by key."""
+    merged: dict = {}
+    sources = (
+        q.received(user, period, filters, now, key),
+        q.completed(user, period, filters, key),
+        q.events(user, period, filters, key),
+        q.postage(user, period, filters, key),
+        q.handover_delays(user, period, filters, key),
+    )
+    for source in sources:
+        for k, values in source.items():
+            merged.setdefault(k, {}).update(values)
+    return merged
+
+
+def summary(user, period: Period, filters: Filters | None = None, now=None) -> dict:
+    """Every figure for the period, in USER's scope, narrowed by FILTERS."""
+    raw = _collect(user, period, filters or Filters(), now or utcnow(), None)
+    return finish(raw.get(None, {}))
+
+
+def table(user, period: Period, by: str, filters: Filters | None = None, now=None) -> list:
+    """One row per agency, procedure or post office (BY): ``{"id", "name", **figures}``."""
+    column, model = GROUPS[by]
+    raw = _collect(user, period, filters or Filters(), now or utcnow(), lambda _t: column)
+    raw.pop(None, None)  # dossiers without a post office (received online)
+    names = dict(db.session.execute(select(model.id, model.name).where(model.id.in_(raw))).all())
+    rows = [{"id": k, "name": names.get(k, str(k)), **finish(v)} for k, v in raw.items()]
+    return sorted(rows, key=lambda row: (-row["received"], row["name"]))
+
+
+def bucket_start(day: date, unit: str) -> date:
+    if unit == "week":
+        return day - timedelta(days=day.weekday())
+    if unit == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def series(user, period: Period, unit: str = "day", filters=None, now=None) -> list:
+    """The figures per day, week (from Monday) or month of the period, oldest first."""
+    raw = _collect(user, period, filters or Filters(), now or utcnow(), q.local_day)
+    buckets: dict[date, dict] = {}
+    day = period.first
+    while day <= period.last:
+        buckets.setdefault(bucket_start(day, unit), {})
+        day += timedelta(days=1)
+    for key, values in raw.items():
+        if key is None:
+            continue
+        into = buckets.setdefault(bucket_start(_as_date(key), unit), {})
+        for name, value in values.items():
+            if name in DELAYS:
+                continue  # percentiles do not add up across days
+            into[name] = (into.get(name) or 0) + (value or 0)
+    return [{"start": start, **finish(buckets[start])} for start in sorted(buckets)]
