@@ -18,6 +18,7 @@ from models.base import utcnow
 from models.catalog import ProcedureType
 from models.dossier import Dossier
 from services import report_queries as q
+from services.errors import ValidationFailed
 from services.report_periods import Period
 from services.report_queries import Filters
 
@@ -139,3 +140,24 @@ def series(user, period: Period, unit: str = "day", filters=None, now=None) -> l
                 continue  # percentiles do not add up across days
             into[name] = (into.get(name) or 0) + (value or 0)
     return [{"start": start, **finish(buckets[start])} for start in sorted(buckets)]
+
+
+def filters_from_codes(agency_code=None, procedure_code=None, post_office_code=None) -> Filters:
+    """Filters named by codes (as people type them); ValidationFailed for an unknown code."""
+    errors, ids = {}, {}
+    wanted = (
+        ("agency_code", agency_code, Agency, Agency.code, "agency_id"),
+        ("procedure_code", procedure_code, ProcedureType, ProcedureType.code, "procedure_type_id"),
+        ("post_office_code", post_office_code, Agency, Agency.code, "post_office_id"),
+    )
+    for field, code, model, column, target in wanted:
+        code = (code or "").strip()
+        if not code:
+            continue
+        found = db.session.scalar(select(model.id).where(column == code[:60]))
+        if found is None:
+            errors[field] = f"Không có mã «{code[:60]}»."
+        ids[target] = found
+    if errors:
+        raise ValidationFailed("Bộ lọc chưa hợp lệ.", errors)
+    return Filters(**ids)

@@ -62,6 +62,12 @@ API_ROUTES = {
         {"procedure_code": "1.004477"},
         ("dossier", "receive"),
     ),
+    "api.report_summary": (
+        "GET",
+        "/api/v1/reports/summary?from=2026-03-01&to=2026-03-31",
+        None,
+        ("report", "view"),
+    ),
     "api.transition_dossier": (
         "POST",
         "/api/v1/dossiers/{code}/transitions",
@@ -253,7 +259,7 @@ def test_api_routes_against_the_matrix(app, rows):
             else:
                 granted = DEFAULT_MATRIX[role].get(resource, ())
                 allowed = action in granted and "view" in DEFAULT_MATRIX[role].get("dossier", ())
-                if resource == "procedure_type":
+                if resource in ("procedure_type", "report"):
                     allowed = action in granted
                 expected = "2xx/422" if allowed else 403
                 ok = (

@@ -1,14 +1,13 @@
 """Every figure against a hand-built month whose answer is known, in each scope."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
-from extensions import db
 from services import reports
 from services.errors import ValidationFailed
 from services.report_periods import Period, make_period, preset
-from tests.report_workload import Driver, at
+from tests.report_workload import at, build_month
 
 MARCH = Period(date(2026, 3, 1), date(2026, 3, 31))
 NOW = at(3, 31, 12)
@@ -17,52 +16,7 @@ DAY = 86400
 
 @pytest.fixture
 def month(world):
-    """Sixteen dossiers of March 2026 (and one of February, one of April), each a case."""
-    drive, d = Driver(world), {}
-    for name in "abcdefhijklnq":
-        d[name] = drive.receive()
-    due = d["a"].due_at  # 24/03/2026 09:30 local for a 10-day procedure received 10/03
-    received = at(3, 10)
-    drive.finish(d["a"], received, due - timedelta(days=2), "counter")  # early
-    drive.finish(d["b"], received, due.replace(hour=9) + timedelta(hours=6), "post")  # on time
-    drive.handover(d["c"], received + timedelta(hours=4))
-    drive.act(d["c"], "apologize", at(3, 12), new_due_at=due + timedelta(days=5))
-    drive.complete(d["c"], at(3, 13))  # before the date, but apologised: late
-    drive.handover(d["d"], at(3, 11))
-    for ask, give in ((at(3, 12), at(3, 13)), (at(3, 16), at(3, 17))):
-        drive.act(d["d"], "request_supplement", ask)
-        drive.act(d["d"], "supplement_received", give, side="po")
-    drive.complete(d["d"], at(3, 18))  # two supplement requests: late
-    drive.handover(d["e"], at(3, 11))
-    drive.act(d["e"], "request_supplement", at(3, 12))
-    drive.act(d["e"], "supplement_received", at(3, 13), side="po")
-    drive.complete(d["e"], at(3, 16))  # one supplement request: still early
-    drive.handover(d["f"], at(3, 12))
-    drive.complete(d["f"], due + timedelta(days=1))  # the day after: late
-    d["g"] = drive.receive("karaoke")
-    drive.act(d["g"], "refuse", at(3, 10, 10), side="po")
-    drive.act(d["h"], "withdraw", at(3, 11), side="po")
-    drive.handover(d["i"], at(3, 11))
-    drive.act(d["i"], "stop", at(3, 12))
-    d["j"].channel = "post"
-    drive.handover(d["k"], at(3, 11))
-    drive.handover(d["l"], at(3, 11))
-    drive.act(d["l"], "request_supplement", at(3, 12))
-    d["m"] = drive.receive("same_day", when=at(3, 20, 10, 0))  # due 20/03 17:00
-    drive.handover(d["m"], at(3, 20, 11, 0))
-    drive.finish(d["n"], received, due - timedelta(days=1), "none")
-    drive.ship(d["n"], at(3, 24), postage=30_000)
-    drive.system(d["n"], "returned_to_sender", at(3, 26), "po")
-    drive.act(d["n"], "return_at_counter", at(3, 27), side="po")
-    d["o"] = drive.receive(when=at(2, 27))
-    drive.handover(d["o"], at(3, 2))
-    drive.complete(d["o"], at(3, 5))
-    d["p"] = drive.receive("karaoke", clerk="po_clerk2")
-    drive.handover(d["p"], at(3, 11))
-    drive.complete(d["p"], d["p"].due_at + timedelta(days=2))
-    d["q"].received_at = at(4, 1)  # April: outside the period
-    db.session.commit()
-    return d
+    return build_month(world)
 
 
 ALL = {

@@ -3,7 +3,7 @@
 from flask import Flask
 
 from extensions import csrf
-from views.api import auth, dossiers, errors, openapi, public  # noqa: F401  (routes on bp)
+from views.api import auth, dossiers, errors, openapi, public, reports  # noqa: F401  (routes on bp)
 from views.api.blueprint import bp
 
 errors.install(bp)

@@ -12,6 +12,7 @@ from services.workflow import TRANSITIONS
 from views.api.blueprint import bp
 from views.api.dossiers import DEFAULT_PER_PAGE, MAX_PER_PAGE
 from views.api.errors import HTTP_ERRORS
+from views.api.reports import SUMMARY_FIELDS
 from views.api.schemas import (
     BOOL,
     DAY,
@@ -30,6 +31,14 @@ from views.api.schemas import (
     obj,
     ok,
     ref,
+)
+
+REPORT_SUMMARY = obj(
+    {
+        **{name: {**INT, "minimum": 0} for name in SUMMARY_FIELDS[:-1]},
+        "on_time_rate": {"type": "number", "minimum": 0, "maximum": 1, "nullable": True},
+    },
+    SUMMARY_FIELDS,
 )
 
 
@@ -147,6 +156,21 @@ PATHS = {
             },
         }
     },
+    "/reports/summary": {
+        "get": {
+            "summary": "Số liệu của kỳ báo cáo trong phạm vi của người dùng.",
+            "parameters": [
+                {**_query("from", DAY, "Ngày đầu kỳ (giờ Việt Nam), bắt buộc."), "required": True},
+                {
+                    **_query("to", DAY, "Ngày cuối kỳ (tính cả ngày này), bắt buộc."),
+                    "required": True,
+                },
+                _query("agency_code", STR, "Mã cơ quan giải quyết."),
+                _query("procedure_code", STR, "Mã thủ tục."),
+            ],
+            "responses": {"200": ok(ref("ReportSummary")), **errors(400, 401, 403, 422)},
+        }
+    },
 }
 DOCUMENT = {
     "openapi": "3.0.3",
@@ -184,6 +208,7 @@ DOCUMENT = {
                 }
             ),
             "HistoryEntry": HISTORY,
+            "ReportSummary": REPORT_SUMMARY,
             "ProcedureType": PROCEDURE_TYPE,
             "ReceiveRequest": RECEIVE,
             "TransitionRequest": TRANSITION,

@@ -1,0 +1,164 @@
+"""A random workload: every figure equals a direct count over the rows, in every scope."""
+
+import random
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+import permissions
+from extensions import db
+from models import DeliveryOrder, Dossier
+from services import reports
+from services.report_periods import Period
+from services.report_queries import OPEN_STATUSES, percentile
+from services.timeliness import RUNNING_STATUSES
+from tests.report_workload import Driver, at
+
+NOW = at(4, 15, 12)
+PERIODS = (
+    Period(date(2026, 3, 1), date(2026, 3, 31)),
+    Period(date(2026, 2, 1), date(2026, 4, 30)),
+    Period(date(2026, 3, 10), date(2026, 3, 10)),
+)
+
+
+def _life(drive, rng, dossier, when):
+    """Take DOSSIER down a random path of the workflow, each move a few hours later."""
+
+    def later():
+        return when + timedelta(hours=rng.randint(1, 60))
+
+    fate = rng.random()
+    if fate < 0.1:
+        return drive.act(dossier, "refuse", later(), side="po")
+    if fate < 0.15:
+        return drive.act(dossier, "withdraw", later(), side="po")
+    if fate < 0.25:
+        return dossier
+    when = later()
+    drive.handover(dossier, when)
+    for _ in range(rng.choice((0, 0, 1, 2))):
+        when = later()
+        drive.act(dossier, "request_supplement", when)
+        if rng.random() < 0.2:
+            return dossier
+        when = later()
+        drive.act(dossier, "supplement_received", when, side="po")
+    if rng.random() < 0.15:
+        when = later()
+        drive.act(dossier, "apologize", when, new_due_at=dossier.due_at + timedelta(days=3))
+    end = rng.random()
+    if end < 0.1:
+        return drive.act(dossier, "stop", later())
+    if end < 0.2:
+        return dossier
+    when = dossier.due_at + timedelta(hours=rng.randint(-200, 60))
+    drive.complete(dossier, max(when, later()))
+    return _return(drive, rng, dossier)
+
+
+def _return(drive, rng, dossier):
+    when = dossier.completed_at + timedelta(hours=rng.randint(1, 30))
+    drive.back_to_counter(dossier, when)
+    if dossier.return_method == "counter" or rng.random() < 0.2:
+        return drive.act(dossier, "return_at_counter", when + timedelta(hours=1), side="po")
+    drive.ship(dossier, when + timedelta(hours=1), postage=rng.choice((26_000, 31_500)))
+    if rng.random() < 0.7:
+        return drive.system(dossier, "delivered", when + timedelta(days=2), "po")
+    return drive.system(dossier, "returned_to_sender", when + timedelta(days=3), "po")
+
+
+@pytest.fixture
+def workload(world):
+    rng, drive = random.Random(11), Driver(world)
+    for _ in range(45):
+        received = at(2, 20, 8) + timedelta(hours=rng.randint(0, 24 * 50))
+        dossier = drive.receive(
+            rng.choice(("publish", "publish", "same_day", "karaoke")),
+            when=received,
+            clerk=rng.choice(("po_clerk", "po_clerk2")),
+            channel=rng.choice(("counter", "counter", "post", "online")),
+            return_method=rng.choice(("counter", "post")),
+        )
+        _life(drive, rng, dossier, received)
+    db.session.expire_all()
+    return db.session.scalars(select(Dossier)).all()
+
+
+def _inside(instant, period):
+    return instant is not None and period.start <= instant < period.end
+
+
+def direct(user, period, dossiers, keep=lambda d: True) -> dict:
+    """Every figure counted one row at a time in Python."""
+    mine = [d for d in dossiers if permissions.in_scope(user, "dossier", d) and keep(d)]
+    got = [d for d in mine if _inside(d.received_at, period)]
+    done = [d for d in mine if _inside(d.completed_at, period)]
+    steps = [(d, h) for d in mine for h in d.history if _inside(h.at, period)]
+    moved = [(h.from_status, h.to_status) for _d, h in steps]
+    ids = {d.id for d in mine}
+    orders = [
+        o
+        for o in db.session.scalars(select(DeliveryOrder)).all()
+        if o.dossier_id in ids and _inside(o.created_at, period)
+    ]
+    delays = sorted(
+        float(round((h.at - d.received_at).total_seconds()))
+        for d, h in steps
+        if (h.from_status, h.to_status) == ("received", "processing")
+    )
+    raw = {
+        "received": len(got),
+        **{
+            f"received_{c}": sum(d.channel == c for d in got) for c in ("counter", "post", "online")
+        },
+        "in_progress": sum(d.status in OPEN_STATUSES for d in got),
+        "overdue": sum(d.status in RUNNING_STATUSES and d.due_at < NOW for d in got),
+        "fees": sum(d.fee_amount for d in got if d.status != "not_accepted"),
+        "completed": len(done),
+        **{f"completed_{t}": sum(d.timeliness == t for d in done) for t in ("early", "on_time")},
+        "completed_late": sum(d.timeliness == "late" for d in done),
+        "supplement_requests": moved.count(("processing", "supplement_requested")),
+        "refused": moved.count(("received", "not_accepted")),
+        "apologies": sum(h.action == "apologize" for _d, h in steps),
+        "stopped": moved.count(("processing", "stopped")),
+        "withdrawn": sum(to == "withdrawn" for _f, to in moved),
+        "returned_at_counter": moved.count(("result_at_counter", "returned")),
+        "delivered": moved.count(("in_delivery", "returned")),
+        "returned_to_sender": moved.count(("in_delivery", "result_at_counter")),
+        "parcels": len(orders),
+        "postage": sum(o.postage for o in orders),
+        "handover_delay_median": percentile(delays, 0.5),
+        "handover_delay_p90": percentile(delays, 0.9),
+    }
+    return reports.finish(raw)
+
+
+@pytest.mark.parametrize("username", ["it_admin", "dept_admin", "dept_admin2", "po_clerk2"])
+def test_every_figure_equals_a_direct_count(world, workload, username):
+    user = world.users[username]
+    assert sum(d.status == "returned" for d in workload) > 5  # the workload reaches every end
+    for period in PERIODS:
+        expected = direct(user, period, workload)
+        assert reports.summary(user, period, now=NOW) == pytest.approx(expected), period
+
+
+def test_filters_and_tables_equal_direct_counts(world, workload):
+    user, period = world.users["it_admin"], PERIODS[1]
+    publish = world.procedures["publish"].id
+    expected = direct(user, period, workload, lambda d: d.procedure_type_id == publish)
+    filters = reports.Filters(procedure_type_id=publish)
+    assert reports.summary(user, period, filters, now=NOW) == pytest.approx(expected)
+    for row in reports.table(user, period, "post_office", now=NOW):
+        expected = direct(user, period, workload, lambda d, o=row["id"]: d.post_office_id == o)
+        assert {k: row[k] for k in reports.FIGURES} == pytest.approx(expected)
+
+
+def test_series_add_up_to_the_summary(world, workload):
+    user, period = world.users["dept_admin"], PERIODS[1]
+    total = reports.summary(user, period, now=NOW)
+    for unit in ("day", "week", "month"):
+        buckets = reports.series(user, period, unit, now=NOW)
+        for name in reports.COUNTS:
+            assert sum(b[name] for b in buckets) == total[name], (unit, name)

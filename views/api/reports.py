@@ -1,0 +1,41 @@
+"""Figures in the API: ``GET /api/v1/reports/summary`` (CONTRACT.md), in the caller's scope."""
+
+from flask import jsonify
+
+from services import reports
+from services.report_periods import make_period
+from views.api.auth import current_api_user, token_required
+from views.api.blueprint import bp
+from views.api.dossiers import require
+from views.api.inputs import query_args
+
+#: The figures CONTRACT.md promises, in its order.
+SUMMARY_FIELDS = (
+    "received",
+    "completed_early",
+    "completed_on_time",
+    "completed_late",
+    "in_progress",
+    "overdue",
+    "returned_at_counter",
+    "returned_by_post",
+    "supplement_requests",
+    "refused",
+    "apologies",
+    "delivered",
+    "returned_to_sender",
+    "on_time_rate",
+)
+
+
+@bp.get("/reports/summary")
+@token_required
+def report_summary():
+    """Counts for the period FROM..TO (local days); 422 naming a bad date or filter."""
+    user = current_api_user()
+    require(user, "report", "view", "Vai trò của bạn không được xem báo cáo.")
+    args = query_args()
+    period = make_period(args.get("from"), args.get("to"))
+    filters = reports.filters_from_codes(args.get("agency_code"), args.get("procedure_code"))
+    figures = reports.summary(user, period, filters)
+    return jsonify({name: figures[name] for name in SUMMARY_FIELDS})
