@@ -79,16 +79,17 @@ def finish(values: dict) -> dict:
     return figures
 
 
-def _collect(user, period: Period, filters: Filters, now, key) -> dict:
+def _collect(user, period: Period, filters: Filters, now, key, delays: bool = True) -> dict:
     """Raw values of every source, merged by key."""
     merged: dict = {}
-    sources = (
+    sources = [
         q.received(user, period, filters, now, key),
         q.completed(user, period, filters, key),
         q.events(user, period, filters, key),
         q.postage(user, period, filters, key),
-        q.handover_delays(user, period, filters, key),
-    )
+    ]
+    if delays:
+        sources.append(q.handover_delays(user, period, filters, key))
     for source in sources:
         for k, values in source.items():
             merged.setdefault(k, {}).update(values)
@@ -123,23 +124,47 @@ def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def series(user, period: Period, unit: str = "day", filters=None, now=None) -> list:
-    """The figures per day, week (from Monday) or month of the period, oldest first."""
-    raw = _collect(user, period, filters or Filters(), now or utcnow(), q.local_day)
+def daily(user, period: Period, filters: Filters | None = None, now=None) -> dict:
+    """Raw counts per local day of the period (no percentiles), to fold and total."""
+    raw = _collect(user, period, filters or Filters(), now or utcnow(), q.local_day, False)
+    return {_as_date(k): v for k, v in raw.items() if k is not None}
+
+
+def _add(into: dict, values: dict) -> None:
+    for name, value in values.items():
+        into[name] = (into.get(name) or 0) + (value or 0)
+
+
+def fold(days: dict, period: Period, unit: str) -> list:
+    """DAYS (from ``daily``) per day, week (from Monday) or month of PERIOD, oldest first."""
     buckets: dict[date, dict] = {}
     day = period.first
     while day <= period.last:
         buckets.setdefault(bucket_start(day, unit), {})
         day += timedelta(days=1)
-    for key, values in raw.items():
-        if key is None:
-            continue
-        into = buckets.setdefault(bucket_start(_as_date(key), unit), {})
-        for name, value in values.items():
-            if name in DELAYS:
-                continue  # percentiles do not add up across days
-            into[name] = (into.get(name) or 0) + (value or 0)
+    for day, values in days.items():
+        if period.first <= day <= period.last:
+            _add(buckets.setdefault(bucket_start(day, unit), {}), values)
     return [{"start": start, **finish(buckets[start])} for start in sorted(buckets)]
+
+
+def total(days: dict, period: Period, delays: dict | None = None) -> dict:
+    """Every figure of PERIOD from DAYS, with the handover DELAYS computed apart."""
+    values: dict = dict(delays or {})
+    for day, counts in days.items():
+        if period.first <= day <= period.last:
+            _add(values, counts)
+    return finish(values)
+
+
+def delays(user, period: Period, filters: Filters | None = None) -> dict:
+    """The handover delay percentiles of the period (they do not add up across days)."""
+    return q.handover_delays(user, period, filters or Filters()).get(None, {})
+
+
+def series(user, period: Period, unit: str = "day", filters=None, now=None) -> list:
+    """The figures per day, week (from Monday) or month of the period, oldest first."""
+    return fold(daily(user, period, filters, now), period, unit)
 
 
 def filters_from_codes(agency_code=None, procedure_code=None, post_office_code=None) -> Filters:

@@ -24,6 +24,7 @@ from views.admin.delivery import DeliveryOrderView
 from views.admin.dossier import DossierView
 from views.admin.handover import HandoverView
 from views.admin.people import RoleView, UserView
+from views.admin.report import ReportView
 from views.security import csp_nonce
 
 
@@ -52,4 +53,5 @@ def register_admin(app) -> Admin:
     admin.add_view(UserView(User, db, name=_l("Users"), category=system))
     admin.add_view(RoleView(Role, db, name=_l("Roles"), category=system))
     admin.add_view(AuditLogView(AuditEntry, db, name=_l("Audit log"), category=system))
+    admin.add_view(ReportView(name=_l("Reports"), endpoint="report", url="report"))
     return admin

@@ -59,7 +59,9 @@ class SecuredIndexView(AdminIndexView):
 
     @expose("/")
     def index(self):
-        return self.render("admin/home.html")
+        from views.admin.dashboard import dashboard
+
+        return self.render("admin/home.html", dashboard=dashboard(current_user))
 
 
 class SecuredModelView(ExportMixin, MessagesMixin, ModelView):

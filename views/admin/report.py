@@ -1,0 +1,167 @@
+"""The reports screen (/admin/report/): figures, tables, charts; the review; the tracking book."""
+
+from dataclasses import dataclass, field
+
+from flask import Response, request, stream_with_context, url_for
+from flask_admin import expose
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+import permissions
+from extensions import db
+from models.agency import Agency
+from models.catalog import ProcedureType
+from services import audit, reports, tracking_book
+from services.errors import ValidationFailed
+from services.report_periods import PRESETS, Period, make_period, preset
+from services.xlsx_stream import Sheet, stream_workbook
+from views.admin import report_context as ctx
+from views.admin.params import parse_id
+from views.admin.screens import SecuredScreen
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass
+class Choice:
+    """The period and filters the page was asked for, with what was wrong in them."""
+
+    preset: str = "this_month"
+    period: Period | None = None
+    filters: reports.Filters = field(default_factory=reports.Filters)
+    errors: dict = field(default_factory=dict)
+    raw: dict = field(default_factory=dict)
+
+
+def read_choice(args, prefix: str = "") -> Choice:
+    """The period (preset or custom dd/mm/yyyy) and filters in the query string ARGS."""
+    choice = Choice(preset=args.get(prefix + "preset", "this_month"))
+    choice.raw = {k: args.get(prefix + k, "")[:20] for k in ("from", "to")}
+    if choice.preset not in PRESETS:
+        choice.preset = "this_month"
+    if choice.preset == "custom":
+        try:
+            choice.period = make_period(choice.raw["from"], choice.raw["to"])
+        except ValidationFailed as exc:
+            choice.errors = exc.fields
+    if choice.period is None:
+        choice.period = preset("this_month" if choice.preset == "custom" else choice.preset)
+    ids = {k: parse_id(args.get(k)) for k in ("agency", "procedure", "post_office")}
+    choice.filters = reports.Filters(ids["agency"], ids["procedure"], ids["post_office"])
+    return choice
+
+
+def filter_options(user) -> dict:
+    """The agencies, procedures and post offices a user may narrow the figures to."""
+    departments = select(Agency.id, Agency.name).where(Agency.kind == "department")
+    offices = select(Agency.id, Agency.name).where(Agency.kind == "post_office")
+    procedures = select(ProcedureType.id, ProcedureType.code + " – " + ProcedureType.name)
+    if not permissions.sees_all_rows(user) and user.agency.kind == "department":
+        departments = departments.where(Agency.id == user.agency_id)
+        procedures = procedures.where(ProcedureType.agency_id == user.agency_id)
+    if not permissions.sees_all_rows(user) and user.agency.kind == "post_office":
+        offices = offices.where(Agency.id == user.agency_id)
+    return {
+        "agency": db.session.execute(departments.order_by(Agency.name)).all(),
+        "procedure": db.session.execute(procedures.order_by(ProcedureType.code)).all(),
+        "post_office": db.session.execute(offices.order_by(Agency.name)).all(),
+    }
+
+
+def figures_of(user, choice: Choice) -> dict:
+    """Totals, series, tables and charts for the page and its XLSX."""
+    period, filters = choice.period, choice.filters
+    flow_unit, month_unit = ctx.units_for(period.days)
+    days = reports.daily(user, period, filters)
+    flow = reports.fold(days, period, flow_unit)
+    monthly = reports.fold(days, period, month_unit)
+    return {
+        "totals": reports.total(days, period, reports.delays(user, period, filters)),
+        "flow": flow,
+        "flow_unit": flow_unit,
+        "charts": ctx.charts(flow, flow_unit, monthly, month_unit),
+        "tables": {by: reports.table(user, period, by, filters) for by in reports.GROUPS},
+    }
+
+
+class ReportView(SecuredScreen):
+    resource = "report"
+    route_actions = {
+        "index_view": "view",
+        "review_view": "view",
+        "report_export": "export",
+        "tracking_book": "export",
+    }
+
+    @expose("/")
+    def index_view(self):
+        choice = read_choice(request.args)
+        return self.render(
+            "admin/report/index.html",
+            choice=choice,
+            data=figures_of(current_user, choice),
+            options=filter_options(current_user),
+            ctx=ctx,
+            may_export=self.allows("export"),
+            query=request.query_string.decode()[:500],
+        )
+
+    @expose("/review")
+    def review_view(self):
+        from views.admin.report_review import render_review
+
+        return render_review(self)
+
+    @expose("/export.xlsx")
+    def report_export(self):
+        """What the page shows, as XLSX: totals, then each table."""
+        choice = read_choice(request.args)
+        data = figures_of(current_user, choice)
+        self._audit("report", choice.period)
+        sheets = [_totals_sheet(choice.period, data["totals"])]
+        sheets += [_table_sheet(by, rows) for by, rows in data["tables"].items()]
+        return _xlsx(stream_workbook(sheets), f"bao-cao-{choice.period.first:%Y%m%d}.xlsx")
+
+    @expose("/tracking-book.xlsx")
+    def tracking_book(self):
+        """The tracking book of FROM..TO (YYYY-MM-DD or dd/mm/yyyy), the user's rows only."""
+        try:
+            period = make_period(request.args.get("from"), request.args.get("to"))
+        except ValidationFailed as exc:
+            message = _("The period is not valid: %(fields)s", fields=exc.fields)
+            return Response(message, status=400, mimetype="text/plain")
+        self._audit("tracking_book", period)
+        sheet = tracking_book.sheet(current_user, period)
+        return _xlsx(stream_workbook([sheet]), f"so-theo-doi-{period.first:%Y%m%d}.xlsx")
+
+    def _audit(self, what: str, period: Period) -> None:
+        audit.record_now(
+            "export",
+            "report",
+            None,
+            actor=current_user,
+            ip_address=request.remote_addr,
+            summary=f"{what} {period.label()}: {request.query_string.decode()[:300]}",
+        )
+
+    def report_url(self, **args) -> str:
+        return url_for(".index_view", **args)
+
+
+def _xlsx(chunks, filename: str) -> Response:
+    response = Response(stream_with_context(chunks), mimetype=XLSX)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _totals_sheet(period: Period, totals: dict) -> Sheet:
+    rows = [(ctx.heading(n), ctx.plain(n, totals[n])) for n in ctx.SHOWN]
+    title = f"{_('Figures')} {period.label()}"
+    return Sheet(_("Figures"), (_("Figure"), _("Value")), rows, (44, 16), title)
+
+
+def _table_sheet(by: str, rows: list) -> Sheet:
+    header = (_("Name"), *(ctx.heading(n) for n in ctx.TABLE_COLUMNS))
+    body = [(r["name"], *(ctx.plain(n, r[n]) for n in ctx.TABLE_COLUMNS)) for r in rows]
+    return Sheet(str(ctx.GROUP_NAMES[by]), header, body, (40,) + (14,) * len(ctx.TABLE_COLUMNS))
