@@ -20,6 +20,7 @@ from models.catalog import ProcedureType
 from models.delivery import DeliveryOrder
 from models.dossier import Dossier
 from models.handover import Handover
+from models.report import ReportDaily
 from models.user import ROLE_NAMES, Permission, Role, User, user_roles
 
 RESOURCES = (
@@ -50,7 +51,7 @@ DOSSIER_ACTIONS = (
 )
 HANDOVER_ACTIONS = ("confirm",)
 DELIVERY_ACTIONS = ("record_event",)
-SCOPED_RESOURCES = frozenset({"dossier", "handover", "delivery_order"})
+SCOPED_RESOURCES = frozenset({"dossier", "handover", "delivery_order", "report_daily"})
 ACTIONS: dict[str, tuple[str, ...]] = {
     "dossier": CRUD + DOSSIER_ACTIONS,
     "handover": CRUD + HANDOVER_ACTIONS,
@@ -239,6 +240,11 @@ def _scope_clause(user, resource: str):
             return Dossier.post_office_id == agency_id
     elif resource == "handover" and kind in ("department", "post_office"):
         return or_(Handover.from_agency_id == agency_id, Handover.to_agency_id == agency_id)
+    elif resource == "report_daily":  # daily figures carry their dossiers' agency and office
+        if kind == "department":
+            return ReportDaily.agency_id == agency_id
+        if kind == "post_office":
+            return ReportDaily.post_office_id == agency_id
     elif resource == "delivery_order":
         if kind == "post_office":
             return DeliveryOrder.post_office_id == agency_id

@@ -15,6 +15,7 @@ from demo.seed import citizen_id, ensure_demo_world, person, phone
 from extensions import db
 from models import Agency, CodeCounter, Dossier, DossierHistory, ProcedureType, User
 from services.calendar import LOCAL_TZ, appointment, clock_start, load_calendar, parse_cutoff
+from services.report_facts import rebuild
 from services.text import search_key
 from services.timeliness import timeliness_at
 
@@ -129,6 +130,8 @@ def generate_dossiers(
         done += size
         if progress:
             progress(size)
+    rebuild(db.session.connection())  # rows went in without the ORM: recount the daily figures
+    db.session.commit()
     return done
 
 

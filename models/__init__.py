@@ -8,6 +8,7 @@ from models.counter import CodeCounter
 from models.delivery import DeliveryEvent, DeliveryOrder
 from models.dossier import STATUSES, Dossier, DossierHistory
 from models.handover import Handover, HandoverItem
+from models.report import ReportDaily
 from models.security import LoginThrottle, RevokedToken
 from models.user import ROLE_NAMES, Permission, Role, User
 
@@ -29,6 +30,7 @@ __all__ = [
     "LoginThrottle",
     "Permission",
     "ProcedureType",
+    "ReportDaily",
     "RequiredDocument",
     "RevokedToken",
     "Role",

@@ -1,13 +1,14 @@
-"""The SQL behind the figures: one grouped query per source of facts, all through row scope.
+"""The SQL behind the figures: grouped queries through the user's row scope.
 
-Each function takes a KEY, a function of the query's time column returning the
-column to group by (an agency, a procedure, a local day) or None for one
-total, and answers ``{key value: {figure: number}}``.
+Each query takes BY, what to group by (``day``, ``agency``, ``procedure``,
+``post_office``, a tuple of them, or None for one total), and answers
+``{key: {figure: number}}``. Additive counts come from the daily figures
+table (models.report); the dossier-level queries here also rebuild it.
 """
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import and_, case, func, select
 
@@ -15,12 +16,25 @@ import permissions
 from extensions import db
 from models.delivery import DeliveryOrder
 from models.dossier import Dossier, DossierHistory
+from models.report import MEASURES, ReportDaily
 from services.report_periods import Period
 from services.timeliness import RUNNING_STATUSES
 
 OPEN_STATUSES = ("received", "processing", "supplement_requested")
 LOCAL_ZONE = "Asia/Ho_Chi_Minh"
-Key = Callable | None
+H = DossierHistory
+F = ReportDaily
+#: Figures counted from history rows: figure → (from status, None for any; to status).
+MOVES = {
+    "supplement_requests": ("processing", "supplement_requested"),
+    "refused": ("received", "not_accepted"),
+    "stopped": ("processing", "stopped"),
+    "withdrawn": (None, "withdrawn"),
+    "returned_at_counter": ("result_at_counter", "returned"),
+    "delivered": ("in_delivery", "returned"),
+    "returned_to_sender": ("in_delivery", "result_at_counter"),
+}
+APOLOGY = "apologize"  # an apology keeps the status: it is known by its action
 
 
 @dataclass(frozen=True)
@@ -32,138 +46,154 @@ class Filters:
     post_office_id: int | None = None
 
 
-def narrow(query, user, filters: Filters):
-    """QUERY (over Dossier) narrowed to USER's scope and FILTERS."""
-    query = permissions.scope(user, "dossier", query)
-    if filters.agency_id is not None:
-        query = query.where(Dossier.agency_id == filters.agency_id)
-    if filters.procedure_type_id is not None:
-        query = query.where(Dossier.procedure_type_id == filters.procedure_type_id)
-    if filters.post_office_id is not None:
-        query = query.where(Dossier.post_office_id == filters.post_office_id)
+def figures_of_move(action: str, source: str | None, target: str) -> list[str]:
+    """The figures one history row counts in (the Python twin of ``_move_condition``)."""
+    names = [n for n, (s, t) in MOVES.items() if t == target and s in (None, source)]
+    return [*names, "apologies"] if action == APOLOGY else names
+
+
+def _move_condition(name: str):
+    if name == "apologies":
+        return H.action == APOLOGY
+    source, target = MOVES[name]
+    return (
+        H.to_status == target
+        if source is None
+        else and_(H.from_status == source, H.to_status == target)
+    )
+
+
+def narrow(query, user, filters: Filters, model=Dossier, resource="dossier"):
+    """QUERY narrowed to USER's scope (None: every row) and FILTERS on MODEL's columns."""
+    if user is not None:
+        query = permissions.scope(user, resource, query)
+    for column in ("agency_id", "procedure_type_id", "post_office_id"):
+        if getattr(filters, column) is not None:
+            query = query.where(getattr(model, column) == getattr(filters, column))
     return query
 
 
-def is_postgres() -> bool:
-    return db.session.get_bind().dialect.name == "postgresql"
+def is_postgres(bind=None) -> bool:
+    return (bind or db.session.get_bind()).dialect.name == "postgresql"
 
 
-def local_day(column):
+def local_day(column, postgres: bool | None = None):
     """The local (Asia/Ho_Chi_Minh) day of an instant column, as SQL."""
-    if is_postgres():
+    if is_postgres() if postgres is None else postgres:
         return func.date(func.timezone(LOCAL_ZONE, column))
     return func.date(column, "+7 hours")  # Việt Nam has kept UTC+7, no summer time, since 1975
+
+
+def as_date(value) -> date:
+    """A day from SQL: a date (PostgreSQL) or its ISO text (SQLite)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def _count_if(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _rows(columns: dict, key: Key, time_column, query_of) -> dict:
-    """Run the grouped query; ``{key: {name: value}}``."""
-    group = key(time_column) if key else None
-    selected = [*columns.values()] if group is None else [group, *columns.values()]
-    query = query_of(select(*selected))
-    if group is not None:
-        query = query.group_by(group)
+def _groups(by, day_column, model=Dossier) -> list:
+    names = () if by is None else (by,) if isinstance(by, str) else by
+    columns = {
+        "agency": model.agency_id,
+        "procedure": model.procedure_type_id,
+        "post_office": func.coalesce(model.post_office_id, 0),
+    }
+    return [day_column if n == "day" else columns[n] for n in names]
+
+
+def run(columns: dict, groups: list, query, bind=None) -> dict:
+    """Execute the grouped QUERY; ``{key: {name: value}}`` (key a value or a tuple)."""
+    query = query.add_columns(*groups, *columns.values())
+    if groups:
+        query = query.group_by(*groups)
     answer = {}
-    for row in db.session.execute(query):
-        values = list(row)
-        head = values.pop(0) if group is not None else None
-        answer[head] = dict(zip(columns, values, strict=True))
+    for row in (bind or db.session).execute(query):
+        head = tuple(row[: len(groups)])
+        key = None if not groups else head[0] if len(groups) == 1 else head
+        answer[key] = dict(zip(columns, row[len(groups) :], strict=True))
     return answer
 
 
-def received(user, period: Period, filters: Filters, now, key: Key = None) -> dict:
-    """Dossiers received in the period: by channel, still open, overdue at NOW, fees."""
+def facts(user, period: Period, filters: Filters, by=None) -> dict:
+    """The additive figures of the period, summed from the daily figures table."""
+    columns = {m: func.coalesce(func.sum(getattr(F, m)), 0) for m in MEASURES}
+    query = select().select_from(F).where(F.day >= period.first, F.day <= period.last)
+    query = narrow(query, user, filters, F, "report_daily")
+    answer = run(columns, _groups(by, F.day, F), query)
+    return {(None if k == 0 else k): v for k, v in answer.items()}
+
+
+def open_dossiers(user, period: Period, filters: Filters, now, by=None) -> dict:
+    """Of the dossiers received in the period, those still open now and those overdue at NOW."""
+    columns = {
+        "in_progress": func.count(),
+        "overdue": _count_if(and_(Dossier.status.in_(RUNNING_STATUSES), Dossier.due_at < now)),
+    }
+    query = (
+        select()
+        .select_from(Dossier)
+        .where(
+            Dossier.status.in_(OPEN_STATUSES),
+            Dossier.received_at >= period.start,
+            Dossier.received_at < period.end,
+        )
+    )
+    return run(columns, _groups(by, local_day(Dossier.received_at)), narrow(query, user, filters))
+
+
+def received(period: Period, by, bind=None, user=None, filters=Filters()) -> dict:
+    """Dossiers received in the period, by channel, and the fees of those accepted."""
     columns = {
         "received": func.count(),
-        "received_counter": _count_if(Dossier.channel == "counter"),
-        "received_post": _count_if(Dossier.channel == "post"),
-        "received_online": _count_if(Dossier.channel == "online"),
-        "in_progress": _count_if(Dossier.status.in_(OPEN_STATUSES)),
-        "overdue": _count_if(and_(Dossier.status.in_(RUNNING_STATUSES), Dossier.due_at < now)),
+        **{f"received_{c}": _count_if(Dossier.channel == c) for c in ("counter", "post", "online")},
         "fees": func.coalesce(
             func.sum(case((Dossier.status != "not_accepted", Dossier.fee_amount), else_=0)), 0
         ),
     }
     window = and_(Dossier.received_at >= period.start, Dossier.received_at < period.end)
-    return _rows(
-        columns,
-        key,
-        Dossier.received_at,
-        lambda q: narrow(q.select_from(Dossier).where(window), user, filters),
-    )
+    query = narrow(select().select_from(Dossier).where(window), user, filters)
+    day = local_day(Dossier.received_at, is_postgres(bind))
+    return run(columns, _groups(by, day), query, bind)
 
 
-def completed(user, period: Period, filters: Filters, key: Key = None) -> dict:
+def completed(period: Period, by, bind=None, user=None, filters=Filters()) -> dict:
     """Dossiers whose result was recorded in the period, by timeliness."""
     columns = {
         "completed": func.count(),
-        "completed_early": _count_if(Dossier.timeliness == "early"),
-        "completed_on_time": _count_if(Dossier.timeliness == "on_time"),
-        "completed_late": _count_if(Dossier.timeliness == "late"),
+        **{
+            f"completed_{t}": _count_if(Dossier.timeliness == t)
+            for t in ("early", "on_time", "late")
+        },
     }
     window = and_(Dossier.completed_at >= period.start, Dossier.completed_at < period.end)
-    return _rows(
-        columns,
-        key,
-        Dossier.completed_at,
-        lambda q: narrow(q.select_from(Dossier).where(window), user, filters),
-    )
+    query = narrow(select().select_from(Dossier).where(window), user, filters)
+    day = local_day(Dossier.completed_at, is_postgres(bind))
+    return run(columns, _groups(by, day), query, bind)
 
 
-H = DossierHistory
-#: Figures counted from history rows: the move each one is (from, to), or an action name.
-EVENTS = {
-    "supplement_requests": and_(
-        H.from_status == "processing", H.to_status == "supplement_requested"
-    ),
-    "refused": and_(H.from_status == "received", H.to_status == "not_accepted"),
-    "apologies": H.action == "apologize",
-    "stopped": and_(H.from_status == "processing", H.to_status == "stopped"),
-    "withdrawn": H.to_status == "withdrawn",
-    "returned_at_counter": and_(H.from_status == "result_at_counter", H.to_status == "returned"),
-    "delivered": and_(H.from_status == "in_delivery", H.to_status == "returned"),
-    "returned_to_sender": and_(H.from_status == "in_delivery", H.to_status == "result_at_counter"),
-}
-EVENT_TARGETS = ("supplement_requested", "not_accepted", "processing", "stopped", "withdrawn")
-EVENT_TARGETS += ("returned", "result_at_counter")
-
-
-def events(user, period: Period, filters: Filters, key: Key = None) -> dict:
+def events(period: Period, by, bind=None, user=None, filters=Filters()) -> dict:
     """Moves made in the period: supplements, refusals, apologies, stops, returns…"""
-    columns = {name: _count_if(condition) for name, condition in EVENTS.items()}
-    window = and_(H.at >= period.start, H.at < period.end, H.to_status.in_(EVENT_TARGETS))
-    return _rows(
-        columns,
-        key,
-        H.at,
-        lambda q: narrow(
-            q.select_from(H).join(Dossier, Dossier.id == H.dossier_id), user, filters
-        ).where(window),
-    )
+    names = (*MOVES, "apologies")
+    columns = {name: _count_if(_move_condition(name)) for name in names}
+    targets = {t for _s, t in MOVES.values()} | {"processing"}
+    window = and_(H.at >= period.start, H.at < period.end, H.to_status.in_(targets))
+    query = select().select_from(H).join(Dossier, Dossier.id == H.dossier_id).where(window)
+    day = local_day(H.at, is_postgres(bind))
+    return run(columns, _groups(by, day), narrow(query, user, filters), bind)
 
 
-def postage(user, period: Period, filters: Filters, key: Key = None) -> dict:
+def postage(user, period: Period, filters: Filters, by=None) -> dict:
     """Parcels created in the period and the postage they carry."""
-    columns = {
-        "parcels": func.count(),
-        "postage": func.coalesce(func.sum(DeliveryOrder.postage), 0),
-    }
     order = DeliveryOrder
+    columns = {"parcels": func.count(), "postage": func.coalesce(func.sum(order.postage), 0)}
     window = and_(order.created_at >= period.start, order.created_at < period.end)
-    return _rows(
-        columns,
-        key,
-        order.created_at,
-        lambda q: narrow(
-            q.select_from(order).join(Dossier, Dossier.id == order.dossier_id), user, filters
-        ).where(window),
-    )
+    query = select().select_from(order).join(Dossier, Dossier.id == order.dossier_id).where(window)
+    return run(columns, _groups(by, local_day(order.created_at)), narrow(query, user, filters))
 
 
-def handover_delays(user, period: Period, filters: Filters, key: Key = None) -> dict:
+def handover_delays(user, period: Period, filters: Filters, by=None) -> dict:
     """Median and 90th percentile (whole seconds) from receipt to the department's confirmation."""
     window = and_(
         H.at >= period.start,
@@ -171,11 +201,9 @@ def handover_delays(user, period: Period, filters: Filters, key: Key = None) -> 
         H.from_status == "received",
         H.to_status == "processing",
     )
-
-    def query_of(q):
-        q = q.select_from(H).join(Dossier, Dossier.id == H.dossier_id)
-        return narrow(q, user, filters).where(window)
-
+    query = narrow(select().select_from(H).join(Dossier, Dossier.id == H.dossier_id), user, filters)
+    query = query.where(window)
+    groups = _groups(by, local_day(H.at))
     if is_postgres():
         seconds = func.round(func.extract("epoch", H.at - Dossier.received_at))
         columns = {
@@ -184,19 +212,18 @@ def handover_delays(user, period: Period, filters: Filters, key: Key = None) -> 
         }
         return {
             k: {n: None if v is None else float(v) for n, v in row.items()}
-            for k, row in _rows(columns, key, H.at, query_of).items()
+            for k, row in run(columns, groups, query).items()
         }
-    return _delays_in_python(key, query_of)
+    return _delays_in_python(groups, query)
 
 
-def _delays_in_python(key: Key, query_of) -> dict:
+def _delays_in_python(groups: list, query) -> dict:
     """SQLite has no percentile: fetch the delays and interpolate as percentile_cont does."""
     seconds = (func.julianday(H.at) - func.julianday(Dossier.received_at)) * 86400.0
-    group = key(H.at) if key else None
-    selected = [seconds] if group is None else [group, seconds]
     values = defaultdict(list)
-    for row in db.session.execute(query_of(select(*selected))):
-        values[row[0] if group is not None else None].append(float(round(row[-1])))
+    for row in db.session.execute(query.add_columns(*groups, seconds)):
+        key = None if not groups else row[0] if len(groups) == 1 else tuple(row[: len(groups)])
+        values[key].append(float(round(row[-1])))
     return {
         k: {
             "handover_delay_median": percentile(sorted(v), 0.5),

@@ -79,19 +79,19 @@ def finish(values: dict) -> dict:
     return figures
 
 
-def _collect(user, period: Period, filters: Filters, now, key, delays: bool = True) -> dict:
-    """Raw values of every source, merged by key."""
+def _collect(user, period: Period, filters: Filters, now, by, delays: bool = True) -> dict:
+    """Raw values of every source, merged by key: daily figures, open dossiers, parcels."""
     merged: dict = {}
     sources = [
-        q.received(user, period, filters, now, key),
-        q.completed(user, period, filters, key),
-        q.events(user, period, filters, key),
-        q.postage(user, period, filters, key),
+        q.facts(user, period, filters, by),
+        q.open_dossiers(user, period, filters, now, by),
+        q.postage(user, period, filters, by),
     ]
     if delays:
-        sources.append(q.handover_delays(user, period, filters, key))
+        sources.append(q.handover_delays(user, period, filters, by))
     for source in sources:
         for k, values in source.items():
+            k = q.as_date(k) if by == "day" and k is not None else None if k == 0 else k
             merged.setdefault(k, {}).update(values)
     return merged
 
@@ -104,8 +104,8 @@ def summary(user, period: Period, filters: Filters | None = None, now=None) -> d
 
 def table(user, period: Period, by: str, filters: Filters | None = None, now=None) -> list:
     """One row per agency, procedure or post office (BY): ``{"id", "name", **figures}``."""
-    column, model = GROUPS[by]
-    raw = _collect(user, period, filters or Filters(), now or utcnow(), lambda _t: column)
+    _column, model = GROUPS[by]
+    raw = _collect(user, period, filters or Filters(), now or utcnow(), by)
     raw.pop(None, None)  # dossiers without a post office (received online)
     names = dict(db.session.execute(select(model.id, model.name).where(model.id.in_(raw))).all())
     rows = [{"id": k, "name": names.get(k, str(k)), **finish(v)} for k, v in raw.items()]
@@ -120,14 +120,10 @@ def bucket_start(day: date, unit: str) -> date:
     return day
 
 
-def _as_date(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
 def daily(user, period: Period, filters: Filters | None = None, now=None) -> dict:
     """Raw counts per local day of the period (no percentiles), to fold and total."""
-    raw = _collect(user, period, filters or Filters(), now or utcnow(), q.local_day, False)
-    return {_as_date(k): v for k, v in raw.items() if k is not None}
+    raw = _collect(user, period, filters or Filters(), now or utcnow(), "day", False)
+    return {k: v for k, v in raw.items() if k is not None}
 
 
 def _add(into: dict, values: dict) -> None:

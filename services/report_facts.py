@@ -1,0 +1,156 @@
+"""The daily figures table, kept exact in the same transaction as every dossier change.
+
+After each flush, every dossier inserted or changed, and every history row
+added, gives the difference between what the dossier counts for now and what
+it counted for before; the differences are added to ``report_daily`` rows with
+an upsert (rows in a fixed order, so concurrent moves never deadlock). Bulk
+loads that bypass the ORM call ``rebuild``.
+"""
+
+from collections import Counter, defaultdict
+from datetime import date
+
+from sqlalchemy import delete, event, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from models.dossier import Dossier, DossierHistory
+from models.report import MEASURES, ReportDaily
+from services import report_queries as q
+from services.calendar import LOCAL_TZ
+from services.report_periods import Period
+
+FIELDS = ("status", "channel", "fee_amount", "received_at", "completed_at", "timeliness")
+KEYS = ("agency_id", "procedure_type_id", "post_office_id")
+ALL_TIME = Period(date(2000, 1, 1), date(2100, 12, 31))
+
+
+def _day(instant):
+    return instant.astimezone(LOCAL_TZ).date()
+
+
+def counts(values: dict, steps=(), with_base: bool = True) -> Counter:
+    """What one dossier (its VALUES and history STEPS) counts for: (day, *keys, figure) → n."""
+    found: Counter = Counter()
+    if values["agency_id"] is None or values["received_at"] is None:
+        return found
+    key = (values["agency_id"], values["procedure_type_id"], values["post_office_id"] or 0)
+    if with_base:
+        day = _day(values["received_at"])
+        found[(day, *key, "received")] += 1
+        found[(day, *key, f"received_{values['channel']}")] += 1
+        if values["status"] != "not_accepted":
+            found[(day, *key, "fees")] += values["fee_amount"] or 0
+        if values["completed_at"] is not None:
+            done = _day(values["completed_at"])
+            found[(done, *key, "completed")] += 1
+            if values["timeliness"]:
+                found[(done, *key, f"completed_{values['timeliness']}")] += 1
+    for action, source, target, at in steps:
+        for name in q.figures_of_move(action, source, target):
+            found[(_day(at), *key, name)] += 1
+    return found
+
+
+def _values(dossier) -> dict:
+    return {name: getattr(dossier, name) for name in FIELDS + KEYS}
+
+
+def _step(row):
+    return (row.action, row.from_status, row.to_status, row.at)
+
+
+@event.listens_for(Session, "before_flush")
+def _remember_before(session, _context, _instances) -> None:
+    """The counted fields of the changed dossiers as the database still has them."""
+    ids = [d.id for d in session.dirty if isinstance(d, Dossier) and d.id is not None]
+    ids += [r.dossier_id for r in session.new if isinstance(r, DossierHistory) and r.dossier_id]
+    before = session.info["dossier_before"] = {}
+    if not ids:
+        return
+    columns = [getattr(Dossier, n) for n in FIELDS + KEYS]
+    query = select(Dossier.id, *columns).where(Dossier.id.in_(set(ids)))
+    for row in session.connection().execute(query):
+        before.setdefault(row[0], dict(zip(FIELDS + KEYS, row[1:], strict=True)))
+
+
+def _difference(dossier, new_steps: list, before: dict | None) -> Counter:
+    now = _values(dossier)
+    if before is None:  # new: everything it counts for is new
+        return counts(now, [_step(s) for s in new_steps])
+    change = counts(now)
+    change.subtract(counts(before))
+    if all(before[k] == now[k] for k in KEYS):
+        change.update(counts(now, [_step(s) for s in new_steps], with_base=False))
+        return change
+    fresh = {id(s) for s in new_steps}  # moved to another agency or office: move its history
+    change.update(counts(now, [_step(s) for s in dossier.history], with_base=False))
+    old_steps = [_step(s) for s in dossier.history if id(s) not in fresh]
+    change.subtract(counts(before, old_steps, with_base=False))
+    return change
+
+
+@event.listens_for(Session, "after_flush")
+def _keep_daily_figures(session, _context) -> None:
+    steps = defaultdict(list)
+    for row in session.new:
+        if isinstance(row, DossierHistory) and row.dossier is not None:
+            steps[row.dossier].append(row)
+    changed = {d for d in (*session.new, *session.dirty) if isinstance(d, Dossier)} | set(steps)
+    if not changed:
+        return
+    before = session.info.pop("dossier_before", {})
+    total: Counter = Counter()
+    for dossier in changed:
+        old = None if dossier in session.new else before.get(dossier.id)
+        if old is None and dossier not in session.new:
+            continue  # nothing counted changed (not loaded before the flush)
+        total.update(_difference(dossier, steps.get(dossier, []), old))
+    add(session.connection(), total)
+
+
+def add(connection, change: Counter) -> None:
+    """Add CHANGE ((day, agency, procedure, office, figure) → n) to the daily rows."""
+    rows = defaultdict(dict)
+    for (*key, name), amount in change.items():
+        if amount:
+            rows[tuple(key)][name] = amount
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    table = ReportDaily.__table__
+    for key in sorted(rows):
+        amounts = rows[key]
+        stmt = dialect.insert(table).values(
+            day=key[0],
+            agency_id=key[1],
+            procedure_type_id=key[2],
+            post_office_id=key[3],
+            **{m: amounts.get(m, 0) for m in MEASURES},
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["day", "agency_id", "procedure_type_id", "post_office_id"],
+            set_={m: table.c[m] + stmt.excluded[m] for m in amounts},
+        )
+        connection.execute(stmt)
+
+
+def rebuild(connection) -> int:
+    """Recount the whole table from the dossiers and their history; returns its rows."""
+    by = ("day", "agency", "procedure", "post_office")
+    merged: dict = defaultdict(dict)
+    for source in (q.received, q.completed, q.events):
+        for key, values in source(ALL_TIME, by, bind=connection).items():
+            merged[key].update(values)
+    connection.execute(delete(ReportDaily.__table__))
+    rows = [
+        {
+            "day": q.as_date(key[0]),
+            "agency_id": key[1],
+            "procedure_type_id": key[2],
+            "post_office_id": key[3],
+            **{m: int(values.get(m) or 0) for m in MEASURES},
+        }
+        for key, values in merged.items()
+    ]
+    for start in range(0, len(rows), 5000):
+        connection.execute(insert(ReportDaily.__table__), rows[start : start + 5000])
+    return len(rows)
