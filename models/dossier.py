@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, event
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
@@ -42,6 +42,9 @@ CHANNELS = ("counter", "post", "online")
 RETURN_METHODS = ("counter", "post")
 OUTCOMES = ("granted", "refused")
 TIMELINESS = ("early", "on_time", "late")
+OPEN_SQL = "status IN ('received', 'processing', 'supplement_requested')"
+HANDOVER_SQL = "from_status = 'received' AND to_status = 'processing'"
+OPEN_INCLUDE = ["agency_id", "post_office_id", "procedure_type_id"]
 
 
 class Dossier(db.Model):
@@ -64,6 +67,22 @@ class Dossier(db.Model):
         Index("ix_dossier_agency_received", "agency_id", "received_at"),
         Index("ix_dossier_post_office_received", "post_office_id", "received_at"),
         Index("ix_dossier_status_due", "status", "due_at"),
+        # The figures' open dossiers of a period (in progress, overdue), per scope.
+        *(
+            Index(
+                f"ix_dossier_open_{name}",
+                *columns,
+                "received_at",
+                postgresql_where=text(OPEN_SQL),
+                sqlite_where=text(OPEN_SQL),
+                postgresql_include=["status", "due_at", *OPEN_INCLUDE],
+            )
+            for name, columns in (
+                ("all", ()),
+                ("agency", ("agency_id",)),
+                ("office", ("post_office_id",)),
+            )
+        ),
         # Substring search on PostgreSQL through trigrams (pg_trgm); a plain index elsewhere.
         Index(
             "ix_dossier_search_text_trgm",
@@ -146,7 +165,17 @@ class DossierHistory(db.Model):
     """One status change of a dossier: who, when, from, to, and a note."""
 
     __tablename__ = "dossier_history"
-    __table_args__ = (Index("ix_dossier_history_dossier_at", "dossier_id", "at"),)
+    __table_args__ = (
+        Index("ix_dossier_history_dossier_at", "dossier_id", "at"),
+        # The handovers to departments of a period (the handover delay).
+        Index(
+            "ix_dossier_history_handover_at",
+            "at",
+            postgresql_where=text(HANDOVER_SQL),
+            sqlite_where=text(HANDOVER_SQL),
+            postgresql_include=["dossier_id"],
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"))

@@ -79,14 +79,12 @@ def finish(values: dict) -> dict:
     return figures
 
 
-def _collect(user, period: Period, filters: Filters, now, by, delays: bool = True) -> dict:
+def _collect(user, period, filters, now, by, delays: bool = True, open_too: bool = True) -> dict:
     """Raw values of every source, merged by key: daily figures, open dossiers, parcels."""
     merged: dict = {}
-    sources = [
-        q.facts(user, period, filters, by),
-        q.open_dossiers(user, period, filters, now, by),
-        q.postage(user, period, filters, by),
-    ]
+    sources = [q.facts(user, period, filters, by), q.postage(user, period, filters, by)]
+    if open_too:
+        sources.append(q.open_dossiers(user, period, filters, now, by))
     if delays:
         sources.append(q.handover_delays(user, period, filters, by))
     for source in sources:
@@ -96,9 +94,13 @@ def _collect(user, period: Period, filters: Filters, now, by, delays: bool = Tru
     return merged
 
 
-def summary(user, period: Period, filters: Filters | None = None, now=None) -> dict:
-    """Every figure for the period, in USER's scope, narrowed by FILTERS."""
-    raw = _collect(user, period, filters or Filters(), now or utcnow(), None)
+def summary(user, period: Period, filters: Filters | None = None, now=None, delays=True) -> dict:
+    """Every figure for the period, in USER's scope, narrowed by FILTERS.
+
+    DELAYS False leaves out the handover percentiles (None), the one figure that
+    reads every handover of the period rather than the daily figures.
+    """
+    raw = _collect(user, period, filters or Filters(), now or utcnow(), None, delays)
     return finish(raw.get(None, {}))
 
 
@@ -120,9 +122,13 @@ def bucket_start(day: date, unit: str) -> date:
     return day
 
 
-def daily(user, period: Period, filters: Filters | None = None, now=None) -> dict:
-    """Raw counts per local day of the period (no percentiles), to fold and total."""
-    raw = _collect(user, period, filters or Filters(), now or utcnow(), "day", False)
+def daily(user, period: Period, filters=None, now=None, open_too: bool = True) -> dict:
+    """Raw counts per local day of the period (no percentiles), to fold and total.
+
+    OPEN_TOO False leaves out in_progress and overdue (zero), for callers that
+    only total them (``open_now``), which is cheaper than per day.
+    """
+    raw = _collect(user, period, filters or Filters(), now or utcnow(), "day", False, open_too)
     return {k: v for k, v in raw.items() if k is not None}
 
 
@@ -144,13 +150,18 @@ def fold(days: dict, period: Period, unit: str) -> list:
     return [{"start": start, **finish(buckets[start])} for start in sorted(buckets)]
 
 
-def total(days: dict, period: Period, delays: dict | None = None) -> dict:
-    """Every figure of PERIOD from DAYS, with the handover DELAYS computed apart."""
-    values: dict = dict(delays or {})
+def total(days: dict, period: Period, apart: dict | None = None) -> dict:
+    """Every figure of PERIOD from DAYS, with the figures computed APART (delays, open)."""
+    values: dict = dict(apart or {})
     for day, counts in days.items():
         if period.first <= day <= period.last:
             _add(values, counts)
     return finish(values)
+
+
+def open_now(user, period: Period, filters: Filters | None = None, now=None) -> dict:
+    """In progress and overdue (at NOW) of the dossiers received in the period."""
+    return q.open_dossiers(user, period, filters or Filters(), now or utcnow()).get(None, {})
 
 
 def delays(user, period: Period, filters: Filters | None = None) -> dict:

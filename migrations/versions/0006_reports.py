@@ -14,6 +14,8 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
+OPEN_SQL = "status IN ('received', 'processing', 'supplement_requested')"
+HANDOVER_SQL = "from_status = 'received' AND to_status = 'processing'"
 MEASURES = (
     "received",
     "received_counter",
@@ -55,6 +57,26 @@ def upgrade():
         batch_op.create_index(
             "ix_report_daily_post_office_day", ["post_office_id", "day"], unique=False
         )
+    include = ["status", "due_at", "agency_id", "post_office_id", "procedure_type_id"]
+    for name, columns in (("all", []), ("agency", ["agency_id"]), ("office", ["post_office_id"])):
+        op.create_index(
+            f"ix_dossier_open_{name}",
+            "dossier",
+            [*columns, "received_at"],
+            unique=False,
+            postgresql_where=sa.text(OPEN_SQL),
+            sqlite_where=sa.text(OPEN_SQL),
+            postgresql_include=include,
+        )
+    op.create_index(
+        "ix_dossier_history_handover_at",
+        "dossier_history",
+        ["at"],
+        unique=False,
+        postgresql_where=sa.text(HANDOVER_SQL),
+        sqlite_where=sa.text(HANDOVER_SQL),
+        postgresql_include=["dossier_id"],
+    )
     # Figures of the dossiers already there (the app keeps them from now on).
     from services.report_facts import rebuild
 
@@ -62,6 +84,9 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index("ix_dossier_history_handover_at", table_name="dossier_history")
+    for name in ("all", "agency", "office"):
+        op.drop_index(f"ix_dossier_open_{name}", table_name="dossier")
     with op.batch_alter_table("report_daily", schema=None) as batch_op:
         batch_op.drop_index("ix_report_daily_post_office_day")
         batch_op.drop_index("ix_report_daily_agency_day")
