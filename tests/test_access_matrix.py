@@ -34,6 +34,9 @@ ADMIN_ROUTES = {
     "year_view": "view",
     "procedure_info_view": "view",
     "wards_view": "view",
+    "review_view": "view",
+    "report_export": "export",
+    "tracking_book": "export",
 }
 # What no role may ever do on a screen, whatever the matrix says.
 NEVER = {("audit_log", "create"), ("audit_log", "edit"), ("audit_log", "delete")} | {
@@ -104,6 +107,7 @@ def rows(world):
         # Rows that the allowed delete route and bulk delete may really remove.
         "holiday/delete_view": factories.make_override(date(2026, 12, 30)).id,
         "holiday/action_view": factories.make_override(date(2026, 12, 29)).id,
+        "report": None,  # figures, not rows
     }
 
 
@@ -111,7 +115,7 @@ def admin_request(app, resource, route, row_id):
     """(method, path, data) that exercises ROUTE of RESOURCE's screen."""
     base = f"/admin/{resource}"
     view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == resource)
-    lookup = next(iter(view._form_ajax_refs), "none")
+    lookup = next(iter(getattr(view, "_form_ajax_refs", {})), "none")
     return {
         "index_view": ("GET", f"{base}/", None),
         "details_view": ("GET", f"{base}/details/?id={row_id}", None),
@@ -129,6 +133,9 @@ def admin_request(app, resource, route, row_id):
         "year_view": ("GET", f"{base}/year/?year=2026", None),
         "procedure_info_view": ("GET", f"{base}/procedure-info/?id=1", None),
         "wards_view": ("GET", f"{base}/wards/?province=19", None),
+        "review_view": ("GET", f"{base}/review", None),
+        "report_export": ("GET", f"{base}/export.xlsx", None),
+        "tracking_book": ("GET", f"{base}/tracking-book.xlsx?from=2026-03-01&to=2026-03-31", None),
     }[route]
 
 
