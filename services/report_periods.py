@@ -37,8 +37,15 @@ class Period:
         return (self.last - self.first).days + 1
 
     def before(self) -> "Period":
-        """The period of the same length just before this one."""
-        return Period(self.first - timedelta(days=self.days), self.first - timedelta(days=1))
+        """The period just before: as many whole months when this is whole months, else days."""
+        last = self.first - timedelta(days=1)
+        if self.first.day == 1 and self.last == _month_end(self.last.replace(day=1)):
+            months = (self.last.year - self.first.year) * 12 + self.last.month - self.first.month
+            first = last.replace(day=1)
+            for _ in range(months):
+                first = (first - timedelta(days=1)).replace(day=1)
+            return Period(first, last)
+        return Period(self.first - timedelta(days=self.days), last)
 
     def year_before(self) -> "Period":
         """The same days one year earlier (29/02 becomes 28/02)."""

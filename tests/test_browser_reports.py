@@ -59,12 +59,13 @@ def test_reports_page_buttons_and_downloads(app, live_server, page):
     page.select_option("#preset", "this_year")
     page.click("#report-show")
     page.wait_for_url("**preset=this_year**")
-    page.fill("#from", "01/01/2025")  # typing days switches to custom days
-    page.fill("#to", "30/06/2026")
+    page.fill("#from", "01/06/2026")  # typing days switches to custom days
+    page.fill("#to", "30/11/2026")
     assert page.locator("#preset").input_value() == "custom"
     page.click("#report-show")
-    page.wait_for_url("**from=01%2F01%2F2025**")
-    assert "01/01/2025 đến 30/06/2026" in page.locator("#report-period").inner_text()
+    page.wait_for_url("**from=01%2F06%2F2026**")
+    assert "01/06/2026 đến 30/11/2026" in page.locator("#report-period").inner_text()
+    assert page.locator("#by-procedure tbody tr").count() >= 2
     with page.expect_download() as figures:
         page.click("#report-xlsx")
     assert figures.value.suggested_filename.endswith(".xlsx")

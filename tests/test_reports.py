@@ -175,5 +175,7 @@ def test_periods_read_both_ways_and_presets():
     assert preset("this_year", on) == Period(date(2026, 1, 1), date(2026, 12, 31))
     pilot = Period(date(2020, 3, 1), date(2020, 6, 30))
     assert pilot.year_before() == Period(date(2019, 3, 1), date(2019, 6, 30))
-    assert pilot.before() == Period(date(2019, 10, 31), date(2020, 2, 29))
+    assert pilot.before() == Period(date(2019, 11, 1), date(2020, 2, 29))  # four whole months
+    days = Period(date(2026, 3, 10), date(2026, 3, 19))
+    assert days.before() == Period(date(2026, 2, 28), date(2026, 3, 9))
     assert pilot.start.isoformat() == "2020-02-29T17:00:00+00:00"

@@ -7,9 +7,9 @@ from i18n import vnd
 
 LABELS = {
     "received": _l("Dossiers received"),
-    "received_counter": _l("received at the counter"),
-    "received_post": _l("received by post"),
-    "received_online": _l("received online"),
+    "received_counter": _l("Received at the counter"),
+    "received_post": _l("Received by post"),
+    "received_online": _l("Received online"),
     "in_progress": _l("Still being processed"),
     "overdue": _l("Overdue"),
     "completed": _l("Completed"),
