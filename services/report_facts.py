@@ -32,7 +32,7 @@ def _day(instant):
 def counts(values: dict, steps=(), with_base: bool = True) -> Counter:
     """What one dossier (its VALUES and history STEPS) counts for: (day, *keys, figure) → n."""
     found: Counter = Counter()
-    if values["agency_id"] is None or values["received_at"] is None:
+    if None in (values["agency_id"], values["procedure_type_id"], values["received_at"]):
         return found
     key = (values["agency_id"], values["procedure_type_id"], values["post_office_id"] or 0)
     if with_base:
