@@ -3,31 +3,21 @@
 import pytest
 
 from demo.seed import DEMO_PASSWORD_DEFAULT, seed_demo
+from tests.browser_watch import Watch
 from tests.conftest import OUTPUT
 
 pytestmark = pytest.mark.browser
 
 
-# The Flatly swatch's CSS asks Google Fonts, which the CSP refuses: not this page's doing
-# (the browser/CSP branch serves the fonts locally); any other console error fails.
-FOREIGN = ("fonts.googleapis.com",)
-
-
-def page_errors(errors):
-    return [e for e in errors if not any(f in e for f in FOREIGN)]
-
-
 def sign_in(page, live_server, username):
-    """Sign in and collect every console error and uncaught exception of the page."""
-    errors = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    """Sign in, watching the page for console errors, CSP violations and failed requests."""
+    watch = Watch(page, live_server)  # console errors, CSP violations, failed requests
     page.goto(f"{live_server}/login")
     page.fill("#username", username)
     page.fill("#password", DEMO_PASSWORD_DEFAULT)
     page.click("form[action='/login'] button[type=submit]")
     page.wait_for_url(f"{live_server}/admin/")
-    return errors
+    return watch
 
 
 def charts_drawn(page):
@@ -38,7 +28,7 @@ def charts_drawn(page):
 @pytest.mark.parametrize("username", ["po_supervisor", "dept_admin", "viewer"])
 def test_dashboard_draws_its_charts(app, live_server, page, database_url, username):
     seed_demo()
-    errors = sign_in(page, live_server, username)
+    watch = sign_in(page, live_server, username)
     assert charts_drawn(page) == 3
     assert page.locator("#dashboard .kpi").count() == 8
     assert "Tỷ lệ đúng hạn" in page.locator("#dashboard").inner_text()
@@ -47,12 +37,13 @@ def test_dashboard_draws_its_charts(app, live_server, page, database_url, userna
     page.screenshot(path=str(OUTPUT / f"dashboard-{username}-{engine}.png"))
     page.locator("details.chart-table summary").first.click()  # the chart's table opens
     assert page.locator("#table-flow tbody tr").count() >= 52
-    assert page_errors(errors) == []
+    watch.check_page()
+    assert watch.problems == []
 
 
 def test_reports_page_buttons_and_downloads(app, live_server, page):
     seed_demo()
-    errors = sign_in(page, live_server, "po_supervisor")
+    watch = sign_in(page, live_server, "po_supervisor")
     page.click("#open-reports")
     page.wait_for_url("**/admin/report/")
     assert charts_drawn(page) == 3
@@ -79,4 +70,5 @@ def test_reports_page_buttons_and_downloads(app, live_server, page):
     page.wait_for_url("**against=before**")
     assert page.locator("#review-table tbody tr").count() >= 15
     page.screenshot(path=str(OUTPUT / "review-page.png"), full_page=True)
-    assert page_errors(errors) == []
+    watch.check_page()
+    assert watch.problems == []
