@@ -59,6 +59,9 @@ class Config:
     # a sign-in waits for a free one before it is answered "busy" (503).
     PASSWORD_CHECKS_AT_ONCE = int(os.environ.get("PASSWORD_CHECKS_AT_ONCE", "4") or 4)
     PASSWORD_CHECK_WAIT_SECONDS = 10.0
+    # Parcels out for delivery or failed for this many working days are flagged.
+    DELIVERY_STUCK_WORKING_DAYS = 3
+    POSTAGE_HOME_PROVINCE = 19  # the post office's province (Thái Nguyên)
 
 
 class DevelopmentConfig(Config):

@@ -34,6 +34,7 @@ RESOURCES = (
     "holiday",
     "audit_log",
     "report",
+    "postage_rate",
 )
 CRUD = ("view", "create", "edit", "delete", "export")
 DOSSIER_ACTIONS = (
@@ -94,6 +95,7 @@ DEFAULT_MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "agency": ("view",),
         "holiday": ("view",),
         "report": ("view",),
+        "postage_rate": ("view",),
     },
     "po_supervisor": {
         "dossier": (*_PO_DOSSIER, "edit", "receive_backdated"),
@@ -103,6 +105,7 @@ DEFAULT_MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "agency": ("view",),
         "holiday": ("view",),
         "report": _READ,
+        "postage_rate": ("view",),
     },
     "dept_admin": {
         "dossier": _DEPT_DOSSIER,
@@ -122,6 +125,7 @@ DEFAULT_MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "user": ("view", "create", "edit", "export"),
         "role": ("view", "create", "edit"),
         "holiday": ("view", "create", "edit", "delete"),
+        "postage_rate": ("view", "create", "edit", "delete", "export"),
         "audit_log": _READ,
         "report": _READ,
     },

@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import func, select
 
 from demo import demo_data
+from demo.deliveries import seed_deliveries
 from extensions import db
 from models import (
     Agency,
@@ -90,6 +91,7 @@ def seed_demo(
     users = ensure_demo_world(password)
     if not db.session.scalar(select(func.count(Dossier.id))):
         _make_dossiers(users, today or datetime.now(LOCAL_TZ))
+    seed_deliveries()
     db.session.commit()
     return counts()
 

@@ -5,7 +5,7 @@ from models.audit import AuditEntry
 from models.calendar import CalendarOverride
 from models.catalog import ExtraFieldDefinition, ProcedureType, RequiredDocument
 from models.counter import CodeCounter
-from models.delivery import DeliveryEvent, DeliveryOrder
+from models.delivery import DeliveryEvent, DeliveryOrder, PostageRate
 from models.dossier import STATUSES, Dossier, DossierHistory
 from models.handover import Handover, HandoverItem
 from models.report import ReportDaily
@@ -29,6 +29,7 @@ __all__ = [
     "HandoverItem",
     "LoginThrottle",
     "Permission",
+    "PostageRate",
     "ProcedureType",
     "ReportDaily",
     "RequiredDocument",

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
@@ -20,7 +20,8 @@ DELIVERY_STATUSES = (
     "failed",
     "returned_to_sender",
 )
-EVENT_SOURCES = ("tracking", "manual")
+EVENT_SOURCES = ("tracking", "manual")  # the postal tracking feed, or post staff
+POSTAGE_ZONES = ("within", "outside")  # within or outside the post office's province
 
 
 class DeliveryOrder(db.Model):
@@ -31,6 +32,9 @@ class DeliveryOrder(db.Model):
         CheckConstraint(enum_check("status", DELIVERY_STATUSES), name="status"),
         CheckConstraint("postage >= 0", name="postage"),
         CheckConstraint("cod_amount >= 0", name="cod_amount"),
+        CheckConstraint("weight_grams IS NULL OR weight_grams > 0", name="weight_grams"),
+        # The delivery list's "stuck" flag: status, then how long it has been so.
+        Index("ix_delivery_order_status_at", "status", "status_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,12 +48,16 @@ class DeliveryOrder(db.Model):
     recipient_ward_code: Mapped[int | None]
     recipient_street: Mapped[str | None] = mapped_column(String(255))
     recipient_address: Mapped[str] = mapped_column(String(500))
+    weight_grams: Mapped[int | None]
     postage: Mapped[int] = mapped_column(default=0)
     cod_amount: Mapped[int] = mapped_column(default=0)
     failure_reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the current status was reached (the latest event's time): the feed
+    # never moves the status back to an older event, and stuck orders show.
+    status_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
     dossier: Mapped[Dossier] = relationship()
@@ -73,6 +81,8 @@ class DeliveryEvent(db.Model):
         CheckConstraint(enum_check("status", DELIVERY_STATUSES), name="status"),
         CheckConstraint(enum_check("source", EVENT_SOURCES), name="source"),
         Index("ix_delivery_event_order_at", "delivery_order_id", "at"),
+        # The same event from the feed twice is stored once.
+        UniqueConstraint("delivery_order_id", "status", "at", name="uq_delivery_event_once"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,3 +96,31 @@ class DeliveryEvent(db.Model):
 
     order: Mapped[DeliveryOrder] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+class PostageRate(db.Model):
+    """One line of the province's postage price list, kept by IT staff.
+
+    A band: parcels up to ``up_to_grams`` cost ``price``. The line without
+    ``up_to_grams`` is the price of each further 500 g above the heaviest band.
+    """
+
+    __tablename__ = "postage_rate"
+    __table_args__ = (
+        CheckConstraint(enum_check("zone", POSTAGE_ZONES), name="zone"),
+        CheckConstraint("price >= 0", name="price"),
+        CheckConstraint("up_to_grams IS NULL OR up_to_grams > 0", name="up_to_grams"),
+        UniqueConstraint("zone", "up_to_grams", name="uq_postage_rate_band"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    zone: Mapped[str] = mapped_column(String(10))
+    up_to_grams: Mapped[int | None]
+    price: Mapped[int]
+    note: Mapped[str | None] = mapped_column(String(255))
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __str__(self) -> str:
+        return f"{self.zone} ≤ {self.up_to_grams or '+500'} g"

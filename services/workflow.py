@@ -138,8 +138,13 @@ def transition(
         )
 
 
-def move(dossier, action, step, actor, *, note=None, data=None, now=None, ip_address=None):
-    """Change DOSSIER's status by STEP, with its history row and audit entry."""
+def move(
+    dossier, action, step, actor, *, note=None, data=None, now=None, ip_address=None, flush=True
+):
+    """Change DOSSIER's status by STEP, with its history row and audit entry.
+
+    FLUSH False leaves the writing to the caller's next flush (a feed moving many).
+    """
     _check_status(dossier, action, step)
     now = now or utcnow()
     before = dossier.status
@@ -156,7 +161,8 @@ def move(dossier, action, step, actor, *, note=None, data=None, now=None, ip_add
             data=data,
         )
     )
-    db.session.flush()
+    if flush:
+        db.session.flush()
     audit.record(
         action,
         "dossier",
@@ -169,8 +175,8 @@ def move(dossier, action, step, actor, *, note=None, data=None, now=None, ip_add
     return dossier
 
 
-def ship(dossier: Dossier, actor, *, tracking_code: str, ip_address: str | None = None):
-    """Move DOSSIER to in_delivery as its delivery order is created (caller adds the order)."""
+def check_shippable(dossier: Dossier, actor) -> None:
+    """Raise unless ACTOR may ship DOSSIER's result by post now."""
     if not permissions.in_scope(actor, "dossier", dossier):
         raise NotFound("Không tìm thấy hồ sơ.")
     if not permissions.can(actor, "dossier", "ship"):
@@ -180,12 +186,18 @@ def ship(dossier: Dossier, actor, *, tracking_code: str, ip_address: str | None 
         raise Conflict(f"Hồ sơ {dossier.code} không đăng ký nhận kết quả qua bưu chính.")
     if refusal := return_method_error(dossier.procedure_type, "post"):
         raise Conflict(f"Hồ sơ {dossier.code}: {refusal}")
+
+
+def ship(dossier: Dossier, actor, *, tracking_code: str, now=None, ip_address=None):
+    """Move DOSSIER to in_delivery as its delivery order is created (services.deliveries)."""
+    check_shippable(dossier, actor)
     return move(
         dossier,
         "ship",
         SYSTEM_MOVES["ship"],
         actor,
         data={"tracking_code": tracking_code},
+        now=now,
         ip_address=ip_address,
     )
 

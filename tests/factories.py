@@ -126,6 +126,44 @@ def make_delivery(dossier, post_office, tracking_code="EB123456785VN"):
     return order
 
 
+def make_rates():
+    """The default postage price list (committed)."""
+    from services.postage import ensure_default_rates
+
+    ensure_default_rates()
+    db.session.commit()
+
+
+def make_rate(up_to_grams, price=50_000, zone="within"):
+    from models import PostageRate
+
+    rate = PostageRate(zone=zone, up_to_grams=up_to_grams, price=price)
+    db.session.add(rate)
+    db.session.commit()
+    return rate
+
+
+def ship_result(dossier, clerk, tracking_code="EB123456785VN", **shipment):
+    """DOSSIER's result shipped by post through the service (committed): the order."""
+    from datetime import timedelta
+
+    from models.base import utcnow
+    from services.deliveries import Shipment, ship, shipment_from
+
+    dossier.status, dossier.return_method = "result_at_counter", "post"
+    values = shipment_from(dossier)
+    values.tracking_code = tracking_code
+    values.address = values.address or "Số 1 đường Hoàng Văn Thụ, Thái Nguyên"
+    values.postage = shipment.pop("postage", 26_000)
+    for key, value in shipment.items():
+        setattr(values, key, value)
+    # Shipped three days ago, so that tests can feed the parcel's events since.
+    when = shipment.pop("now", None) or utcnow() - timedelta(days=3)
+    order = ship(dossier, clerk, Shipment(**vars(values)), now=when)
+    db.session.commit()
+    return order
+
+
 def make_override(day, is_working=False, name="Nghỉ theo quyết định của UBND tỉnh"):
     from models import CalendarOverride
 
@@ -156,5 +194,15 @@ def make_one_of_each(world) -> dict:
         "user": world.users["viewer"].id,
         "role": db.session.scalar(select(Role.id).where(Role.name == "viewer")),
         "holiday": make_override(date(2026, 12, 31)).id,
+        "postage_rate": _first_rate(),
         "audit_log": db.session.scalar(select(AuditEntry.id).limit(1)),
     }
+
+
+def _first_rate() -> int:
+    from sqlalchemy import select
+
+    from models import PostageRate
+
+    make_rates()
+    return db.session.scalar(select(PostageRate.id).order_by(PostageRate.id).limit(1))

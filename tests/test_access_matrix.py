@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from extensions import db
-from models import Dossier
+from models import DeliveryOrder, Dossier
 from permissions import DEFAULT_MATRIX
 from tests import factories
 
@@ -37,6 +37,8 @@ ADMIN_ROUTES = {
     "review_view": "view",
     "report_export": "export",
     "tracking_book": "export",
+    "postage_view": "create",
+    "record_event_view": "view",  # then the delivery service checks record_event
 }
 # What no role may ever do on a screen, whatever the matrix says.
 NEVER = {("audit_log", "create"), ("audit_log", "edit"), ("audit_log", "delete")} | {
@@ -77,6 +79,31 @@ API_ROUTES = {
         {"action": "refuse"},
         ("dossier", "refuse"),
     ),
+    "api.list_delivery_orders": (
+        "GET",
+        "/api/v1/delivery-orders",
+        None,
+        ("delivery_order", "view"),
+    ),
+    "api.get_delivery_order": (
+        "GET",
+        "/api/v1/delivery-orders/{tracking_code}",
+        None,
+        ("delivery_order", "view"),
+    ),
+    "api.ship_result": ("POST", "/api/v1/delivery-orders", {}, ("delivery_order", "create")),
+    "api.record_delivery_event": (
+        "POST",
+        "/api/v1/delivery-orders/{tracking_code}/events",
+        {},
+        ("delivery_order", "record_event"),
+    ),
+    "api.record_delivery_events": (
+        "POST",
+        "/api/v1/delivery-events",
+        {"events": []},
+        ("delivery_order", "record_event"),
+    ),
 }
 # Print pages (views.access.requires) → (path, the (resource, action) their `.access` names).
 PRINT_ROUTES = {
@@ -108,6 +135,8 @@ def rows(world):
         "holiday/delete_view": factories.make_override(date(2026, 12, 30)).id,
         "holiday/action_view": factories.make_override(date(2026, 12, 29)).id,
         "report": None,  # figures, not rows
+        "postage_rate/delete_view": factories.make_rate(900).id,
+        "postage_rate/action_view": factories.make_rate(950).id,
     }
 
 
@@ -136,6 +165,8 @@ def admin_request(app, resource, route, row_id):
         "review_view": ("GET", f"{base}/review", None),
         "report_export": ("GET", f"{base}/export.xlsx", None),
         "tracking_book": ("GET", f"{base}/tracking-book.xlsx?from=2026-03-01&to=2026-03-31", None),
+        "postage_view": ("GET", f"{base}/postage/?weight=120&province=19", None),
+        "record_event_view": ("POST", f"{base}/record-event/?id={row_id}", {"status": "x"}),
     }[route]
 
 
@@ -247,6 +278,7 @@ def test_hidden_menu_is_not_the_check(client, login_as):
 
 def test_api_routes_against_the_matrix(app, rows):
     dossier_code = db.session.get(Dossier, rows["dossier"]).code
+    tracking_code = db.session.get(DeliveryOrder, rows["delivery_order"]).tracking_code
     tokens = {None: None}
     client = app.test_client()
     for role in ROLES:
@@ -257,7 +289,7 @@ def test_api_routes_against_the_matrix(app, rows):
         tokens[role] = answer.get_json()["token"]
     failures = []
     for _endpoint, (method, path, body, (resource, action)) in sorted(API_ROUTES.items()):
-        path = path.format(code=dossier_code)
+        path = path.format(code=dossier_code, tracking_code=tracking_code)
         for role, token in tokens.items():
             headers = {"Authorization": f"Bearer {token}"} if token else {}
             response = client.open(path, method=method, json=body, headers=headers)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import DeliveryOrder, Dossier, Handover, Permission, ProcedureType, Role
+from services.addresses import wards
 from services.calendar import LOCAL_TZ
 from services.users import create_user
 from tests import factories
@@ -178,7 +179,9 @@ def test_a_clerk_cannot_ship_another_offices_dossier(app, world, two_sides):
         "tracking_code": "EB000000014VN",
         "recipient_name": "Người B",
         "recipient_phone": "0912345678",
-        "recipient_address": "Thái Nguyên",
+        "recipient_province_code": "19",
+        "recipient_ward_code": str(wards(19)[0][0]),
+        "recipient_street": "Số 2 đường Minh Cầu",
         "postage": "25000",
         "cod_amount": "0",
     }

@@ -82,6 +82,7 @@ RESOURCE = {
     "holiday": _l("Working calendar"),
     "audit_log": _l("Audit log"),
     "report": _l("Reports"),
+    "postage_rate": _l("Postage price list"),
 }
 ACTION = {
     "view": _l("View"),

@@ -21,6 +21,7 @@ from models.dossier import Dossier
 from models.user import User
 from services import audit
 from services.auth import LoginFailed, LoginLocked, authenticate, check_current_password
+from services.deliveries import latest_order
 from services.errors import ServiceError
 from services.users import end_sessions, set_password
 from views.urls import is_local_path
@@ -173,7 +174,8 @@ def lookup():
     dossier = None
     if code:
         dossier = db.session.scalar(select(Dossier).where(Dossier.code == code))
-    return render_template("public/lookup.html", code=code, dossier=dossier)
+    parcel = latest_order(dossier) if dossier else None  # shipped by post: its parcel
+    return render_template("public/lookup.html", code=code, dossier=dossier, parcel=parcel)
 
 
 @bp.route("/")

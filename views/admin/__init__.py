@@ -15,7 +15,7 @@ from models import (
     User,
 )
 from models.agency import Agency
-from models.delivery import DeliveryOrder
+from models.delivery import DeliveryOrder, PostageRate
 from views.admin.audit import AuditLogView
 from views.admin.base import SecuredIndexView
 from views.admin.calendar import CalendarOverrideView
@@ -24,6 +24,7 @@ from views.admin.delivery import DeliveryOrderView
 from views.admin.dossier import DossierView
 from views.admin.handover import HandoverView
 from views.admin.people import RoleView, UserView
+from views.admin.postage import PostageRateView
 from views.admin.report import ReportView
 from views.security import csp_nonce
 
@@ -49,6 +50,9 @@ def register_admin(app) -> Admin:
     admin.add_view(AgencyView(Agency, db, name=_l("Agencies"), category=catalog))
     admin.add_view(
         CalendarOverrideView(CalendarOverride, db, name=_l("Working calendar"), category=catalog)
+    )
+    admin.add_view(
+        PostageRateView(PostageRate, db, name=_l("Postage price list"), category=catalog)
     )
     admin.add_view(UserView(User, db, name=_l("Users"), category=system))
     admin.add_view(RoleView(Role, db, name=_l("Roles"), category=system))

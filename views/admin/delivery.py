@@ -1,98 +1,277 @@
-"""The postal delivery orders screen."""
+"""The postal delivery orders screen: ship a result, follow the parcel, record its events."""
 
-from flask import request
+from flask import flash, g, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.form import rules
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms.validators import InputRequired, NumberRange
+from markupsafe import Markup
+from sqlalchemy import select
+from wtforms import SelectField
+from wtforms.validators import InputRequired, NumberRange, Optional
 
+import permissions
+from extensions import db
+from models.agency import Agency
+from models.base import utcnow
 from models.delivery import DeliveryOrder
-from services import workflow
+from models.dossier import Dossier
+from services import deliveries
+from services.addresses import full_address
+from services.delivery_watch import is_stuck, stuck_clause, stuck_cutoff, stuck_days
+from services.errors import ValidationFailed
 from views import labels
 from views.admin import validators
 from views.admin.base import SecuredModelView
-from views.admin.formatters import delivery_events, money_formatter
+from views.admin.delivery_forms import AddressPickers, DeliveryHelpers, EventFormMixin
+from views.admin.dossier_receive import _int_or_none
+from views.admin.filters import BoundedIntEqualFilter, QueryOptions
+from views.admin.formatters import labelled, money_formatter
+from views.admin.params import parse_id
+
+STATUS_BADGES = {
+    "created": "secondary",
+    "accepted": "info",
+    "in_transit": "primary",
+    "out_for_delivery": "warning",
+    "delivered": "success",
+    "failed": "danger",
+    "returned_to_sender": "dark",
+}
+SHIP_FIELDS = (
+    "tracking_code",
+    "recipient_name",
+    "recipient_phone",
+    "recipient_province_code",
+    "recipient_ward_code",
+    "recipient_street",
+    "weight_grams",
+    "postage",
+    "cod_amount",
+)
 
 
-class DeliveryOrderView(SecuredModelView):
+def office_options():
+    rows = db.session.execute(
+        select(Agency.id, Agency.name).where(Agency.kind == "post_office").order_by(Agency.name)
+    )
+    return [(str(i), name) for i, name in rows]
+
+
+def status_formatter(view, context, model, name):
+    """The parcel's status badge, flagged when it has not moved for N working days."""
+    badge = labelled(labels.DELIVERY_STATUS, STATUS_BADGES)(view, context, model, name)
+    if "_stuck_cutoff" not in g:
+        g._stuck_cutoff = stuck_cutoff(utcnow())
+    if is_stuck(model, g._stuck_cutoff):
+        flag = _("Stuck over %(days)s working days", days=stuck_days())
+        return Markup('{} <span class="badge badge-danger stuck-flag">{}</span>').format(
+            badge, flag
+        )
+    return badge
+
+
+def dossier_link(view, context, model, name):
+    return Markup('<a href="{}">{}</a>').format(
+        url_for("dossier.details_view", id=model.dossier_id), model.dossier.code
+    )
+
+
+class StuckFilter(BoundedIntEqualFilter):
+    """Orders out for delivery or failed for more than N working days."""
+
+    def __init__(self, column, name):
+        super().__init__(column, name, options=(("1", _l("Yes")),))
+
+    def apply(self, query, value, alias=None):
+        return query.filter(stuck_clause(stuck_cutoff(utcnow())))
+
+    def operation(self):
+        return _l("is")
+
+
+class DeliveryOrderView(AddressPickers, EventFormMixin, SecuredModelView):
     resource = "delivery_order"
-    details_template = "admin/delivery_order/details.html"  # adds "In nhãn"
+    audits_create_itself = True  # services.deliveries.ship writes it
+    details_template = "admin/delivery_order/details.html"  # "In nhãn", timeline, event form
+    route_actions = {"wards_view": "view", "postage_view": "create", "record_event_view": "view"}
     simple_list_pager = True  # grows with the dossiers: no COUNT(*) per page
     column_select_related_list = (DeliveryOrder.dossier, DeliveryOrder.post_office)
     column_list = (
         "tracking_code",
         "dossier",
         "status",
+        "status_at",
         "recipient_name",
-        "recipient_phone",
         "recipient_address",
         "postage",
         "cod_amount",
+        "post_office",
         "created_at",
     )
-    column_details_list = (*column_list, "post_office", "failure_reason", "delivered_at", "events")
+    column_details_list = (
+        "tracking_code",
+        "dossier",
+        "status",
+        "status_at",
+        "post_office",
+        "recipient_name",
+        "recipient_phone",
+        "recipient_address",
+        "weight_grams",
+        "postage",
+        "cod_amount",
+        "failure_reason",
+        "delivered_at",
+        "created_at",
+        "created_by",
+    )
     column_default_sort = ("created_at", True)
-    column_sortable_list = ("tracking_code", "created_at", "status")
+    column_sortable_list = ("tracking_code", "created_at", "status", "status_at")
     column_searchable_list = ("tracking_code",)
-    column_filters = ("status", "created_at")
+    column_filters = (
+        "status",
+        BoundedIntEqualFilter(
+            DeliveryOrder.post_office_id, _l("Post office"), options=QueryOptions(office_options)
+        ),
+        "created_at",
+        "status_at",
+        StuckFilter(DeliveryOrder.id, _l("Stuck")),
+    )
     column_labels = {
         "tracking_code": _l("Tracking code"),
         "dossier": _l("Dossier"),
         "status": _l("Status"),
+        "status_at": _l("Status since"),
         "recipient_name": _l("Recipient"),
         "recipient_phone": _l("Recipient phone"),
         "recipient_address": _l("Delivery address"),
+        "recipient_province_code": _l("Province"),
+        "recipient_ward_code": _l("Ward"),
+        "recipient_street": _l("House number, street"),
+        "weight_grams": _l("Weight (g)"),
         "postage": _l("Postage"),
         "cod_amount": _l("Collect on delivery"),
         "created_at": _l("Created at"),
+        "created_by": _l("Created by"),
         "post_office": _l("Post office"),
         "failure_reason": _l("Failure reason"),
         "delivered_at": _l("Delivered at"),
-        "events": _l("Tracking events"),
+    }
+    column_descriptions = {
+        "weight_grams": _l("The postage is filled in from the price list; you may change it."),
+        "cod_amount": _l("Fees not yet collected, paid by the recipient on delivery."),
     }
     column_choices = {"status": labels.choices(labels.DELIVERY_STATUS)}
     column_formatters = {
         "postage": money_formatter,
         "cod_amount": money_formatter,
-        "events": delivery_events,
+        "status": status_formatter,
+        "dossier": dossier_link,
     }
-    form_columns = (
+    column_formatters_export = {"status": labelled(labels.DELIVERY_STATUS)}
+    form_columns = ("dossier", *SHIP_FIELDS)
+    form_overrides = {"recipient_province_code": SelectField, "recipient_ward_code": SelectField}
+    form_create_rules = (
         "dossier",
-        "post_office",
         "tracking_code",
-        "recipient_name",
-        "recipient_phone",
-        "recipient_address",
-        "postage",
-        "cod_amount",
+        rules.Header(_l("Recipient")),
+        *SHIP_FIELDS[1:6],
+        rules.Header(_l("Parcel")),
+        *SHIP_FIELDS[6:],
+        DeliveryHelpers(),
     )
+    form_edit_rules = (*SHIP_FIELDS[1:], "version_seen", DeliveryHelpers())
     form_ajax_refs = {"dossier": {"fields": ("code",), "page_size": 10}}
     form_args = {
         "dossier": {"validators": [InputRequired()]},
-        "post_office": {"validators": [InputRequired()]},
         "tracking_code": {"validators": [InputRequired(), validators.tracking_code]},
         "recipient_name": {"validators": [InputRequired()]},
         "recipient_phone": {"validators": [InputRequired(), validators.phone]},
-        "recipient_address": {"validators": [InputRequired()]},
-        "postage": {"validators": [NumberRange(min=0, max=100_000_000)]},
-        "cod_amount": {"validators": [NumberRange(min=0, max=1_000_000_000)]},
+        "recipient_province_code": {"coerce": str, "validate_choice": True},
+        "recipient_ward_code": {"coerce": str},
+        "recipient_street": {"validators": [InputRequired()]},
+        "weight_grams": {"validators": [Optional(), NumberRange(min=1, max=30_000)]},
+        "postage": {"validators": [Optional(), NumberRange(min=0, max=100_000_000)]},
+        "cod_amount": {"validators": [Optional(), NumberRange(min=0, max=1_000_000_000)]},
     }
 
+    def create_form(self, obj=None):
+        """The ship form; opened from a dossier's page it is filled in from the applicant."""
+        form = super().create_form(obj)
+        if request.method == "GET":
+            form.postage.data = None  # empty: the price list fills it from the weight
+        dossier = self._dossier_to_ship() if request.method == "GET" else None
+        if dossier is not None:
+            s = deliveries.shipment_from(dossier)
+            form.dossier.data = dossier
+            form.recipient_name.data, form.recipient_phone.data = (
+                s.recipient_name,
+                s.recipient_phone,
+            )
+            form.recipient_province_code.data = str(s.province_code or "")
+            form.recipient_ward_code.data = str(s.ward_code or "")
+            form.recipient_street.data = s.street
+            form.weight_grams.data, form.cod_amount.data = s.weight_grams, s.cod_amount
+        self.address_choices(form, form.recipient_province_code.data)
+        return form
+
+    def _dossier_to_ship(self):
+        pk = parse_id(request.args.get("dossier"))
+        if pk is None:
+            return None
+        query = permissions.scope(current_user, "dossier", select(Dossier).where(Dossier.id == pk))
+        return db.session.scalar(query)
+
     def edit_form(self, obj=None):
-        """The parcel stays with its dossier; tracking events change its status."""
+        """The parcel stays with its dossier and its code; tracking events change its status."""
         form = super().edit_form(obj)
-        del form.dossier
+        del form.dossier, form.tracking_code
+        if request.method == "GET" and obj is not None:
+            form.recipient_province_code.data = str(obj.recipient_province_code or "")
+            form.recipient_ward_code.data = str(obj.recipient_ward_code or "")
+        self.address_choices(form, form.recipient_province_code.data)
         return form
 
     def prepare(self, form, model, is_created):
-        if is_created:
-            model.created_by_id = current_user.id
-            model.status = "created"
-            if current_user.agency.kind == "post_office":
-                model.post_office = current_user.agency  # the clerk's own office ships
-            # Creating the order is the "ship" move of DOMAIN.md: the result leaves the counter.
-            workflow.ship(
-                model.dossier,
-                current_user,
-                tracking_code=model.tracking_code,
-                ip_address=request.remote_addr,
-            )
+        province = _int_or_none(form.recipient_province_code.data)
+        ward = _int_or_none(form.recipient_ward_code.data)
+        if not is_created:
+            model.recipient_province_code, model.recipient_ward_code = province, ward
+            model.recipient_address = full_address(model.recipient_street, province, ward)
+            return
+        shipment = deliveries.Shipment(
+            tracking_code=form.tracking_code.data,
+            recipient_name=form.recipient_name.data,
+            recipient_phone=form.recipient_phone.data,
+            province_code=province,
+            ward_code=ward,
+            street=form.recipient_street.data,
+            weight_grams=form.weight_grams.data,
+            postage=form.postage.data,
+            cod_amount=form.cod_amount.data,
+        )
+        deliveries.ship(
+            model.dossier, current_user, shipment, order=model, ip_address=request.remote_addr
+        )
+
+    def handle_view_exception(self, exc):
+        """A refused shipment names every field it refused."""
+        if isinstance(exc, ValidationFailed) and exc.fields:
+            names = {k: str(v) for k, v in self.column_labels.items()}
+            details = "; ".join(f"{names.get(k, k)}: {v}" for k, v in exc.fields.items())
+            flash(f"{exc.message} {details}", "error")
+            return True
+        return super().handle_view_exception(exc)
+
+    def get_save_return_url(self, model, is_created=False):
+        return self.get_url(".details_view", id=model.id)
+
+    @expose("/record-event/", methods=("POST",))
+    def record_event_view(self):
+        """Post staff record what happened to the parcel (the service checks the action)."""
+        return self.record_event_from_form(self.get_one(request.args.get("id")))
+
+    def after_record(self, order):
+        return redirect(url_for(".details_view", id=order.id))

@@ -23,6 +23,7 @@ from views import labels
 from views.admin import validators
 from views.admin.base import SecuredModelView
 from views.admin.dossier_actions import DossierActionsMixin
+from views.admin.dossier_deliveries import dossier_deliveries
 from views.admin.dossier_receive import (
     APPLICANT_FIELDS,
     LATE_ENTRY_FIELDS,
@@ -266,6 +267,10 @@ class DossierView(ReceiveFormMixin, DossierActionsMixin, SecuredModelView):
             if count_query is not None:
                 count_query = count_query.filter(clause)
         return query, count_query, joins, count_joins
+
+    def deliveries_of(self, dossier):
+        """The dossier's parcels and the ship link (the _deliveries partial)."""
+        return dossier_deliveries(dossier)
 
     def edit_form(self, obj=None):
         """What receipt fixed (procedure, channel) cannot be changed by editing."""

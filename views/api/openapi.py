@@ -9,6 +9,7 @@ from flask import jsonify
 
 from models.dossier import STATUSES
 from services.workflow import TRANSITIONS
+from views.api import openapi_deliveries as deliveries
 from views.api.blueprint import bp
 from views.api.dossiers import DEFAULT_PER_PAGE, MAX_PER_PAGE
 from views.api.errors import HTTP_ERRORS
@@ -138,6 +139,7 @@ PATHS = {
                             "status": enum(STATUSES),
                             "due_at": INSTANT,
                             "procedure_name": STR,
+                            "delivery": deliveries.PUBLIC_DELIVERY,
                         }
                     )
                 ),
@@ -172,6 +174,7 @@ PATHS = {
         }
     },
 }
+PATHS.update(deliveries.PATHS)
 DOCUMENT = {
     "openapi": "3.0.3",
     "info": {
@@ -212,6 +215,7 @@ DOCUMENT = {
             "ProcedureType": PROCEDURE_TYPE,
             "ReceiveRequest": RECEIVE,
             "TransitionRequest": TRANSITION,
+            **deliveries.SCHEMAS,
         },
         "responses": {
             f"E{status}": {

@@ -6,7 +6,9 @@ from sqlalchemy.orm import joinedload
 
 from extensions import db, limiter
 from models.dossier import Dossier
+from services.deliveries import latest_order
 from views.api.blueprint import bp
+from views.api.delivery_serializers import public_delivery
 from views.api.errors import ApiError
 from views.api.serializers import iso
 
@@ -24,9 +26,13 @@ def public_dossier(code: str):
     )
     if dossier is None:
         raise ApiError(404, "Không có hồ sơ nào mang mã này.")
-    return jsonify(
-        code=dossier.code,
-        status=dossier.status,
-        due_at=iso(dossier.due_at),
-        procedure_name=dossier.procedure_type.name,
-    )
+    answer = {
+        "code": dossier.code,
+        "status": dossier.status,
+        "due_at": iso(dossier.due_at),
+        "procedure_name": dossier.procedure_type.name,
+    }
+    parcel = latest_order(dossier)
+    if parcel is not None:  # shipped by post: its latest status, nothing personal
+        answer["delivery"] = public_delivery(parcel)
+    return jsonify(answer)

@@ -1,0 +1,54 @@
+"""The demo's postal side: the price list, and parcels at every stage (through the services)."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+
+from extensions import db
+from models import DeliveryEvent, DeliveryOrder
+from models.base import utcnow
+from services.delivery_events import Event, record_event
+from services.postage import ensure_default_rates
+
+FAILURE = "Không liên lạc được người nhận"
+
+
+def seed_deliveries() -> None:
+    """Idempotent: the price list when empty; parcels out for delivery and failed once."""
+    ensure_default_rates()
+    latest = (
+        select(func.max(DeliveryEvent.at))
+        .where(DeliveryEvent.delivery_order_id == DeliveryOrder.id)
+        .scalar_subquery()
+    )
+    db.session.execute(
+        update(DeliveryOrder)
+        .where(DeliveryOrder.status_at > latest)
+        .values(status_at=latest)
+        .execution_options(synchronize_session=False)
+    )
+    moving = select(DeliveryOrder.id).where(
+        DeliveryOrder.status.in_(("out_for_delivery", "failed"))
+    )
+    if db.session.scalar(moving.limit(1)) is None:
+        _advance_some()
+    db.session.flush()
+
+
+def _advance_some() -> None:
+    """Of the parcels in transit, move the oldest out for delivery, and fail one of them."""
+    orders = db.session.scalars(
+        select(DeliveryOrder)
+        .where(DeliveryOrder.status == "in_transit")
+        .order_by(DeliveryOrder.status_at)
+        .limit(4)
+    ).all()
+    now = utcnow()
+    for i, order in enumerate(orders):
+        at = min(order.status_at + timedelta(hours=20), now)
+        clerk = order.created_by
+        if clerk is None:
+            continue
+        record_event(order, Event("out_for_delivery", at, "Bưu tá nhận phát"), clerk)
+        if i == 0:
+            record_event(order, Event("failed", min(at + timedelta(hours=4), now), FAILURE), clerk)

@@ -1,0 +1,159 @@
+"""A parcel's status events, from post staff or the postal tracking feed.
+
+``record_event`` applies one event along MOVES. An event already stored (same
+order, status and time) is a duplicate; one older than the order's latest is
+kept in the timeline without moving the status back. ``delivered`` returns
+the dossier; ``returned_to_sender`` brings it back to the counter.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import permissions
+from extensions import db
+from models.base import utcnow
+from models.delivery import DELIVERY_STATUSES, DeliveryEvent, DeliveryOrder
+from services import workflow
+from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+
+MOVES = {
+    "created": ("accepted",),
+    "accepted": ("in_transit",),
+    "in_transit": ("out_for_delivery",),
+    "out_for_delivery": ("delivered", "failed", "returned_to_sender"),
+    "failed": ("out_for_delivery", "returned_to_sender"),
+    "delivered": (),
+    "returned_to_sender": (),
+}
+STATUS_NAMES = {
+    "created": "mới tạo",
+    "accepted": "bưu cục đã nhận",
+    "in_transit": "đang vận chuyển",
+    "out_for_delivery": "đang phát",
+    "delivered": "đã phát thành công",
+    "failed": "phát không thành công",
+    "returned_to_sender": "đã chuyển hoàn",
+}
+#: Parcel statuses that change the dossier, and how (workflow.SYSTEM_MOVES).
+DOSSIER_MOVES = ("delivered", "returned_to_sender")
+MAX_NOTE = 1000
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One status event as staff or the feed report it."""
+
+    status: str
+    at: datetime | None = None
+    note: str | None = None
+
+
+def record_event(order, event: Event, actor, *, source="manual", now=None, ip_address=None):
+    """Apply EVENT to ORDER as ACTOR: ``applied``, ``kept`` (older than the latest:
+    in the timeline, status unchanged) or ``duplicate``. Refusals raise a ServiceError."""
+    if not permissions.can(actor, "delivery_order", "record_event"):
+        raise Forbidden("Vai trò của bạn không được ghi trạng thái bưu gửi.")
+    if not permissions.in_scope(actor, "delivery_order", order):
+        raise NotFound("Không tìm thấy bưu gửi.")
+    existing = {(e.status, e.at) for e in order.events}
+    return apply_event(order, event, actor, existing, source=source, now=now, ip=ip_address)
+
+
+def apply_event(
+    order, event: Event, actor, existing: set, *, source, now=None, ip=None, flush=True
+) -> str:
+    """RECORD_EVENT once the caller has checked permission and scope; EXISTING holds
+    the (status, at) pairs ORDER already has, and gains this one. FLUSH False: the
+    caller flushes once for a whole batch."""
+    now = now or utcnow()
+    at, note = _check_event(event, now)
+    if (event.status, at) in existing:
+        return "duplicate"
+    older = at < order.status_at
+    if not older:
+        _check_move(order, event.status)
+    # By the order's id: its events need not be loaded (a feed adds thousands).
+    db.session.add(
+        DeliveryEvent(
+            delivery_order_id=order.id,
+            status=event.status,
+            at=at,
+            note=note,
+            source=source,
+            actor_id=actor.id,
+        )
+    )
+    existing.add((event.status, at))
+    if older:
+        return "kept"
+    order.status, order.status_at = event.status, at
+    if event.status == "failed":
+        order.failure_reason = note
+    if event.status == "delivered":
+        order.delivered_at = at
+    if event.status in DOSSIER_MOVES:
+        _move_dossier(order, event.status, at, actor, note, ip, flush)
+    return "applied"
+
+
+def _check_event(event: Event, now: datetime) -> tuple[datetime, str | None]:
+    if event.status not in DELIVERY_STATUSES:
+        raise ValidationFailed(
+            f"Trạng thái «{event.status}» không tồn tại; dùng một trong: "
+            + ", ".join(DELIVERY_STATUSES)
+            + ".",
+            {"status": "Không hợp lệ."},
+        )
+    at = event.at or now.replace(microsecond=0)
+    if at.tzinfo is None:
+        raise ValidationFailed("Thời điểm phải kèm múi giờ.", {"at": "Thiếu múi giờ."})
+    if at > now + CLOCK_SKEW:
+        raise ValidationFailed(
+            "Thời điểm của sự kiện không được ở tương lai.", {"at": "Tương lai."}
+        )
+    note = (event.note or "").strip() or None
+    if note and len(note) > MAX_NOTE:
+        raise ValidationFailed(f"Ghi chú tối đa {MAX_NOTE} ký tự.", {"note": "Quá dài."})
+    if event.status == "failed" and not note:
+        raise ValidationFailed(
+            "Phát không thành công: vui lòng ghi rõ lý do.", {"note": "Bắt buộc."}
+        )
+    return at, note
+
+
+def _check_move(order: DeliveryOrder, status: str) -> None:
+    if status not in MOVES[order.status]:
+        raise Conflict(
+            f"Bưu gửi {order.tracking_code} đang ở trạng thái «{STATUS_NAMES[order.status]}»: "
+            f"không thể chuyển sang «{STATUS_NAMES[status]}».",
+            {"status": "Không được phép từ trạng thái hiện tại."},
+        )
+    if status in DOSSIER_MOVES and order.dossier.status != "in_delivery":
+        raise Conflict(
+            f"Hồ sơ {order.dossier.code} không còn ở trạng thái «đang chuyển phát».",
+            {"status": "Hồ sơ không ở trạng thái đang chuyển phát."},
+        )
+
+
+def _move_dossier(order, status, at, actor, note, ip, flush) -> None:
+    dossier = order.dossier
+    data = {"tracking_code": order.tracking_code}
+    workflow.move(
+        dossier,
+        status,
+        workflow.SYSTEM_MOVES[status],
+        actor,
+        note=note,
+        data=data,
+        now=at,
+        ip_address=ip,
+        flush=flush,
+    )
+    if status == "delivered":
+        dossier.returned_at = at
+
+
+def next_statuses(order: DeliveryOrder) -> tuple[str, ...]:
+    """The statuses post staff may record next on ORDER."""
+    return MOVES[order.status]

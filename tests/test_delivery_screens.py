@@ -1,0 +1,193 @@
+"""The delivery screens: ship from the dossier's page, the order's timeline and event form,
+the list's filters and stuck flag, the price list."""
+
+from datetime import timedelta
+
+import pytest
+from flask import current_app
+from sqlalchemy import select
+
+from extensions import db
+from models import DeliveryOrder, Dossier, PostageRate
+from models.base import utcnow
+from services.addresses import wards
+from tests import factories
+
+
+@pytest.fixture
+def ready(world):
+    factories.make_rates()
+    dossier = factories.make_dossier(
+        world.procedures["publish"],
+        world.users["po_clerk"],
+        return_method="post",
+        applicant_province_code=19,
+        applicant_ward_code=wards(19)[3][0],
+        applicant_street="Số 9 đường Quang Trung",
+    )
+    dossier.status = "result_at_counter"
+    db.session.commit()
+    return dossier
+
+
+def _ship_form(dossier, code="EB123456785VN", **changes):
+    return {
+        "dossier": dossier.id,
+        "tracking_code": code,
+        "recipient_name": "Nguyễn Văn Thuận",
+        "recipient_phone": "0912345678",
+        "recipient_province_code": "19",
+        "recipient_ward_code": str(wards(19)[3][0]),
+        "recipient_street": "Số 9 đường Quang Trung",
+        "weight_grams": "300",
+        "postage": "",
+        "cod_amount": "0",
+        **changes,
+    }
+
+
+def test_the_dossier_page_offers_shipping_with_a_prefilled_form(client, login_as, ready):
+    login_as("po_clerk")
+    page = client.get(f"/admin/dossier/details/?id={ready.id}").get_data(as_text=True)
+    assert 'id="ship-by-post"' in page and "Chuyển phát" in page
+    form = client.get(f"/admin/delivery_order/new/?dossier={ready.id}").get_data(as_text=True)
+    assert ready.code in form and 'value="Nguyễn Văn Thuận"' in form
+    assert 'value="Số 9 đường Quang Trung"' in form and 'value="100"' in form
+
+
+def test_no_ship_button_where_shipping_is_not_open(client, login_as, ready, world):
+    login_as("dept_admin")
+    page = client.get(f"/admin/dossier/details/?id={ready.id}").get_data(as_text=True)
+    assert 'id="ship-by-post"' not in page
+    ready.return_method = "counter"
+    db.session.commit()
+    login_as("po_clerk")
+    page = client.get(f"/admin/dossier/details/?id={ready.id}").get_data(as_text=True)
+    assert 'id="ship-by-post"' not in page
+    other = client.get(f"/admin/delivery_order/new/?dossier={ready.id + 999}")
+    assert other.status_code == 200  # an empty form: nothing to prefill
+
+
+def test_shipping_from_the_form_fills_the_postage_and_links_the_dossier(client, login_as, ready):
+    login_as("po_clerk")
+    response = client.post("/admin/delivery_order/new/", data=_ship_form(ready))
+    assert response.status_code == 302 and "/admin/delivery_order/details/" in response.location
+    order = db.session.scalar(select(DeliveryOrder))
+    assert order.postage == 31_000 and order.weight_grams == 300  # 251–500 g within
+    db.session.expire_all()
+    assert db.session.get(Dossier, ready.id).status == "in_delivery"
+    page = client.get(f"/admin/dossier/details/?id={ready.id}").get_data(as_text=True)
+    assert f'href="/admin/delivery_order/details/?id={order.id}"' in page
+    assert "EB123456785VN" in page and 'id="ship-by-post"' not in page
+
+
+def test_a_refused_shipment_names_the_fields(client, login_as, ready):
+    login_as("po_clerk")
+    page = client.post(
+        "/admin/delivery_order/new/",
+        data=_ship_form(ready, recipient_ward_code="", weight_grams="", postage=""),
+    ).get_data(as_text=True)
+    assert "Thông tin chuyển phát chưa hợp lệ." in page and "Cần đủ phường/xã" in page
+    assert db.session.scalar(select(DeliveryOrder.id)) is None
+
+
+def test_postage_answers_from_the_price_list(client, login_as, ready):
+    login_as("po_clerk")
+    assert client.get("/admin/delivery_order/postage/?weight=80&province=19").get_json() == {
+        "postage": 26_000,
+        "zone": "within",
+    }
+    assert (
+        client.get("/admin/delivery_order/postage/?weight=80&province=1").get_json()["postage"]
+        == 31_500
+    )
+    assert client.get("/admin/delivery_order/postage/?weight=x").status_code == 422
+
+
+def test_the_order_page_shows_the_timeline_and_records_an_event(client, login_as, ready, world):
+    order = factories.ship_result(ready, world.users["po_clerk"])
+    login_as("po_clerk")
+    page = client.get(f"/admin/delivery_order/details/?id={order.id}").get_data(as_text=True)
+    assert 'id="delivery-timeline"' in page and 'id="record-event"' in page
+    assert '<option value="accepted">' in page and '<option value="delivered">' not in page
+    response = client.post(
+        f"/admin/delivery_order/record-event/?id={order.id}",
+        data={"status": "accepted", "at": "", "note": "Bưu cục trung tâm"},
+    )
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Đã ghi: Bưu cục đã nhận." in page and "Bưu cục trung tâm" in page
+    refused = client.post(
+        f"/admin/delivery_order/record-event/?id={order.id}", data={"status": "delivered"}
+    )
+    assert "không thể chuyển sang" in client.get(refused.location).get_data(as_text=True)
+
+
+def test_readers_see_the_timeline_but_no_event_form(client, login_as, ready, world):
+    order = factories.ship_result(ready, world.users["po_clerk"])
+    for username in ("dept_admin", "viewer"):
+        login_as(username)
+        page = client.get(f"/admin/delivery_order/details/?id={order.id}").get_data(as_text=True)
+        assert 'id="delivery-timeline"' in page and 'id="record-event"' not in page
+        client.post(
+            f"/admin/delivery_order/record-event/?id={order.id}", data={"status": "accepted"}
+        )
+        db.session.expire_all()
+        assert db.session.get(DeliveryOrder, order.id).status == "created"
+    login_as("po_clerk2")
+    assert client.get(f"/admin/delivery_order/details/?id={order.id}").status_code == 404
+    assert (
+        client.post(
+            f"/admin/delivery_order/record-event/?id={order.id}", data={"status": "accepted"}
+        ).status_code
+        == 404
+    )
+
+
+def test_the_list_filters_and_flags_stuck_parcels(client, login_as, ready, world):
+    stuck = factories.ship_result(ready, world.users["po_clerk"])
+    stuck.status, stuck.status_at = "out_for_delivery", utcnow() - timedelta(days=10)
+    fresh_dossier = factories.make_dossier(
+        world.procedures["publish"], world.users["po_clerk"], return_method="post"
+    )
+    fresh = factories.ship_result(fresh_dossier, world.users["po_clerk"], "EB000000005VN")
+    fresh.status, fresh.status_at = "out_for_delivery", utcnow()
+    db.session.commit()
+    login_as("po_supervisor")
+    page = client.get("/admin/delivery_order/").get_data(as_text=True)
+    assert page.count("stuck-flag") == 1 and "Quá 3 ngày làm việc" in page
+    assert "Bị chậm" in page  # the filter's name
+    only_stuck = _filtered(client, "Bị chậm", "1")
+    assert "EB123456785VN" in only_stuck and "EB000000005VN" not in only_stuck
+    office = _filtered(client, "Bưu điện", str(world.agencies["po"].id))
+    assert "EB123456785VN" in office and "EB000000005VN" in office
+
+
+def _filtered(client, label, value):
+    """The list with the filter whose label is LABEL set to VALUE (Flask-Admin's flt0_<n>)."""
+    view = next(
+        v for v in current_app.extensions["admin"][0]._views if v.endpoint == "delivery_order"
+    )
+    index = next(
+        i
+        for i, f in enumerate(view._filters)
+        if str(f.name) == label or str(f.name).startswith(label)
+    )
+    return client.get(f"/admin/delivery_order/?flt0_{index}={value}").get_data(as_text=True)
+
+
+def test_it_staff_keep_the_price_list(client, login_as, world):
+    factories.make_rates()
+    login_as("it_admin")
+    page = client.get("/admin/postage_rate/").get_data(as_text=True)
+    assert "Trong tỉnh" in page and "Mỗi 500 g tiếp theo" in page and "26.000" in page
+    response = client.post(
+        "/admin/postage_rate/new/", data={"zone": "within", "up_to_grams": "1000", "price": "36000"}
+    )
+    assert response.status_code == 302
+    assert (
+        db.session.scalar(select(PostageRate.price).where(PostageRate.up_to_grams == 1000))
+        == 36_000
+    )
+    login_as("po_clerk")
+    assert client.get("/admin/postage_rate/").status_code == 200
+    assert client.get("/admin/postage_rate/new/").status_code == 403

@@ -1,0 +1,132 @@
+"""Parts of the delivery screen: address pickers, the postage helper, the event form."""
+
+from datetime import datetime
+
+from flask import flash, jsonify, request, url_for
+from flask_admin import expose
+from flask_admin.form import rules
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+import permissions
+from extensions import db
+from models.base import utcnow
+from services import delivery_events
+from services.addresses import provinces, wards
+from services.calendar import LOCAL_TZ
+from services.errors import ServiceError, ValidationFailed
+from services.postage import postage_for, zone_of
+from views import labels
+from views.admin.dossier_receive import DEFAULT_PROVINCE, _int_or_none, _wards_of
+
+
+class DeliveryHelpers(rules.BaseRule):
+    """Where static/delivery.js finds the URLs of the ward list and the price list."""
+
+    def __call__(self, form, form_opts=None, field_args=None):
+        return Markup(
+            '<div id="delivery-helpers" data-wards-url="{}" data-postage-url="{}"></div>'
+        ).format(url_for(".wards_view"), url_for(".postage_view"))
+
+
+class AddressPickers:
+    """Province and ward selects, their JSON, and the price-list postage."""
+
+    @property
+    def extra_js(self):
+        return [url_for("static", filename="delivery.js")]
+
+    def address_choices(self, form, province):
+        province = _int_or_none(province) or DEFAULT_PROVINCE
+        form.recipient_province_code.choices = [("", "—")] + [
+            (str(code), name) for code, name in provinces()
+        ]
+        form.recipient_ward_code.choices = [("", "—")] + [
+            (str(code), name) for code, name in _wards_of(province)
+        ]
+        if not form.recipient_province_code.data:
+            form.recipient_province_code.data = str(province)
+
+    @expose("/wards/")
+    def wards_view(self):
+        """JSON: the wards of one province, for the address select."""
+        try:
+            found = wards(request.args.get("province", type=int) or 0)
+        except (ValueError, KeyError):
+            return jsonify([]), 404
+        return jsonify([{"code": code, "name": name} for code, name in found])
+
+    @expose("/postage/")
+    def postage_view(self):
+        """JSON: the price-list postage for a weight and a province."""
+        weight = request.args.get("weight", type=int)
+        zone = zone_of(request.args.get("province", type=int))
+        try:
+            price = postage_for(weight if weight is not None else 0, zone)
+        except ValidationFailed as exc:
+            return jsonify(error=exc.message), 422
+        return jsonify(postage=price, zone=zone)
+
+
+def _local_instant(value: str | None) -> datetime | None:
+    """A ``datetime-local`` field's value, read as Vietnam time."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=LOCAL_TZ)
+    except ValueError as exc:
+        raise ValidationFailed(_("The time is not valid.")) from exc
+
+
+class EventFormMixin:
+    """The order's page: its events as a timeline and the form to record the next one."""
+
+    def next_statuses(self, order) -> list[tuple[str, str]]:
+        """(status, label) post staff may record on ORDER now; empty when not allowed."""
+        if not (
+            permissions.can(current_user, "delivery_order", "record_event")
+            and permissions.in_scope(current_user, "delivery_order", order)
+        ):
+            return []
+        return [(s, str(labels.DELIVERY_STATUS[s])) for s in delivery_events.next_statuses(order)]
+
+    def delivery_status_label(self, status: str) -> str:
+        return str(labels.DELIVERY_STATUS.get(status, status))
+
+    def source_label(self, source: str) -> str:
+        return str(labels.EVENT_SOURCE.get(source, source))
+
+    def now_local(self) -> str:
+        return utcnow().astimezone(LOCAL_TZ).strftime("%Y-%m-%dT%H:%M:%S")
+
+    def record_event_from_form(self, order):
+        form = request.form
+        try:
+            event = delivery_events.Event(
+                status=form.get("status", ""),
+                at=_local_instant(form.get("at")),
+                note=form.get("note"),
+            )
+            result = delivery_events.record_event(
+                order, event, current_user, source="manual", ip_address=request.remote_addr
+            )
+            db.session.commit()
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        except (IntegrityError, StaleDataError):  # the feed wrote the same parcel meanwhile
+            db.session.rollback()
+            flash(_("The parcel changed meanwhile; nothing was recorded. Look again."), "error")
+        else:
+            messages = {
+                "applied": _(
+                    "Recorded: %(status)s.", status=self.delivery_status_label(event.status)
+                ),
+                "kept": _("Recorded in the timeline; an event after it already set the status."),
+                "duplicate": _("This event was already recorded."),
+            }
+            flash(messages[result], "success" if result == "applied" else "info")
+        return self.after_record(order)
