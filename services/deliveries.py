@@ -78,10 +78,11 @@ def ship(dossier, actor, shipment: Shipment, *, order=None, now=None, ip_address
         raise NotFound("Không tìm thấy hồ sơ.", {"dossier": "Không tìm thấy."})
     if not permissions.can(actor, "delivery_order", "create"):
         raise Forbidden("Vai trò của bạn không được tạo phiếu chuyển phát.")
-    workflow.check_shippable(dossier, actor)
     now = (now or utcnow()).replace(microsecond=0)  # feeds speak in whole seconds
     order = order if order is not None else DeliveryOrder()
+    # The panel's ORDER is in the session already, still half-filled: no flush before it is.
     with db.session.no_autoflush:
+        workflow.check_shippable(dossier, actor)
         _fill(order, shipment)
         _check_unused(order.tracking_code)
         order.dossier = dossier
