@@ -37,6 +37,12 @@ ADMIN_ROUTES = {
     "review_view": "view",
     "report_export": "export",
     "tracking_book": "export",
+    "queue_view": "create",
+    "scan_view": "create",
+    "send_view": "create",
+    "incoming_view": "confirm",
+    "confirm_view": "confirm",
+    "cancel_view": "cancel",
 }
 # What no role may ever do on a screen, whatever the matrix says.
 NEVER = {("audit_log", "create"), ("audit_log", "edit"), ("audit_log", "delete")} | {
@@ -136,6 +142,12 @@ def admin_request(app, resource, route, row_id):
         "review_view": ("GET", f"{base}/review", None),
         "report_export": ("GET", f"{base}/export.xlsx", None),
         "tracking_book": ("GET", f"{base}/tracking-book.xlsx?from=2026-03-01&to=2026-03-31", None),
+        "queue_view": ("GET", f"{base}/queue/", None),
+        "scan_view": ("GET", f"{base}/scan/?code=X", None),
+        "send_view": ("POST", f"{base}/send/", {"dossier_id": "0"}),
+        "incoming_view": ("GET", f"{base}/incoming/", None),
+        "confirm_view": ("GET", f"{base}/confirm/?id={row_id}", None),
+        "cancel_view": ("POST", f"{base}/cancel/?id={row_id}", {"reason": ""}),
     }[route]
 
 

@@ -22,7 +22,7 @@ from views.admin.calendar import CalendarOverrideView
 from views.admin.catalog import AgencyView, ProcedureTypeView
 from views.admin.delivery import DeliveryOrderView
 from views.admin.dossier import DossierView
-from views.admin.handover import HandoverView
+from views.admin.handover import HandoverLink, HandoverView
 from views.admin.people import RoleView, UserView
 from views.admin.report import ReportView
 from views.security import csp_nonce
@@ -42,6 +42,11 @@ def register_admin(app) -> Admin:
     system = _l("System")
     admin.add_view(DossierView(Dossier, db, name=_l("Dossiers"), category=work))
     admin.add_view(HandoverView(Handover, db, name=_l("Handover log"), category=work))
+    for label, endpoint, action in (
+        (_l("Waiting to hand over"), "handover.queue_view", "create"),
+        (_l("Batches to confirm"), "handover.incoming_view", "confirm"),
+    ):
+        admin.add_link(HandoverLink(label, endpoint, action, work))
     admin.add_view(DeliveryOrderView(DeliveryOrder, db, name=_l("Delivery orders"), category=work))
     admin.add_view(
         ProcedureTypeView(ProcedureType, db, name=_l("Procedure types"), category=catalog)
