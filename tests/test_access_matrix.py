@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from extensions import db
-from models import Dossier
+from models import Dossier, Handover
 from permissions import DEFAULT_MATRIX
 from tests import factories
 
@@ -82,6 +82,15 @@ API_ROUTES = {
         "/api/v1/dossiers/{code}/transitions",
         {"action": "refuse"},
         ("dossier", "refuse"),
+    ),
+    "api.list_handovers": ("GET", "/api/v1/handovers", None, ("handover", "view")),
+    "api.get_handover": ("GET", "/api/v1/handovers/{handover}", None, ("handover", "view")),
+    "api.create_handover": ("POST", "/api/v1/handovers", {"note": "x"}, ("handover", "create")),
+    "api.confirm_handover": (
+        "POST",
+        "/api/v1/handovers/{handover}/confirm",
+        {"note": "x" * 2001},
+        ("handover", "confirm"),
     ),
 }
 # Print pages (views.access.requires) → (path, the (resource, action) their `.access` names).
@@ -259,6 +268,7 @@ def test_hidden_menu_is_not_the_check(client, login_as):
 
 def test_api_routes_against_the_matrix(app, rows):
     dossier_code = db.session.get(Dossier, rows["dossier"]).code
+    handover_code = db.session.get(Handover, rows["handover"]).code
     tokens = {None: None}
     client = app.test_client()
     for role in ROLES:
@@ -269,7 +279,7 @@ def test_api_routes_against_the_matrix(app, rows):
         tokens[role] = answer.get_json()["token"]
     failures = []
     for _endpoint, (method, path, body, (resource, action)) in sorted(API_ROUTES.items()):
-        path = path.format(code=dossier_code)
+        path = path.format(code=dossier_code, handover=handover_code)
         for role, token in tokens.items():
             headers = {"Authorization": f"Bearer {token}"} if token else {}
             response = client.open(path, method=method, json=body, headers=headers)

@@ -3,7 +3,16 @@
 from flask import Flask
 
 from extensions import csrf
-from views.api import auth, dossiers, errors, openapi, public, reports  # noqa: F401  (routes on bp)
+from views.api import (  # noqa: F401  (routes on bp)
+    auth,
+    dossiers,
+    errors,
+    handovers,
+    openapi,
+    openapi_handovers,
+    public,
+    reports,
+)
 from views.api.blueprint import bp
 
 errors.install(bp)
