@@ -80,7 +80,7 @@
     });
     confirmForm.addEventListener("change", function (event) {
       if (event.target.classList.contains("missing-box")) {
-        event.target.closest("tr").classList.toggle("table-danger", event.target.checked);
+        event.target.closest("tr").classList.toggle("text-danger", event.target.checked);
       }
     });
   }

@@ -25,6 +25,7 @@ from views.admin.dossier import DossierView
 from views.admin.handover import HandoverLink, HandoverView
 from views.admin.people import RoleView, UserView
 from views.admin.report import ReportView
+from views.admin.work_queues import work_queue_links
 from views.security import csp_nonce
 
 
@@ -59,4 +60,5 @@ def register_admin(app) -> Admin:
     admin.add_view(RoleView(Role, db, name=_l("Roles"), category=system))
     admin.add_view(AuditLogView(AuditEntry, db, name=_l("Audit log"), category=system))
     admin.add_view(ReportView(name=_l("Reports"), endpoint="report", url="report"))
+    app.jinja_env.globals["work_queue_links"] = work_queue_links
     return admin

@@ -32,6 +32,7 @@ class HandoverView(HandoverFlowMixin, SecuredModelView):
     resource = "handover"
     allow_edit = False  # a batch changes only by being confirmed or cancelled
     details_template = "admin/handover/details.html"  # with "In biên bản" (print)
+    list_template = "admin/handover_list.html"
     route_actions = HandoverFlowMixin.route_actions
     simple_list_pager = True  # grows with the dossiers: no COUNT(*) per page
     column_select_related_list = (
@@ -56,7 +57,6 @@ class HandoverView(HandoverFlowMixin, SecuredModelView):
         "status",
         "from_agency",
         "to_agency",
-        "created_at",
         "created_by",
         "sent_at",
         "confirmed_at",
@@ -96,6 +96,11 @@ class HandoverView(HandoverFlowMixin, SecuredModelView):
         "status": labelled(labels.HANDOVER_STATUS, HANDOVER_BADGES),
         "has_missing": missing_formatter,
     }
+
+    @property
+    def can_create(self):
+        """No "Create" tab: batches start from the queue (the route leads there)."""
+        return False
 
 
 class HandoverLink(MenuLink):
