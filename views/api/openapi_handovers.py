@@ -3,17 +3,15 @@
 from models.dossier import STATUSES
 from models.handover import DIRECTIONS, HANDOVER_STATUSES
 from views.api.dossiers import DEFAULT_PER_PAGE, MAX_PER_PAGE
-from views.api.openapi import (
+from views.api.openapi import CODE, DOCUMENT, _query
+from views.api.schemas import (
     BOOL,
-    CODE,
     DAY,
-    DOCUMENT,
     INSTANT,
     INT,
     NULL_INSTANT,
     NULL_STR,
     STR,
-    _query,
     body,
     enum,
     errors,
