@@ -1,6 +1,7 @@
 """The handover log screen: the batches, each with its dossiers; no batch is typed in."""
 
 from flask_admin.menu import MenuLink
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
@@ -22,9 +23,9 @@ HANDOVER_BADGES = {
 
 
 def missing_formatter(view, context, model, name):
-    """A red flag where the receiver found dossiers missing, nothing otherwise."""
+    """A red flag where the receiver found dossiers missing, else a plain "No"."""
     if not model.has_missing:
-        return ""
+        return _("No")
     return Markup('<span class="badge badge-danger">{}</span>').format(_l("Some missing"))
 
 
