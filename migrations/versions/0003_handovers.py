@@ -1,14 +1,14 @@
 """Handovers end to end: cancelled batches, one open batch per dossier, the cancel permission.
 
 Revision ID: 0003_handovers
-Revises: 0002_receipt
+Revises: 0006_reports
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_handovers"
-down_revision = "0002_receipt"
+down_revision = "0006_reports"
 branch_labels = None
 depends_on = None
 
