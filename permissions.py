@@ -50,7 +50,7 @@ DOSSIER_ACTIONS = (
     "return_at_counter",
     "ship",
 )
-HANDOVER_ACTIONS = ("confirm",)
+HANDOVER_ACTIONS = ("confirm", "cancel")
 DELIVERY_ACTIONS = ("record_event",)
 SCOPED_RESOURCES = frozenset({"dossier", "handover", "delivery_order", "report_daily"})
 ACTIONS: dict[str, tuple[str, ...]] = {
@@ -99,7 +99,7 @@ DEFAULT_MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "po_supervisor": {
         "dossier": (*_PO_DOSSIER, "edit", "receive_backdated"),
-        "handover": ("view", "create", "confirm", "export"),
+        "handover": ("view", "create", "confirm", "cancel", "export"),
         "delivery_order": ("view", "create", "edit", "record_event", "export"),
         "procedure_type": ("view",),
         "agency": ("view",),
@@ -109,7 +109,7 @@ DEFAULT_MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "dept_admin": {
         "dossier": _DEPT_DOSSIER,
-        "handover": ("view", "create", "confirm", "export"),
+        "handover": ("view", "create", "confirm", "cancel", "export"),
         "delivery_order": ("view",),
         "procedure_type": ("view",),
         "agency": ("view",),

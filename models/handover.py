@@ -12,7 +12,9 @@ from models.dossier import Dossier
 from models.user import User
 
 DIRECTIONS = ("to_department", "to_post_office")
-HANDOVER_STATUSES = ("draft", "sent", "confirmed")
+HANDOVER_STATUSES = ("draft", "sent", "confirmed", "cancelled")
+#: Statuses of a batch still on its way: its dossiers may be in no other batch.
+OPEN_STATUSES = ("draft", "sent")
 
 
 class Handover(db.Model):
@@ -35,6 +37,9 @@ class Handover(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
     has_missing: Mapped[bool] = mapped_column(default=False)
     note: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(default=1)
@@ -43,6 +48,7 @@ class Handover(db.Model):
     to_agency: Mapped[Agency] = relationship(foreign_keys=[to_agency_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
+    cancelled_by: Mapped[User | None] = relationship(foreign_keys=[cancelled_by_id])
     items: Mapped[list["HandoverItem"]] = relationship(
         back_populates="handover", cascade="all, delete-orphan"
     )
@@ -66,6 +72,9 @@ class HandoverItem(db.Model):
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
     missing: Mapped[bool] = mapped_column(default=False)
     note: Mapped[str | None] = mapped_column(String(500))
+    # The dossier's id while the batch is open, NULL once it is confirmed or cancelled:
+    # unique, so the database itself keeps a dossier in at most one open batch.
+    open_dossier_id: Mapped[int | None] = mapped_column(unique=True)
 
     handover: Mapped[Handover] = relationship(back_populates="items")
     dossier: Mapped[Dossier] = relationship()

@@ -86,25 +86,22 @@ def make_dossier(procedure, clerk, applicant="Nguyễn Văn Thuận", received_a
     return dossier
 
 
-def make_handover(dossiers, sender, receiver, creator, direction="to_department"):
-    """A sent handover batch of DOSSIERS (committed)."""
-    from models import Handover, HandoverItem
-    from models.base import utcnow
-    from services.codes import handover_code
+def make_handover(dossiers, creator, direction="to_department", now=None):
+    """A batch of DOSSIERS created and sent by CREATOR through the service (committed)."""
+    from services.handovers import create_and_send
 
-    now = utcnow()
-    handover = Handover(
-        code=handover_code(now),
-        direction=direction,
-        status="sent",
-        from_agency=sender,
-        to_agency=receiver,
-        created_at=now,
-        sent_at=now,
-        created_by_id=creator.id,
+    handover = create_and_send(
+        creator, direction, dossier_codes=[d.code for d in dossiers], now=now
     )
-    handover.items = [HandoverItem(dossier=d) for d in dossiers]
-    db.session.add(handover)
+    db.session.commit()
+    return handover
+
+
+def confirm_handover(handover, receiver, missing=(), now=None):
+    """HANDOVER confirmed by RECEIVER, MISSING codes marked missing (committed)."""
+    from services.handovers import confirm
+
+    confirm(handover, receiver, missing_codes=missing, now=now)
     db.session.commit()
     return handover
 
@@ -182,9 +179,7 @@ def make_one_of_each(world) -> dict:
     from models import AuditEntry, Role
 
     dossier = make_dossier(world.procedures["publish"], world.users["po_clerk"])
-    handover = make_handover(
-        [dossier], world.agencies["po"], world.agencies["dept"], world.users["po_clerk"]
-    )
+    handover = make_handover([dossier], world.users["po_clerk"])
     return {
         "dossier": dossier.id,
         "procedure_type": world.procedures["publish"].id,

@@ -50,37 +50,13 @@ def received(world, procedure="publish", applicant="Nguyễn Văn Thuận", when
 
 
 def hand_over(world, dossiers, sent, confirmed=None, direction="to_department", missing=()):
-    """A batch sent at SENT and, when CONFIRMED is given, confirmed then; the dossiers
-    not MISSING move as the handover service moves them (workflow.move, with history)."""
+    """A batch sent at SENT and, when CONFIRMED is given, confirmed then, through the
+    handover service (the dossiers not MISSING move with their history)."""
     to_dept = direction == "to_department"
-    sender, receiver = ("po", "dept") if to_dept else ("dept", "po")
     creator, confirmer = ("po_clerk", "dept_admin") if to_dept else ("dept_admin", "po_clerk")
-    handover = factories.make_handover(
-        dossiers,
-        world.agencies[sender],
-        world.agencies[receiver],
-        world.users[creator],
-        direction=direction,
-    )
-    handover.created_at = handover.sent_at = sent
+    handover = factories.make_handover(dossiers, world.users[creator], direction, now=sent)
     if confirmed is not None:
-        handover.status = "confirmed"
-        handover.confirmed_at = confirmed
-        handover.confirmed_by_id = world.users[confirmer].id
-        move = f"handover_{direction}"
-        for item in handover.items:
-            item.missing = item.dossier.code in missing
-            handover.has_missing |= item.missing
-            if not item.missing:
-                workflow.move(
-                    item.dossier,
-                    move,
-                    workflow.SYSTEM_MOVES[move],
-                    world.users[confirmer],
-                    data={"handover_code": handover.code},
-                    now=confirmed,
-                )
-    db.session.commit()
+        factories.confirm_handover(handover, world.users[confirmer], missing, now=confirmed)
     return handover
 
 

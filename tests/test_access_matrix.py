@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from extensions import db
-from models import DeliveryOrder, Dossier
+from models import DeliveryOrder, Dossier, Handover
 from permissions import DEFAULT_MATRIX
 from tests import factories
 
@@ -39,6 +39,12 @@ ADMIN_ROUTES = {
     "tracking_book": "export",
     "postage_view": "create",
     "record_event_view": "view",  # then the delivery service checks record_event
+    "queue_view": "create",
+    "scan_view": "create",
+    "send_view": "create",
+    "incoming_view": "confirm",
+    "confirm_view": "confirm",
+    "cancel_view": "cancel",
 }
 # What no role may ever do on a screen, whatever the matrix says.
 NEVER = {("audit_log", "create"), ("audit_log", "edit"), ("audit_log", "delete")} | {
@@ -104,6 +110,15 @@ API_ROUTES = {
         {"events": []},
         ("delivery_order", "record_event"),
     ),
+    "api.list_handovers": ("GET", "/api/v1/handovers", None, ("handover", "view")),
+    "api.get_handover": ("GET", "/api/v1/handovers/{handover}", None, ("handover", "view")),
+    "api.create_handover": ("POST", "/api/v1/handovers", {"note": "x"}, ("handover", "create")),
+    "api.confirm_handover": (
+        "POST",
+        "/api/v1/handovers/{handover}/confirm",
+        {"note": "x" * 2001},
+        ("handover", "confirm"),
+    ),
 }
 # Print pages (views.access.requires) → (path, the (resource, action) their `.access` names).
 PRINT_ROUTES = {
@@ -167,6 +182,12 @@ def admin_request(app, resource, route, row_id):
         "tracking_book": ("GET", f"{base}/tracking-book.xlsx?from=2026-03-01&to=2026-03-31", None),
         "postage_view": ("GET", f"{base}/postage/?weight=120&province=19", None),
         "record_event_view": ("POST", f"{base}/record-event/?id={row_id}", {"status": "x"}),
+        "queue_view": ("GET", f"{base}/queue/", None),
+        "scan_view": ("GET", f"{base}/scan/?code=X", None),
+        "send_view": ("POST", f"{base}/send/", {"dossier_id": "0"}),
+        "incoming_view": ("GET", f"{base}/incoming/", None),
+        "confirm_view": ("GET", f"{base}/confirm/?id={row_id}", None),
+        "cancel_view": ("POST", f"{base}/cancel/?id={row_id}", {"reason": ""}),
     }[route]
 
 
@@ -279,6 +300,7 @@ def test_hidden_menu_is_not_the_check(client, login_as):
 def test_api_routes_against_the_matrix(app, rows):
     dossier_code = db.session.get(Dossier, rows["dossier"]).code
     tracking_code = db.session.get(DeliveryOrder, rows["delivery_order"]).tracking_code
+    handover_code = db.session.get(Handover, rows["handover"]).code
     tokens = {None: None}
     client = app.test_client()
     for role in ROLES:
@@ -289,7 +311,7 @@ def test_api_routes_against_the_matrix(app, rows):
         tokens[role] = answer.get_json()["token"]
     failures = []
     for _endpoint, (method, path, body, (resource, action)) in sorted(API_ROUTES.items()):
-        path = path.format(code=dossier_code, tracking_code=tracking_code)
+        path = path.format(code=dossier_code, tracking_code=tracking_code, handover=handover_code)
         for role, token in tokens.items():
             headers = {"Authorization": f"Bearer {token}"} if token else {}
             response = client.open(path, method=method, json=body, headers=headers)

@@ -16,7 +16,6 @@ RESOURCES = [r for r in permissions.RESOURCES if r != "report"]
 # Who creates what, by the default permission matrix.
 CREATOR = {
     "dossier": "po_clerk",
-    "handover": "po_clerk",
     "delivery_order": "po_clerk",
     "procedure_type": "it_admin",
     "agency": "it_admin",

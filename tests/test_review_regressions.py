@@ -91,7 +91,8 @@ def test_it_and_leaders_cannot_be_granted_workflow_actions(client, login_as, wor
     assert "Không được đổi mã của vai trò có sẵn." in renamed.get_data(as_text=True)
 
 
-def test_a_clerk_logs_a_handover_of_their_own_office(client, login_as, world):
+def test_a_handover_is_never_typed_in(client, login_as, world):
+    """The old create form (direction, from, to) is gone: it leads to the queue instead."""
     login_as("po_clerk")
     response = client.post(
         "/admin/handover/new/",
@@ -101,8 +102,8 @@ def test_a_clerk_logs_a_handover_of_their_own_office(client, login_as, world):
             "to_agency": world.agencies["dept"].id,
         },
     )
-    assert response.status_code == 302
-    assert db.session.scalar(select(func.count(Handover.id))) == 1
+    assert response.status_code == 302 and response.location.endswith("/admin/handover/queue/")
+    assert db.session.scalar(select(func.count(Handover.id))) == 0
 
 
 def test_a_delivery_order_cannot_be_moved_to_another_office(client, login_as, world, dossier):

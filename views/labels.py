@@ -52,6 +52,7 @@ HANDOVER_STATUS = {
     "draft": _l("Draft"),
     "sent": _l("Sent"),
     "confirmed": _l("Confirmed"),
+    "cancelled": _l("Cancelled"),
 }
 DELIVERY_STATUS = {
     "created": _l("Created"),

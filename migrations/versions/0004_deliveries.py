@@ -2,7 +2,7 @@
 each tracking event stored once.
 
 Revision ID: 0004_deliveries
-Revises: 0006_reports
+Revises: 0002_security
 Create Date: 2026-11-30 11:31:48.946349
 
 """
@@ -14,7 +14,7 @@ import models.base
 
 # revision identifiers, used by Alembic.
 revision = "0004_deliveries"
-down_revision = "0006_reports"
+down_revision = "0002_security"
 branch_labels = None
 depends_on = None
 

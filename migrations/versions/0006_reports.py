@@ -1,7 +1,7 @@
 """Daily figures table (report_daily), filled from the dossiers and their history.
 
 Revision ID: 0006_reports
-Revises: 0002_security
+Revises: 0003_handovers
 Create Date: 2026-11-30 12:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_reports"
-down_revision = "0002_security"
+down_revision = "0003_handovers"
 branch_labels = None
 depends_on = None
 

@@ -22,10 +22,11 @@ from views.admin.calendar import CalendarOverrideView
 from views.admin.catalog import AgencyView, ProcedureTypeView
 from views.admin.delivery import DeliveryOrderView
 from views.admin.dossier import DossierView
-from views.admin.handover import HandoverView
+from views.admin.handover import HandoverLink, HandoverView
 from views.admin.people import RoleView, UserView
 from views.admin.postage import PostageRateView
 from views.admin.report import ReportView
+from views.admin.work_queues import work_queue_links
 from views.security import csp_nonce
 
 
@@ -43,6 +44,11 @@ def register_admin(app) -> Admin:
     system = _l("System")
     admin.add_view(DossierView(Dossier, db, name=_l("Dossiers"), category=work))
     admin.add_view(HandoverView(Handover, db, name=_l("Handover log"), category=work))
+    for label, endpoint, action in (
+        (_l("Waiting to hand over"), "handover.queue_view", "create"),
+        (_l("Batches to confirm"), "handover.incoming_view", "confirm"),
+    ):
+        admin.add_link(HandoverLink(label, endpoint, action, work))
     admin.add_view(DeliveryOrderView(DeliveryOrder, db, name=_l("Delivery orders"), category=work))
     admin.add_view(
         ProcedureTypeView(ProcedureType, db, name=_l("Procedure types"), category=catalog)
@@ -58,4 +64,5 @@ def register_admin(app) -> Admin:
     admin.add_view(RoleView(Role, db, name=_l("Roles"), category=system))
     admin.add_view(AuditLogView(AuditEntry, db, name=_l("Audit log"), category=system))
     admin.add_view(ReportView(name=_l("Reports"), endpoint="report", url="report"))
+    app.jinja_env.globals["work_queue_links"] = work_queue_links
     return admin

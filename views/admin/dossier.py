@@ -24,6 +24,7 @@ from views.admin import validators
 from views.admin.base import SecuredModelView
 from views.admin.dossier_actions import DossierActionsMixin
 from views.admin.dossier_deliveries import dossier_deliveries
+from views.admin.dossier_handover import DossierHandoverMixin
 from views.admin.dossier_receive import (
     APPLICANT_FIELDS,
     LATE_ENTRY_FIELDS,
@@ -97,7 +98,7 @@ def procedure_formatter(view, context, model, name):
     )
 
 
-class DossierView(ReceiveFormMixin, DossierActionsMixin, SecuredModelView):
+class DossierView(ReceiveFormMixin, DossierActionsMixin, DossierHandoverMixin, SecuredModelView):
     resource = "dossier"
     audits_create_itself = True  # services.dossiers.prepare_received writes it
     route_actions = ReceiveFormMixin.route_actions | DossierActionsMixin.route_actions

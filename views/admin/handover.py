@@ -1,20 +1,41 @@
-"""The handover log screen."""
+"""The handover log screen: the batches, each with its dossiers; no batch is typed in."""
 
+from flask_admin.menu import MenuLink
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms.validators import InputRequired
+from markupsafe import Markup
 
-from models.base import utcnow
+import permissions
 from models.handover import Handover
-from services import codes
+from services import handovers
 from views import labels
 from views.admin.base import SecuredModelView
-from views.admin.formatters import handover_items
+from views.admin.formatters import labelled
+from views.admin.handover_flow import HandoverFlowMixin
+
+HANDOVER_BADGES = {
+    "draft": "secondary",
+    "sent": "warning",
+    "confirmed": "success",
+    "cancelled": "dark",
+}
 
 
-class HandoverView(SecuredModelView):
+def missing_formatter(view, context, model, name):
+    """A red flag where the receiver found dossiers missing, else a plain "No"."""
+    if not model.has_missing:
+        return _("No")
+    return Markup('<span class="badge badge-danger">{}</span>').format(_l("Some missing"))
+
+
+class HandoverView(HandoverFlowMixin, SecuredModelView):
     resource = "handover"
-    details_template = "admin/handover/details.html"  # adds "In biên bản"
+    allow_edit = False  # a batch changes only by being confirmed or cancelled
+    details_template = "admin/handover/details.html"  # with "In biên bản" (print)
+    list_template = "admin/handover_list.html"
+    route_actions = HandoverFlowMixin.route_actions
+    simple_list_pager = True  # grows with the dossiers: no COUNT(*) per page
     column_select_related_list = (
         Handover.from_agency,
         Handover.to_agency,
@@ -26,14 +47,29 @@ class HandoverView(SecuredModelView):
         "status",
         "from_agency",
         "to_agency",
-        "created_at",
+        "sent_at",
         "created_by",
         "confirmed_at",
         "has_missing",
     )
-    column_details_list = (*column_list, "confirmed_by", "note", "items")
+    column_details_list = (
+        "code",
+        "direction",
+        "status",
+        "from_agency",
+        "to_agency",
+        "created_by",
+        "sent_at",
+        "confirmed_at",
+        "confirmed_by",
+        "has_missing",
+        "cancelled_at",
+        "cancelled_by",
+        "cancel_reason",
+        "note",
+    )
     column_default_sort = ("created_at", True)
-    column_sortable_list = ("code", "created_at", "confirmed_at", "status")
+    column_sortable_list = ("code", "created_at", "sent_at", "confirmed_at", "status")
     column_searchable_list = ("code",)
     column_filters = ("direction", "status", "has_missing", "created_at")
     column_labels = {
@@ -43,26 +79,45 @@ class HandoverView(SecuredModelView):
         "from_agency": _l("From"),
         "to_agency": _l("To"),
         "created_at": _l("Created at"),
-        "created_by": _l("Created by"),
+        "created_by": _l("Sent by"),
+        "sent_at": _l("Sent at"),
         "confirmed_at": _l("Confirmed at"),
         "confirmed_by": _l("Confirmed by"),
         "has_missing": _l("Missing dossiers"),
+        "cancelled_at": _l("Cancelled at"),
+        "cancelled_by": _l("Cancelled by"),
+        "cancel_reason": _l("Reason for cancelling"),
         "note": _l("Notes"),
-        "items": _l("Dossiers"),
     }
-    column_formatters = {"items": handover_items}
     column_choices = {
         "direction": labels.choices(labels.DIRECTION),
         "status": labels.choices(labels.HANDOVER_STATUS),
     }
-    form_columns = ("direction", "from_agency", "to_agency", "note")
-    form_choices = {"direction": labels.choices(labels.DIRECTION)}
-    form_args = {
-        "from_agency": {"validators": [InputRequired()]},
-        "to_agency": {"validators": [InputRequired()]},
+    column_formatters = {
+        "status": labelled(labels.HANDOVER_STATUS, HANDOVER_BADGES),
+        "has_missing": missing_formatter,
     }
 
-    def prepare(self, form, model, is_created):
-        if is_created:
-            model.code = codes.handover_code(model.created_at or utcnow())
-            model.created_by_id = current_user.id
+    @property
+    def can_create(self):
+        """No "Create" tab: batches start from the queue (the route leads there)."""
+        return False
+
+
+class HandoverLink(MenuLink):
+    """A menu entry to one of the handover screens, shown to those who may use it."""
+
+    def __init__(self, name, endpoint, action, category):
+        super().__init__(name=name, endpoint=endpoint, category=category)
+        self.action = action
+
+    def is_accessible(self) -> bool:
+        return (
+            current_user.is_authenticated
+            and permissions.can(current_user, "handover", "view")
+            and permissions.can(current_user, "handover", self.action)
+            and handovers.direction_of(current_user) is not None
+        )
+
+    def is_visible(self) -> bool:
+        return self.is_accessible()

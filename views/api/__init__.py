@@ -8,7 +8,9 @@ from views.api import (  # noqa: F401  (routes on bp)
     deliveries,
     dossiers,
     errors,
+    handovers,
     openapi,
+    openapi_handovers,
     public,
     reports,
 )

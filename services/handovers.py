@@ -1,0 +1,313 @@
+"""The handover log's rules (DOMAIN.md «Handover log»): batches created, sent, confirmed, cancelled.
+
+A post office hands received dossiers to the department (``to_department``);
+the department hands results back (``to_post_office``). The agencies come from
+the dossiers and the user, never from input. Confirmation by the receiving side
+moves every dossier not marked missing through ``workflow.move``. Every function
+works in the caller's transaction: the caller commits, or rolls back on an error.
+"""
+
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+import permissions
+from extensions import db
+from models.base import utcnow
+from models.dossier import Dossier
+from models.handover import DIRECTIONS, Handover, HandoverItem
+from services import audit, codes, workflow
+from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.versions import check_version
+
+#: What each direction carries, who sends it, and the move confirmation makes.
+SOURCE_STATUS = {"to_department": "received", "to_post_office": "result_ready"}
+SENDER_KIND = {"to_department": "post_office", "to_post_office": "department"}
+STEP = {"to_department": "handover_to_department", "to_post_office": "handover_to_post_office"}
+#: The dossier column naming the sending agency and the receiving one, per direction.
+SENDER_COLUMN = {"to_department": "post_office_id", "to_post_office": "agency_id"}
+RECEIVER_COLUMN = {"to_department": "agency_id", "to_post_office": "post_office_id"}
+MAX_ITEMS = 500
+NOTE_LENGTH = 500
+FIELD = "dossier_codes"
+
+
+def direction_of(user) -> str | None:
+    """The direction USER's agency sends batches in (None for IT staff and leaders)."""
+    kind = user.agency.kind if user.agency else None
+    return next((d for d, k in SENDER_KIND.items() if k == kind), None)
+
+
+def open_batch_of(dossier_id: int) -> Handover | None:
+    """The open (sent, unconfirmed) batch holding the dossier, if any."""
+    return db.session.scalar(
+        select(Handover).join(HandoverItem).where(HandoverItem.open_dossier_id == dossier_id)
+    )
+
+
+def in_open_batch():
+    """SQL condition: the dossier of the current row is in an open batch."""
+    return exists().where(HandoverItem.open_dossier_id == Dossier.id)
+
+
+def check_sender(user, direction) -> None:
+    """Refuse a user who may not send batches in DIRECTION."""
+    if direction not in DIRECTIONS:
+        raise ValidationFailed(
+            "Chiều bàn giao phải là to_department hoặc to_post_office.",
+            {"direction": "Không hợp lệ."},
+        )
+    if not permissions.can(user, "handover", "create"):
+        raise Forbidden("Vai trò của bạn không được bàn giao hồ sơ.")
+    if direction_of(user) != direction:
+        raise Forbidden(
+            "Chỉ bưu điện bàn giao hồ sơ cho sở; chỉ sở trả kết quả cho bưu điện."
+            if direction in SENDER_KIND
+            else "Không được bàn giao theo chiều này."
+        )
+
+
+def refusal(user, direction: str, dossier: Dossier | None, code: str) -> str | None:
+    """Why DOSSIER (looked up by CODE) cannot go in USER's next batch, or None."""
+    own = getattr(dossier, SENDER_COLUMN[direction], None) if dossier else None
+    if dossier is None or own != user.agency_id:
+        return f"Không tìm thấy hồ sơ {code} trong phạm vi của bạn."
+    if dossier.status != SOURCE_STATUS[direction]:
+        state = workflow.STATUS_NAMES[dossier.status]
+        return f"Hồ sơ {code} đang ở trạng thái «{state}», không thuộc diện bàn giao."
+    if getattr(dossier, RECEIVER_COLUMN[direction]) is None:
+        return f"Hồ sơ {code} không có bưu điện tiếp nhận để trả kết quả."
+    batch = open_batch_of(dossier.id)
+    if batch is not None:
+        return f"Hồ sơ {code} đã nằm trong lô {batch.code} chưa được xác nhận."
+    return None
+
+
+def scan(user, direction: str, code: str) -> Dossier:
+    """The dossier CODE if it may go in USER's batch; else NotFound or Conflict saying why."""
+    check_sender(user, direction)
+    code = (code or "").strip()[:40]
+    if not code or "\x00" in code:
+        raise ValidationFailed("Vui lòng quét hoặc nhập mã hồ sơ.", {"code": "Bắt buộc."})
+    dossier = db.session.scalar(
+        permissions.scope(user, "dossier", select(Dossier).where(Dossier.code == code))
+    )
+    reason = refusal(user, direction, dossier, code)
+    if reason is None:
+        return dossier
+    raise (NotFound if dossier is None else Conflict)(reason, {code: reason})
+
+
+def _wanted(identifiers) -> list:
+    """IDENTIFIERS (codes or ids) without repeats, in order; at least one, at most MAX_ITEMS."""
+    wanted = list(dict.fromkeys(i for i in identifiers or () if i not in (None, "")))
+    if not wanted:
+        raise ValidationFailed("Chọn ít nhất một hồ sơ để bàn giao.", {FIELD: "Bắt buộc."})
+    if len(wanted) > MAX_ITEMS:
+        raise ValidationFailed(
+            f"Một lô có tối đa {MAX_ITEMS} hồ sơ.", {FIELD: f"Tối đa {MAX_ITEMS}."}
+        )
+    return wanted
+
+
+def _load(user, wanted: list, by_id: bool) -> dict:
+    """The dossiers named by WANTED inside USER's scope, by code or id, locked where possible."""
+    key = Dossier.id if by_id else Dossier.code
+    query = select(Dossier).where(key.in_(wanted)).order_by(Dossier.id).with_for_update()
+    rows = db.session.scalars(permissions.scope(user, "dossier", query)).all()
+    return {(d.id if by_id else d.code): d for d in rows}
+
+
+def _refuse_all(user, direction, wanted, found) -> list[Dossier]:
+    """The dossiers in order, or one error naming every refused code and why."""
+    problems, unknown = {}, False
+    for key in wanted:
+        dossier = found.get(key)
+        code = dossier.code if dossier else str(key)
+        reason = refusal(user, direction, dossier, code)
+        if reason:
+            problems[f"{FIELD}.{code}"] = reason
+            unknown = unknown or dossier is None
+    if problems:
+        error = ValidationFailed if unknown else Conflict
+        reasons = " ".join(problems.values())
+        raise error(f"Chưa có lô nào được tạo. {reasons}", problems)
+    dossiers = [found[k] for k in wanted]
+    receivers = {getattr(d, RECEIVER_COLUMN[direction]) for d in dossiers}
+    if len(receivers) > 1:
+        first = getattr(dossiers[0], RECEIVER_COLUMN[direction])
+        others = [d.code for d in dossiers if getattr(d, RECEIVER_COLUMN[direction]) != first]
+        raise ValidationFailed(
+            "Một lô chỉ gửi cho một cơ quan; các hồ sơ sau thuộc cơ quan khác: "
+            + ", ".join(others),
+            {f"{FIELD}.{c}": "Thuộc cơ quan nhận khác." for c in others},
+        )
+    return dossiers
+
+
+def create_and_send(
+    user, direction: str, *, dossier_codes=None, ids=None, note=None, now=None, ip_address=None
+) -> Handover:
+    """Create batch ``BG-YYMMDD-NNN`` of the dossiers named by code or id, and send it."""
+    check_sender(user, direction)
+    wanted = _wanted(ids if ids is not None else dossier_codes)
+    now = now or utcnow()
+    # The day's counter row is taken first: batch creations queue on it, and the
+    # eligibility read below sees every batch committed before this one.
+    code = codes.handover_code(now)
+    dossiers = _refuse_all(user, direction, wanted, _load(user, wanted, ids is not None))
+    handover = Handover(
+        code=code,
+        direction=direction,
+        status="sent",
+        from_agency_id=user.agency_id,
+        to_agency_id=getattr(dossiers[0], RECEIVER_COLUMN[direction]),
+        created_at=now,
+        created_by_id=user.id,
+        sent_at=now,
+        note=_clean(note, 2000),
+    )
+    handover.items = [HandoverItem(dossier=d, open_dossier_id=d.id) for d in dossiers]
+    db.session.add(handover)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # a dossier went into another batch at the same instant
+        raise Conflict("Một số hồ sơ vừa được đưa vào lô khác; hãy tải lại và thử lại.") from exc
+    audit.record(
+        "create",
+        "handover",
+        handover.id,
+        actor=user,
+        ip_address=ip_address,
+        summary=f"Gửi lô {code}: {len(dossiers)} hồ sơ",
+        changes={"after": {"status": "sent", "dossiers": [d.code for d in dossiers]}},
+    )
+    return handover
+
+
+def may_confirm(user, handover: Handover) -> bool:
+    return (
+        handover.status == "sent"
+        and permissions.can(user, "handover", "confirm")
+        and user.agency_id == handover.to_agency_id
+    )
+
+
+def may_cancel(user, handover: Handover) -> bool:
+    return (
+        handover.status == "sent"
+        and permissions.can(user, "handover", "cancel")
+        and user.agency_id == handover.from_agency_id
+    )
+
+
+def _check_open(user, handover: Handover, action: str, version) -> None:
+    if not permissions.in_scope(user, "handover", handover):
+        raise NotFound("Không tìm thấy lô bàn giao.")
+    if not permissions.can(user, "handover", action):
+        verb = "xác nhận" if action == "confirm" else "hủy"
+        raise Forbidden(f"Vai trò của bạn không được {verb} lô bàn giao.")
+    side = handover.to_agency_id if action == "confirm" else handover.from_agency_id
+    if user.agency_id != side:
+        raise Forbidden(
+            "Chỉ bên nhận mới xác nhận được lô này."
+            if action == "confirm"
+            else "Chỉ bên gửi mới hủy được lô này."
+        )
+    check_version(handover, version)
+    if handover.status != "sent":
+        state = {"confirmed": "đã được xác nhận", "cancelled": "đã bị hủy"}.get(
+            handover.status, "chưa được gửi"
+        )
+        raise Conflict(f"Lô {handover.code} {state}.")
+
+
+def _flush_batch() -> None:
+    """Write the batch's new state first: of two people confirming at once, one wins."""
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise Conflict("Lô này vừa được người khác xử lý; hãy tải lại trang.") from exc
+
+
+def confirm(
+    handover: Handover,
+    user,
+    *,
+    missing_codes=(),
+    item_notes: dict | None = None,
+    note=None,
+    version=None,
+    now=None,
+    ip_address=None,
+) -> Handover:
+    """Confirm HANDOVER as its receiver; dossiers not missing move on, missing ones stay."""
+    _check_open(user, handover, "confirm", version)
+    by_code = {item.dossier.code: item for item in handover.items}
+    missing = set(missing_codes or ())
+    strangers = sorted(missing - by_code.keys())
+    if strangers:
+        raise ValidationFailed(
+            "Các mã sau không thuộc lô này: " + ", ".join(strangers),
+            {f"missing_codes.{c}": "Không thuộc lô." for c in strangers},
+        )
+    now = now or utcnow()
+    handover.status, handover.confirmed_at, handover.confirmed_by_id = "confirmed", now, user.id
+    handover.has_missing = bool(missing)
+    if _clean(note, 2000):
+        handover.note = "\n".join(filter(None, (handover.note, _clean(note, 2000))))
+    for code, item in by_code.items():
+        item.missing, item.open_dossier_id = code in missing, None
+        item.note = _clean((item_notes or {}).get(code), NOTE_LENGTH)
+    _flush_batch()
+    given = {
+        "handover": handover.code,
+        "given_by": getattr(handover.created_by, "full_name", None),
+        "given_at": handover.sent_at.isoformat() if handover.sent_at else None,
+    }
+    step = workflow.SYSTEM_MOVES[STEP[handover.direction]]
+    for code, item in by_code.items():
+        if code not in missing:
+            workflow.move(
+                item.dossier, STEP[handover.direction], step, user,
+                note=item.note, data=given, now=now, ip_address=ip_address,
+            )  # fmt: skip
+    audit.record(
+        "confirm",
+        "handover",
+        handover.id,
+        actor=user,
+        ip_address=ip_address,
+        summary=f"Xác nhận lô {handover.code}"
+        + (f"; thiếu: {', '.join(sorted(missing))}" if missing else ""),
+        changes={"after": {"status": "confirmed", "missing": sorted(missing)}},
+    )
+    return handover
+
+
+def cancel(handover: Handover, user, *, reason, version=None, now=None, ip_address=None):
+    """Cancel a sent batch not yet confirmed (the sender's supervisor, with a reason)."""
+    _check_open(user, handover, "cancel", version)
+    reason = _clean(reason, 2000)
+    if not reason:
+        raise ValidationFailed("Vui lòng ghi rõ lý do hủy lô.", {"reason": "Bắt buộc."})
+    handover.status, handover.cancelled_by_id = "cancelled", user.id
+    handover.cancelled_at, handover.cancel_reason = now or utcnow(), reason
+    for item in handover.items:
+        item.open_dossier_id = None
+    _flush_batch()
+    audit.record(
+        "cancel",
+        "handover",
+        handover.id,
+        actor=user,
+        ip_address=ip_address,
+        summary=f"Hủy lô {handover.code}: {reason}",
+        changes={"before": {"status": "sent"}, "after": {"status": "cancelled"}},
+    )
+    return handover
+
+
+def _clean(text, limit: int) -> str | None:
+    text = (text or "").strip() if isinstance(text, str) else ""
+    return text[:limit] or None

@@ -1,0 +1,47 @@
+"""The dossier screen's part in handovers: the "Hand over" bulk action and the batches
+a dossier went through (templates/admin/dossier/_handovers.html)."""
+
+from flask import redirect, request, url_for
+from flask_admin.actions import action
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+import permissions
+from services import handover_queries, handovers
+from views import labels
+from views.admin.handover_flow import parse_ids, send_batch
+
+
+class DossierHandoverMixin:
+    @action(
+        "handover",
+        _l("Hand over"),
+        _l("Hand the selected dossiers over in one batch, sent now?"),
+    )
+    def action_handover(self, ids):
+        batch = send_batch(parse_ids(ids), None)
+        if batch is None:
+            return redirect(request.referrer or url_for(".index_view"))
+        return redirect(url_for("handover.details_view", id=batch.id))
+
+    def is_action_allowed(self, name):
+        if name == "handover":
+            return self.may_hand_over()
+        return super().is_action_allowed(name)
+
+    def may_hand_over(self) -> bool:
+        return permissions.can(current_user, "handover", "create") and (
+            handovers.direction_of(current_user) is not None
+        )
+
+    def handovers_of(self, dossier):
+        """(batch, item) pairs of DOSSIER the user may see, oldest first."""
+        if not permissions.can(current_user, "handover", "view"):
+            return []
+        return handover_queries.batches_of(current_user, dossier)
+
+    def direction_label(self, direction: str) -> str:
+        return str(labels.DIRECTION.get(direction, direction))
+
+    def batch_status_label(self, status: str) -> str:
+        return str(labels.HANDOVER_STATUS.get(status, status))

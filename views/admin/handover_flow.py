@@ -1,0 +1,166 @@
+"""The handover screens' own routes: the queue to hand over (with the scanner), sending,
+the incoming batches, confirming and cancelling; each a thin call of services.handovers."""
+
+from flask import flash, jsonify, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from extensions import db
+from models.dossier import Dossier
+from models.handover import Handover, HandoverItem
+from services import handover_queries, handovers
+from services.errors import ServiceError
+from views import labels
+from views.admin.params import parse_id
+
+
+def parse_ids(values) -> list[int]:
+    """The dossier ids a form sent, those that can be ids at all."""
+    return [i for i in map(parse_id, values) if i is not None]
+
+
+def send_batch(ids: list[int], note: str | None):
+    """Create and send one batch of IDS for the current user; a redirect either way."""
+    direction = handovers.direction_of(current_user)
+    try:
+        batch = handovers.create_and_send(
+            current_user, direction, ids=ids, note=note, ip_address=request.remote_addr
+        )
+        db.session.commit()
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return None
+    flash(
+        _(
+            "Batch %(code)s sent to %(agency)s with %(count)d dossier(s).",
+            code=batch.code,
+            agency=batch.to_agency.name,
+            count=len(batch.items),
+        ),
+        "success",
+    )
+    return batch
+
+
+class HandoverFlowMixin:
+    """Routes of the handover screen beyond Flask-Admin's list and details."""
+
+    route_actions = {
+        "queue_view": "create",
+        "scan_view": "create",
+        "send_view": "create",
+        "incoming_view": "confirm",
+        "confirm_view": "confirm",
+        "cancel_view": "cancel",
+    }
+
+    @expose("/new/", methods=("GET", "POST"))
+    def create_view(self):
+        """No create form: the agencies are never typed; batches start from the queue."""
+        return redirect(url_for(".queue_view"))
+
+    @expose("/queue/")
+    def queue_view(self):
+        direction = handovers.direction_of(current_user)
+        groups = []
+        try:
+            groups = handover_queries.eligible(current_user, direction)
+        except ServiceError as exc:
+            flash(exc.message, "error")
+        return self.render("admin/handover_queue.html", direction=direction, groups=groups)
+
+    @expose("/scan/")
+    def scan_view(self):
+        """JSON for the scanner: the dossier's id when it may go in the batch, else why not."""
+        code = request.args.get("code", "")
+        try:
+            dossier = handovers.scan(current_user, handovers.direction_of(current_user), code)
+        except ServiceError as exc:
+            return jsonify(ok=False, message=exc.message)
+        return jsonify(ok=True, id=dossier.id, code=dossier.code)
+
+    @expose("/send/", methods=("POST",))
+    def send_view(self):
+        batch = send_batch(parse_ids(request.form.getlist("dossier_id")), request.form.get("note"))
+        if batch is None:
+            return redirect(url_for(".queue_view"))
+        return redirect(url_for(".details_view", id=batch.id))
+
+    @expose("/incoming/")
+    def incoming_view(self):
+        return self.render(
+            "admin/handover_incoming.html", batches=handover_queries.incoming(current_user)
+        )
+
+    @expose("/confirm/", methods=("GET", "POST"))
+    def confirm_view(self):
+        batch = self.batch(request.args.get("id"))
+        if not handovers.may_confirm(current_user, batch):
+            flash(_("Only the receiving side confirms a sent batch."), "error")
+            return redirect(url_for(".details_view", id=batch.id))
+        if request.method == "POST":
+            form = request.form
+            try:
+                handovers.confirm(
+                    batch,
+                    current_user,
+                    missing_codes=form.getlist("missing"),
+                    item_notes={i.dossier.code: form.get(f"note-{i.id}") for i in batch.items},
+                    note=form.get("note"),
+                    version=form.get("version"),
+                    ip_address=request.remote_addr,
+                )
+                db.session.commit()
+            except ServiceError as exc:
+                db.session.rollback()
+                flash(exc.message, "error")
+                return redirect(url_for(".confirm_view", id=batch.id))
+            flash(_("Batch %(code)s confirmed.", code=batch.code), "success")
+            return redirect(url_for(".details_view", id=batch.id))
+        return self.render("admin/handover_confirm.html", batch=batch)
+
+    @expose("/cancel/", methods=("POST",))
+    def cancel_view(self):
+        batch = self.batch(request.args.get("id"))
+        try:
+            handovers.cancel(
+                batch,
+                current_user,
+                reason=request.form.get("reason"),
+                version=request.form.get("version"),
+                ip_address=request.remote_addr,
+            )
+            db.session.commit()
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            flash(_("Batch %(code)s cancelled.", code=batch.code), "success")
+        return redirect(url_for(".details_view", id=batch.id))
+
+    # -- for the templates ---------------------------------------------------
+    def batch(self, id_) -> Handover:
+        """The batch ID_ in the user's scope with its dossiers, else 404."""
+        batch = self.get_one(id_)
+        db.session.scalars(
+            select(HandoverItem)
+            .where(HandoverItem.handover_id == batch.id)
+            .options(selectinload(HandoverItem.dossier).joinedload(Dossier.procedure_type))
+        ).all()
+        return batch
+
+    def items_of(self, batch: Handover) -> list[HandoverItem]:
+        return sorted(self.batch(batch.id).items, key=lambda i: i.dossier.code)
+
+    def status_label(self, status: str) -> str:
+        return str(labels.STATUS.get(status, status))
+
+    def may_confirm(self, batch: Handover) -> bool:
+        return handovers.may_confirm(current_user, batch)
+
+    def may_cancel(self, batch: Handover) -> bool:
+        return handovers.may_cancel(current_user, batch)
