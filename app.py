@@ -4,7 +4,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import i18n
-from config import ConfigError, config_from_env, instance_secret_key
+from config import ConfigError, config_from_env, engine_options, instance_secret_key
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -34,6 +34,7 @@ def register_config(app: Flask, config) -> None:
         if app.config.get("APP_ENV") == "production":
             raise ConfigError("SECRET_KEY must be set when APP_ENV=production.")
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
 
 
 def register_proxy(app: Flask) -> None:

@@ -28,7 +28,13 @@ class Config:
     # Unset: the installation's own random key (instance_secret_key), never a constant.
     SECRET_KEY = os.environ.get("SECRET_KEY") or None
     SQLALCHEMY_DATABASE_URI = _database_url()
+    # pool_pre_ping: a connection the database dropped (restart, fail-over) is replaced
+    # before use, so the app recovers by itself once the database is back.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # PostgreSQL only: give up connecting after this many seconds, and cancel any statement
+    # running longer than STATEMENT_TIMEOUT_MS (0 = no limit) so that none holds a worker.
+    DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT") or 5)
+    STATEMENT_TIMEOUT_MS = int(os.environ.get("STATEMENT_TIMEOUT_MS") or 15_000)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -43,6 +49,13 @@ class Config:
     # outage is entered later); older ones need a supervisor and a reason.
     RECEIPT_BACKDATE_WORKING_DAYS = int(os.environ.get("RECEIPT_BACKDATE_WORKING_DAYS", "3"))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Redis unreachable: limits are counted in each process's memory meanwhile (a warning
+    # is logged) and nothing fails; short socket timeouts keep a hung Redis from stalling.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    # Several deployments sharing one Redis keep their counters apart with a prefix.
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
     # How many reverse proxies (load balancer, nginx) stand in front of the app servers.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0") or 0)
     # Failed sign-ins allowed from one address (Flask-Limiter syntax); per account the
@@ -123,6 +136,20 @@ CONFIGS = {
     "testing": TestingConfig,
     "production": ProductionConfig,
 }
+
+
+def engine_options(config) -> dict:
+    """SQLALCHEMY_ENGINE_OPTIONS of CONFIG, with PostgreSQL's connect and statement timeouts."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if not str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql"):
+        return options
+    connect_args = dict(options.get("connect_args") or {})
+    connect_args.setdefault("connect_timeout", int(config.get("DATABASE_CONNECT_TIMEOUT") or 5))
+    timeout = int(config.get("STATEMENT_TIMEOUT_MS") or 0)
+    if timeout > 0:
+        connect_args.setdefault("options", f"-c statement_timeout={timeout}")
+    options["connect_args"] = connect_args
+    return options
 
 
 def config_from_env() -> Config:

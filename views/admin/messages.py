@@ -9,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms.validators import ValidationError
 
 from services.errors import ServiceError
+from views.errors import is_outage
 
 log = logging.getLogger("views.admin.base")
 
@@ -28,7 +29,10 @@ class MessagesMixin:
             flash(_("Saved the changes to %(record)s.", record=str(model)), "success")
 
     def handle_view_exception(self, exc):
-        """Domain errors become the flashed message; database refusals a plain one."""
+        """Domain errors become the flashed message; database refusals a plain one;
+        an unreachable database the 503 page (views/errors.py)."""
+        if is_outage(exc):
+            raise exc
         if isinstance(exc, ServiceError):
             flash(exc.message, "error")
             return True

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException, default_exceptions
 
 from extensions import db
 from services.errors import ServiceError
+from views.errors import OUTAGE_ERRORS, RETRY_AFTER_SECONDS, forget_session
 
 STATUS_OF = {"validation_failed": 422, "not_found": 404, "forbidden": 403, "conflict": 409}
 HTTP_ERRORS = {
@@ -28,6 +29,11 @@ HTTP_ERRORS = {
     500: ("internal_error", "Lỗi hệ thống; chưa có gì được lưu. Vui lòng thử lại sau."),
     503: ("service_unavailable", "Hệ thống đang bận; vui lòng thử lại sau ít giây."),
 }
+# The database unreachable (or a statement past STATEMENT_TIMEOUT_MS).
+OUTAGE = (
+    "service_unavailable",
+    "Tạm thời không kết nối được cơ sở dữ liệu; chưa có gì được lưu. Vui lòng thử lại sau ít phút.",
+)
 
 
 class ApiError(Exception):
@@ -91,6 +97,17 @@ def handle_data_error(exc):
     return error_response(422, "validation_failed", HTTP_ERRORS[422][1])
 
 
+def handle_outage(exc: Exception):
+    """The database is unreachable (or a statement ran out of time): 503, retry later."""
+    forget_session()
+    current_app.logger.warning(
+        "database unavailable on %s %s: %s", request.method, request.path, exc
+    )
+    response = error_response(503, *OUTAGE)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def handle_unexpected(exc: Exception):
     db.session.rollback()
     current_app.logger.exception("Unexpected error on %s %s", request.method, request.path)
@@ -121,6 +138,8 @@ def install(bp) -> None:
     bp.register_error_handler(StaleDataError, handle_conflict)
     bp.register_error_handler(IntegrityError, handle_conflict)
     bp.register_error_handler(DataError, handle_data_error)
+    for outage in OUTAGE_ERRORS:
+        bp.register_error_handler(outage, handle_outage)
     # One handler per status: the app's own HTML handlers (404, 429, 500) are
     # looked up by status before any handler by class, so a class alone loses.
     for status in default_exceptions:
