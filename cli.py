@@ -2,6 +2,7 @@
 
 import os
 import sys
+import time
 
 import click
 from flask import current_app
@@ -66,22 +67,64 @@ def create_user_command(username, roles, agency_code, full_name, password_stdin)
 @click.option(
     "--dossiers",
     "count",
-    type=click.IntRange(1, 10_000_000),
+    type=click.IntRange(1, 100_000_000),
     required=True,
     help="How many dossiers to add.",
 )
-@click.option("--batch", type=click.IntRange(100, 50_000), default=5_000, show_default=True)
+@click.option("--batch", type=click.IntRange(100, 1_000_000), default=50_000, show_default=True)
 @click.option("--seed", type=int, default=7, show_default=True, help="Random seed.")
-def generate_data_command(count, batch, seed):
-    """Add synthetic dossiers in bulk (load tests, benchmarks). Refused in production."""
+@click.option("--days", type=click.IntRange(30, 3650), default=365, show_default=True)
+def generate_data_command(count, batch, seed, days):
+    """Add synthetic dossiers with their history, handovers and parcels (load tests,
+    benchmarks); a second run adds more. Refused in production."""
     if current_app.config.get("APP_ENV") == "production":
         raise click.ClickException("generate-data is refused when APP_ENV=production.")
-    with click.progressbar(length=count, label="Dossiers") as bar:
+    started = time.monotonic()
+    with Progress(count, label="Dossiers") as progress:
         done = generate_dossiers(
             count,
             batch=batch,
             seed=seed,
+            days=days,
             cutoff=current_app.config["RECEIPT_CUTOFF"],
-            progress=bar.update,
+            progress=progress.update,
         )
-    click.echo(f"Added {done} dossiers.")
+    click.echo(f"Added {done:,} dossiers in {time.monotonic() - started:.1f} s.")
+
+
+class Progress:
+    """Click's bar on a terminal; elsewhere (logs, CI) a line every few seconds."""
+
+    def __init__(self, total: int, label: str, every: float = 3.0):
+        self.total, self.label, self.every = total, label, every
+        self.done, self.started = 0, time.monotonic()
+        self.last = self.started
+        self.bar = click.progressbar(length=total, label=label) if sys.stdout.isatty() else None
+
+    def __enter__(self):
+        if self.bar:
+            self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar:
+            return self.bar.__exit__(*exc)
+        self._line()
+        return False
+
+    def update(self, n: int) -> None:
+        self.done += n
+        if self.bar:
+            self.bar.update(n)
+        elif time.monotonic() - self.last >= self.every:
+            self._line()
+
+    def _line(self) -> None:
+        self.last = now = time.monotonic()
+        rate = self.done / max(now - self.started, 1e-9)
+        left = (self.total - self.done) / rate if rate else 0
+        click.echo(
+            f"{self.label}: {self.done:,}/{self.total:,} ({100 * self.done // self.total}%), "
+            f"{now - self.started:.0f} s, {rate:,.0f}/s, about {left:.0f} s left",
+            nl=True,
+        )

@@ -4,6 +4,8 @@ import os
 import secrets
 from pathlib import Path
 
+from sqlalchemy import make_url
+
 BASE_DIR = Path(__file__).resolve().parent
 DEFAULT_SQLITE_URL = f"sqlite:///{BASE_DIR / 'instance' / 'app.db'}"
 
@@ -146,8 +148,9 @@ def engine_options(config) -> dict:
     connect_args = dict(options.get("connect_args") or {})
     connect_args.setdefault("connect_timeout", int(config.get("DATABASE_CONNECT_TIMEOUT") or 5))
     timeout = int(config.get("STATEMENT_TIMEOUT_MS") or 0)
-    if timeout > 0:
-        connect_args.setdefault("options", f"-c statement_timeout={timeout}")
+    if timeout > 0 and "options" not in connect_args:  # kept beside the URL's own options
+        url_options = make_url(config["SQLALCHEMY_DATABASE_URI"]).query.get("options", "")
+        connect_args["options"] = f"{url_options} -c statement_timeout={timeout}".strip()
     options["connect_args"] = connect_args
     return options
 

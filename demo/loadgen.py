@@ -1,53 +1,139 @@
-"""``generate-data``: synthetic dossiers in bulk, for load tests and benchmarks.
+"""``generate-data``: dossiers with their whole life, in bulk (COPY on PostgreSQL).
 
-Rows go in with multi-row INSERTs in batches, not one ORM object at a time;
-codes stay unique and gap-free because the per-day counters are read first and
-written back in the same transaction as each batch.
+Receipts fall on the working days of the last DAYS days (the holiday calendar and
+make-up Saturdays included) within office hours, busier in the morning and on Mondays.
+Each dossier's life follows from its receipt: handed to its department the next working
+morning (one handover batch per post office, department and day), completed in about
+its processing time (some late, a few after a supplement request), handed back,
+returned at the counter or shipped by post (a delivery order and its tracking events).
+Whatever would lie after now has not happened yet, which fixes each status. A few are
+refused at the counter, withdrawn or stopped.
+
+A second run adds to what is there: codes continue from the per-day counters, ids from
+the highest ones; each batch (dossiers, history, handovers, parcels, counters) is one
+transaction, so an interrupted run loses at most the batch under way.
 """
 
+import queue
 import random
+import threading
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
-from demo.seed import citizen_id, ensure_demo_world, person, phone
+from demo import bulk
+from demo.demo_data import FAMILY, GIVEN_F, GIVEN_M, MIDDLE_F, MIDDLE_M, STREETS
+from demo.seed import ensure_demo_world
+from demo.timeline import Life, Timeline
 from extensions import db
-from models import Agency, CodeCounter, Dossier, DossierHistory, ProcedureType, User
-from services.calendar import LOCAL_TZ, appointment, clock_start, load_calendar, parse_cutoff
+from models import Agency, CodeCounter, ProcedureType, User
+from services.calendar import LOCAL_TZ, load_calendar, parse_cutoff
 from services.report_facts import rebuild
-from services.text import search_key
-from services.timeliness import timeliness_at
+from services.text import fold
 
-# Finished dossiers dominate a year of real data; the rest are spread over the open statuses.
-STATUS_WEIGHTS = {
-    "returned": 62,
-    "processing": 10,
-    "received": 4,
-    "supplement_requested": 3,
-    "result_ready": 4,
-    "result_at_counter": 5,
-    "in_delivery": 3,
-    "not_accepted": 3,
-    "withdrawn": 2,
-    "stopped": 4,
-}
-FINISHED = ("result_ready", "result_at_counter", "in_delivery", "returned")
+WEEKDAY_LOAD = (1.25, 1.05, 1.0, 1.0, 0.9, 0.5, 0.5)
+# Receipt minutes: 07:30–11:30 and 13:30–17:00, mornings twice as busy.
+OFFICE_MINUTES = [m for m in range(450, 690) for _ in range(2)] + list(range(810, 1020))
 
 
 def generate_dossiers(
     count: int,
     *,
-    batch: int = 5_000,
+    batch: int = 50_000,
     seed: int = 7,
     days: int = 365,
     cutoff: str = "15:00",
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Insert COUNT dossiers received over the last DAYS days; returns how many."""
+    """Add COUNT dossiers received over the last DAYS days; returns how many."""
     ensure_demo_world()
     db.session.commit()
-    rng = random.Random(seed)
+    ids = bulk.next_ids()
+    rng = random.Random(seed * 1_000_003 + ids["dossier"])
+    today = datetime.now(LOCAL_TZ)
+    first = today.date() - timedelta(days=days)
+    timeline = Timeline(load_calendar(first, days=days + 500), first, today, parse_cutoff(cutoff))
+    counters = {(c.scope, c.day): c.last_seq for c in db.session.scalars(select(CodeCounter))}
+    life = Life(rng, timeline, _world(rng), counters, ids)
+    db.session.commit()
+    done = 0
+    with bulk.bulk_mode(large=count >= max(100_000, ids["dossier"] // 2)), Writer() as writer:
+        for w, n in _quotas(count, timeline, rng):
+            life.receive_day(w, n)
+            done += n
+            if progress:
+                progress(n)
+            if life.pending >= batch:
+                writer.put(*life.take())
+        writer.put(*life.take())
+    rebuild(db.session.connection())  # rows went in without the ORM: recount the daily figures
+    db.session.commit()
+    return done
+
+
+class Writer:
+    """Writes batches on a second connection while the next one is being built (on
+    PostgreSQL the server ingests on one core while Python generates on the other)."""
+
+    def __init__(self):
+        self.engine = db.engine  # the thread has no app context to find it in
+        self.threaded = self.engine.dialect.name == "postgresql"
+        self.queue: queue.Queue = queue.Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        if self.threaded:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.threaded:
+            self.queue.put(None)
+            self.thread.join()
+        if self.error and not exc[0]:
+            raise self.error
+        return False
+
+    def put(self, rows: dict, counters: list[dict]) -> None:
+        if self.error:
+            raise self.error
+        if self.threaded:
+            self.queue.put((rows, counters))
+        else:
+            self._write(rows, counters)
+
+    def _run(self) -> None:
+        while (item := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self._write(*item)
+                except BaseException as exc:  # handed to the generating thread
+                    self.error = exc
+
+    def _write(self, rows: dict, counters: list[dict]) -> None:
+        with self.engine.begin() as conn:
+            bulk.write(conn, rows, counters)
+
+
+def _quotas(count: int, timeline: Timeline, rng: random.Random):
+    """(working-day index, receipts) over the period, summing to COUNT."""
+    weights = [
+        WEEKDAY_LOAD[timeline.day(w).weekday()] * rng.uniform(0.85, 1.15)
+        for w in timeline.received_days()
+    ]
+    total, running, given = sum(weights), 0.0, 0
+    for w, weight in zip(timeline.received_days(), weights, strict=True):
+        running += count * weight / total
+        n = round(running) - given
+        given += n
+        if n:
+            yield w, n
+
+
+def _world(rng: random.Random) -> dict:
+    """What receipts draw from: procedures, counters and their clerks, people."""
     procedures = db.session.execute(
         select(
             ProcedureType.id,
@@ -55,110 +141,29 @@ def generate_dossiers(
             Agency.code,
             ProcedureType.processing_days,
             ProcedureType.fee,
+            ProcedureType.postal_return,
         )
         .join(Agency, Agency.id == ProcedureType.agency_id)
         .where(ProcedureType.active.is_(True))
     ).all()
-    clerks = db.session.execute(
-        select(User.id, User.agency_id).join(Agency).where(Agency.kind == "post_office")
-    ).all()
-    today = datetime.now(LOCAL_TZ).date()
-    first_day = today - timedelta(days=days)
-    cal = load_calendar(first_day, days=days + 120)
-    work_days = [
-        first_day + timedelta(days=d)
-        for d in range(days)
-        if cal.is_working_day(first_day + timedelta(days=d))
+    staff: dict[int, list[int]] = {}
+    for user_id, agency_id in db.session.execute(select(User.id, User.agency_id)):
+        staff.setdefault(agency_id, []).append(user_id)
+    offices = db.session.scalars(select(Agency.id).where(Agency.kind == "post_office")).all()
+    names = []
+    for _ in range(20_000):
+        male = rng.random() < 0.5
+        middle, given = (MIDDLE_M, GIVEN_M) if male else (MIDDLE_F, GIVEN_F)
+        name = f"{rng.choice(FAMILY)} {rng.choice(middle)} {rng.choice(given)}"
+        names.append((name, fold(name)))
+    streets = [
+        rng.choice(STREETS).format(n=rng.randrange(1, 300)) + ", Thái Nguyên" for _ in range(500)
     ]
-    counters = {(c.scope, c.day): c.last_seq for c in db.session.scalars(select(CodeCounter))}
-    statuses = list(STATUS_WEIGHTS)
-    weights = list(STATUS_WEIGHTS.values())
-    cut = parse_cutoff(cutoff)
-    done = 0
-    while done < count:
-        size = min(batch, count - done)
-        rows, touched = [], set()
-        for _ in range(size):
-            proc_id, agency_id, agency_code, n_days, fee = rng.choice(procedures)
-            clerk_id, office_id = rng.choice(clerks)
-            day = rng.choice(work_days)
-            minutes = rng.randrange(7 * 60 + 30, 16 * 60 + 45)
-            received = datetime.combine(day, time(minutes // 60, minutes % 60), tzinfo=LOCAL_TZ)
-            scope = f"dossier:{agency_id}"
-            seq = counters.get((scope, day), 0) + 1
-            counters[(scope, day)] = seq
-            touched.add((scope, day))
-            code = f"{agency_code}-{day:%y%m%d}-{seq:04d}"
-            start = clock_start(received, cut, cal)
-            due = appointment(start, n_days, cal)
-            status = rng.choices(statuses, weights)[0]
-            completed = None
-            if status in FINISHED:
-                completed = due + timedelta(hours=rng.randrange(-24 * n_days - 8, 40))
-                completed = max(completed, received + timedelta(hours=1))
-            name, tel, cccd = person(rng), phone(rng), citizen_id(rng)
-            rows.append(
-                {
-                    "code": code,
-                    "procedure_type_id": proc_id,
-                    "agency_id": agency_id,
-                    "post_office_id": office_id,
-                    "status": status,
-                    "channel": "counter",
-                    "return_method": "post" if rng.random() < 0.3 else "counter",
-                    "applicant_name": name,
-                    "applicant_phone": tel,
-                    "applicant_id_number": cccd,
-                    "applicant_address": "Thái Nguyên",
-                    "received_at": received,
-                    "received_by_id": clerk_id,
-                    "clock_started_at": start,
-                    "due_at": due,
-                    "fee_amount": fee,
-                    "completed_at": completed,
-                    "timeliness": timeliness_at(completed, due) if completed else None,
-                    "returned_at": completed + timedelta(days=2) if status == "returned" else None,
-                    "supplement_count": 0,
-                    "apology_count": 0,
-                    "search_text": search_key(code, name, tel, cccd),
-                    "created_at": received,
-                    "updated_at": received,
-                    "version": 1,
-                }
-            )
-        _write_batch(rows, touched, counters)
-        done += size
-        if progress:
-            progress(size)
-    rebuild(db.session.connection())  # rows went in without the ORM: recount the daily figures
-    db.session.commit()
-    return done
-
-
-def _write_batch(rows: list[dict], touched: set, counters: dict) -> None:
-    """One transaction: the dossiers, their receipt history rows, the counters."""
-    db.session.execute(insert(Dossier.__table__), rows)  # Core executemany: multi-row VALUES
-    codes = [r["code"] for r in rows]
-    found = db.session.execute(select(Dossier.code, Dossier.id).where(Dossier.code.in_(codes)))
-    ids = {code: dossier_id for code, dossier_id in found}
-    db.session.execute(
-        insert(DossierHistory.__table__),
-        [
-            {
-                "dossier_id": ids[r["code"]],
-                "action": "receive",
-                "from_status": None,
-                "to_status": "received",
-                "at": r["received_at"],
-                "actor_id": r["received_by_id"],
-            }
-            for r in rows
-        ],
-    )
-    for scope, day in touched:
-        row = db.session.get(CodeCounter, (scope, day))
-        if row is None:
-            db.session.add(CodeCounter(scope=scope, day=day, last_seq=counters[(scope, day)]))
-        else:
-            row.last_seq = counters[(scope, day)]
-    db.session.commit()
+    return {
+        "procedures": procedures,
+        "staff": staff,
+        "offices": offices,
+        "names": names,
+        "streets": streets,
+        "minutes": OFFICE_MINUTES,
+    }

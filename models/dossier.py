@@ -64,8 +64,10 @@ class Dossier(db.Model):
             name="timeliness",
         ),
         CheckConstraint("fee_amount >= 0", name="fee_amount"),
-        Index("ix_dossier_agency_received", "agency_id", "received_at"),
-        Index("ix_dossier_post_office_received", "post_office_id", "received_at"),
+        # A page in receipt order (id breaking ties) is read from these indexes alone.
+        Index("ix_dossier_received_at_id", "received_at", "id"),
+        Index("ix_dossier_agency_received", "agency_id", "received_at", "id"),
+        Index("ix_dossier_post_office_received", "post_office_id", "received_at", "id"),
         Index("ix_dossier_status_due", "status", "due_at"),
         # The figures' open dossiers of a period (in progress, overdue), per scope.
         *(
@@ -114,7 +116,7 @@ class Dossier(db.Model):
     organization_name: Mapped[str | None] = mapped_column(String(255))
     organization_tax_code: Mapped[str | None] = mapped_column(String(14))
 
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     received_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     clock_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -109,7 +109,7 @@ def test_create_user_refuses_bad_input_with_a_clear_message(runner, world):
 def test_generate_data_adds_dossiers_with_unique_gap_free_codes(runner):
     result = runner.invoke(args=["generate-data", "--dossiers", "1200", "--batch", "500"])
     assert result.exit_code == 0, result.output
-    assert "Added 1200 dossiers." in result.output
+    assert "Added 1,200 dossiers" in result.output
     rows = db.session.execute(select(Dossier.code, Dossier.search_text)).all()
     assert len(rows) == 1200
     by_day: dict[str, list[int]] = {}

@@ -187,10 +187,15 @@ class SecuredModelView(ExportMixin, MessagesMixin, ModelView):
         pk = parse_id(id)
         if pk is None:
             abort(404)
-        row = self.get_query().filter(self.model.id == pk).one_or_none()
+        query = self.get_query().options(*self.one_options())
+        row = query.filter(self.model.id == pk).one_or_none()
         if row is None:
             abort(404)
         return row
+
+    def one_options(self) -> list:
+        """Loader options for one row (its details page loads what it shows at once)."""
+        return []
 
     def _create_ajax_loader(self, name, options):
         attr = getattr(self.model, name)

@@ -17,7 +17,6 @@ from models.dossier import Dossier
 from services import receipt
 from services.calendar import LOCAL_TZ
 from services.errors import ValidationFailed
-from services.text import fold
 from services.timeliness import RUNNING_STATUSES, is_due_today, is_overdue
 from views import labels
 from views.admin import validators
@@ -25,6 +24,7 @@ from views.admin.base import SecuredModelView
 from views.admin.dossier_actions import DossierActionsMixin
 from views.admin.dossier_deliveries import dossier_deliveries
 from views.admin.dossier_handover import DossierHandoverMixin
+from views.admin.dossier_query import FastListMixin
 from views.admin.dossier_receive import (
     APPLICANT_FIELDS,
     LATE_ENTRY_FIELDS,
@@ -98,7 +98,9 @@ def procedure_formatter(view, context, model, name):
     )
 
 
-class DossierView(ReceiveFormMixin, DossierActionsMixin, DossierHandoverMixin, SecuredModelView):
+class DossierView(
+    FastListMixin, ReceiveFormMixin, DossierActionsMixin, DossierHandoverMixin, SecuredModelView
+):
     resource = "dossier"
     audits_create_itself = True  # services.dossiers.prepare_received writes it
     route_actions = ReceiveFormMixin.route_actions | DossierActionsMixin.route_actions
@@ -259,15 +261,6 @@ class DossierView(ReceiveFormMixin, DossierActionsMixin, DossierHandoverMixin, S
         "applicant_province_code": {"coerce": str, "validate_choice": True},
         "applicant_ward_code": {"coerce": str},
     }
-
-    def _apply_search(self, query, count_query, joins, count_joins, search):
-        """Match every word against the folded search column (diacritics ignored)."""
-        for term in fold(search).split():
-            clause = Dossier.search_text.like(f"%{term}%")
-            query = query.filter(clause)
-            if count_query is not None:
-                count_query = count_query.filter(clause)
-        return query, count_query, joins, count_joins
 
     def deliveries_of(self, dossier):
         """The dossier's parcels and the ship link (the _deliveries partial)."""

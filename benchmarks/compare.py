@@ -1,0 +1,119 @@
+"""The panel's dossier screens beside a stock Flask-Admin ModelView over the same table.
+
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench \\
+        .venv/bin/flask --app app generate-data --dossiers 1000000
+    DATABASE_URL=... .venv/bin/python benchmarks/compare.py [--runs 9]
+
+Both run in this process on one app, signed in as it_admin (every row in scope), the
+whole page rendered; the stock view is configured as Flask-Admin's documentation shows
+(column_searchable_list, column_filters, can_view_details) at /stock/dossier/. Each case
+prints the median time and the SQL statements of one request, for both, and the ratio.
+"""
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flask_admin import Admin
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.theme import Bootstrap4Theme
+from sqlalchemy import event, func, select
+
+from app import create_app
+from demo.seed import DEMO_PASSWORD_DEFAULT
+from extensions import db
+from models import Dossier
+
+
+class StockDossierView(ModelView):
+    """Flask-Admin out of the box, as its docs configure a list with search and filters."""
+
+    can_view_details = True
+    page_size = 25
+    column_list = ("code", "procedure_type", "applicant_name", "applicant_phone", "status",
+                   "received_at", "due_at", "timeliness", "post_office")  # fmt: skip
+    column_searchable_list = ("code", "applicant_name", "applicant_phone", "applicant_id_number")
+    column_filters = ("status", "timeliness")
+    column_default_sort = ("received_at", True)
+
+
+class Statements:
+    """Counts the SQL statements sent while active."""
+
+    def __init__(self, engine):
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._hit)
+
+    def _hit(self, *args):
+        self.count += 1
+
+
+def timed(client, path, runs):
+    """(median ms, statements of one request) for GET PATH."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(path)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    return statistics.median(times)
+
+
+def cases(sample) -> list[tuple[str, str]]:
+    """(case, path below the screen's URL) for a SAMPLE (code, id) of the table."""
+    code, dossier_id = sample
+    prefix = code[: code.rindex("-") - 2]  # agency and year-month: a month of receipts
+    return [
+        ("first page", ""),
+        ("status = processing", "?flt1_0=processing"),
+        ("search 'Thuận'", "?search=Thu%E1%BA%ADn"),
+        ("search 'thuan' (no accents)", "?search=thuan"),
+        ("exact code", f"?search={code}"),
+        ("code prefix (a month)", f"?search={prefix}"),
+        ("page 1000", "?page=999"),
+        ("details", f"details/?id={dossier_id}"),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=9)
+    runs = parser.parse_args().runs
+    app = create_app()
+    app.config["WTF_CSRF_ENABLED"] = False
+    stock = Admin(app, name="Stock", url="/stock", endpoint="stock", theme=Bootstrap4Theme())
+    with app.app_context():
+        stock.add_view(
+            StockDossierView(Dossier, db, endpoint="stock_dossier", url="dossier")
+        )
+        total = db.session.scalar(select(func.count()).select_from(Dossier))
+        sample = db.session.execute(
+            select(Dossier.code, Dossier.id).order_by(Dossier.id.desc()).limit(1)
+        ).one()
+        statements = Statements(db.engine)
+        where = db.engine.url.render_as_string(hide_password=True)
+    print(f"{where}: {total:,} dossiers, "
+          f"median of {runs} runs, whole page, signed in as it_admin\n")  # fmt: skip
+    client = app.test_client()
+    client.post("/login", data={"username": "it_admin", "password": DEMO_PASSWORD_DEFAULT})
+    print(f"{'case':<30} {'panel ms':>9} {'SQL':>4} {'stock ms':>9} {'SQL':>4} {'stock/panel':>12}")
+    for label, below in cases(sample):
+        row = []
+        for path in ("/admin/dossier/" + below, "/stock/dossier/" + below):
+            client.get(path)  # warm: templates compiled, caches filled
+            before = statements.count
+            client.get(path)
+            sql = statements.count - before
+            row.append((timed(client, path, runs), sql))
+        (ms, sql), (stock_ms, stock_sql) = row
+        print(
+            f"{label:<30} {ms:9.1f} {sql:4d} {stock_ms:9.1f} {stock_sql:4d} {stock_ms / ms:11.1f}×"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""Dossier list at scale: (…, received_at, id) indexes, so that a page of the list, in
+receipt order with the id breaking ties, is read from the index alone (deep pages too).
+
+Revision ID: 0007_scale
+Revises: 0001
+"""
+
+from alembic import op
+
+revision = "0007_scale"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+SCOPED = {
+    "ix_dossier_agency_received": "agency_id",
+    "ix_dossier_post_office_received": "post_office_id",
+}
+
+
+def upgrade():
+    op.drop_index("ix_dossier_received_at", table_name="dossier")
+    op.create_index("ix_dossier_received_at_id", "dossier", ["received_at", "id"])
+    for name, column in SCOPED.items():
+        op.drop_index(name, table_name="dossier")
+        op.create_index(name, "dossier", [column, "received_at", "id"])
+
+
+def downgrade():
+    for name, column in SCOPED.items():
+        op.drop_index(name, table_name="dossier")
+        op.create_index(name, "dossier", [column, "received_at"])
+    op.drop_index("ix_dossier_received_at_id", table_name="dossier")
+    op.create_index("ix_dossier_received_at", "dossier", ["received_at"])
