@@ -11,7 +11,7 @@ anyone but IT staff are those of the manager's own agency, never IT or
 leadership accounts. The audit log is scoped like the records it names.
 """
 
-from flask import g, has_request_context
+from flask import current_app, g, has_app_context, has_request_context
 from sqlalchemy import String, and_, cast, false, or_, select
 
 from extensions import db
@@ -165,17 +165,29 @@ WORKFLOW_PAIRS = frozenset(
 
 
 def granted(user) -> frozenset[tuple[str, str]]:
-    """The (resource, action) pairs USER's roles allow, read once per request."""
+    """The (resource, action) pairs USER's roles allow, once per request.
+
+    The roles come with the user (with their grants version); their grants are kept
+    per app process by (role id, version), so a grid change applies on the next request.
+    """
     cache = g.setdefault("_granted", {}) if has_request_context() else {}
     if user.id not in cache:
-        rows = db.session.execute(
-            select(Permission.resource, Permission.action)
-            .join(Role)
-            .join(user_roles, user_roles.c.role_id == Role.id)
-            .where(user_roles.c.user_id == user.id)
-        )
-        cache[user.id] = frozenset((resource, action) for resource, action in rows)
+        cache[user.id] = _grants_of(frozenset((r.id, r.grants_version) for r in user.roles))
     return cache[user.id]
+
+
+def _grants_of(roles: frozenset[tuple[int, int]]) -> frozenset[tuple[str, str]]:
+    store = current_app.extensions.setdefault("role_grants", {}) if has_app_context() else {}
+    if roles not in store:
+        if len(store) > 1000:
+            store.clear()
+        rows = db.session.execute(
+            select(Permission.resource, Permission.action).where(
+                Permission.role_id.in_([role_id for role_id, _ in roles])
+            )
+        )
+        store[roles] = frozenset((resource, action) for resource, action in rows)
+    return store[roles]
 
 
 def forget_grants() -> None:

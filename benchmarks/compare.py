@@ -87,9 +87,7 @@ def main() -> None:
     app.config["WTF_CSRF_ENABLED"] = False
     stock = Admin(app, name="Stock", url="/stock", endpoint="stock", theme=Bootstrap4Theme())
     with app.app_context():
-        stock.add_view(
-            StockDossierView(Dossier, db, endpoint="stock_dossier", url="dossier")
-        )
+        stock.add_view(StockDossierView(Dossier, db, endpoint="stock_dossier", url="dossier"))
         total = db.session.scalar(select(func.count()).select_from(Dossier))
         sample = db.session.execute(
             select(Dossier.code, Dossier.id).order_by(Dossier.id.desc()).limit(1)

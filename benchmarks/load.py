@@ -27,7 +27,6 @@ from demo.seed import DEMO_PASSWORD_DEFAULT
 from tests.servers import Client, Server
 
 RECEIPT = {
-    "procedure_code": "1.004477",
     "applicant_name": "Người nộp thử tải",
     "applicant_id_number": "019201012345",
     "applicant_phone": "0912345678",
@@ -65,20 +64,34 @@ def hammer(base: Client, url: str, clients: int, seconds: float) -> tuple[list[f
     return latencies, failures[0]
 
 
+def receipt_body(server_url: str, headers: dict) -> dict:
+    """A valid receipt of the first procedure: its documents, its extra fields filled."""
+    procedure = Client().get(server_url + "/api/v1/procedure-types", headers=headers)
+    procedure = procedure.json()["items"][0]
+    samples = {"number": 1, "date": "2026-01-05", "boolean": True}
+    extra = {
+        f["key"]: (f["choices"] or [None])[0]
+        if f["type"] == "choice"
+        else samples.get(f["type"], "x")
+        for f in procedure["extra_fields"]
+    }
+    documents = [d["name"] for d in procedure["documents"]]
+    return {**RECEIPT, "procedure_code": procedure["code"], "documents": documents, "extra": extra}
+
+
 def receipts_at_once(server_url: str, count: int) -> None:
     token = Client().post(
         server_url + "/api/v1/auth/token",
         json_body={"username": "po_clerk", "password": DEMO_PASSWORD_DEFAULT},
     )
     headers = {"Authorization": f"Bearer {token.json()['token']}"}
+    body = receipt_body(server_url, headers)
     start, answers, times = threading.Barrier(count, timeout=60), [None] * count, [0.0] * count
 
     def receive(n):
         start.wait()
         began = time.perf_counter()
-        answers[n] = Client().post(
-            server_url + "/api/v1/dossiers", json_body=RECEIPT, headers=headers
-        )
+        answers[n] = Client().post(server_url + "/api/v1/dossiers", json_body=body, headers=headers)
         times[n] = (time.perf_counter() - began) * 1000
 
     threads = [threading.Thread(target=receive, args=(n,)) for n in range(count)]
@@ -86,7 +99,7 @@ def receipts_at_once(server_url: str, count: int) -> None:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
-    errors = [a.status for a in answers if a is None or a.status != 201]
+    errors = [a.text[:300] if a else "no answer" for a in answers if a is None or a.status != 201]
     seqs = sorted(int(a.json()["code"].rsplit("-", 1)[1]) for a in answers if a and a.status == 201)
     gap_free = seqs == list(range(seqs[0], seqs[0] + len(seqs))) if seqs else False
     print(

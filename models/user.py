@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint, event, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
@@ -29,6 +29,9 @@ class Role(db.Model):
     name: Mapped[str] = mapped_column(String(40), unique=True)
     label: Mapped[str] = mapped_column(String(120))
     description: Mapped[str | None] = mapped_column(String(500))
+    # Raised with every change of the role's permission rows (see below): app servers
+    # cache a role's grants by (id, version), read with the user's roles each request.
+    grants_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     permissions: Mapped[list["Permission"]] = relationship(
         back_populates="role", cascade="all, delete-orphan"
@@ -57,6 +60,19 @@ class Permission(db.Model):
 
     def __str__(self) -> str:
         return f"{self.resource}:{self.action}"
+
+
+@event.listens_for(Permission, "after_insert")
+@event.listens_for(Permission, "after_update")
+@event.listens_for(Permission, "after_delete")
+def _new_grants_version(mapper, connection, target: Permission) -> None:
+    """Any change of a role's permission rows gives the role a new grants version."""
+    role = Role.__table__
+    connection.execute(
+        update(role)
+        .where(role.c.id == target.role_id)
+        .values(grants_version=role.c.grants_version + 1)
+    )
 
 
 class User(UserMixin, db.Model):
