@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import event, select
 from wtforms.validators import DataRequired, Email, InputRequired, Optional
 
 from extensions import db
@@ -32,7 +32,12 @@ from views.admin.dossier_receive import (
     ReceiveFormMixin,
     _int_or_none,
 )
-from views.admin.filters import BoundedIntEqualFilter, OverdueFilter, QueryOptions
+from views.admin.filters import (
+    BoundedIntEqualFilter,
+    OverdueFilter,
+    QueryOptions,
+    forget_options,
+)
 from views.admin.formatters import labelled, money_formatter
 
 STATUS_BADGES = {
@@ -65,6 +70,11 @@ def department_options():
         select(Agency.id, Agency.name).where(Agency.kind == "department").order_by(Agency.name)
     )
     return [(str(i), name) for i, name in rows]
+
+
+for _model in (ProcedureType, Agency):  # the options below list their rows
+    for _event in ("after_insert", "after_update", "after_delete"):
+        event.listen(_model, _event, forget_options)
 
 
 def due_formatter(view, context, model, name):

@@ -1,7 +1,10 @@
 """List filters for instants stored in UTC, picked by users as local calendar days."""
 
-from datetime import date, datetime, time, timedelta
+import time
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
 
+from flask import current_app, has_app_context
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.model import filters as base_filters
 from flask_babel import lazy_gettext
@@ -36,7 +39,7 @@ class BoundedIntEqualFilter(sqla_filters.IntEqualFilter):
 
 def day_start(day: date) -> datetime:
     """Midnight starting DAY in Asia/Ho_Chi_Minh, as an aware instant."""
-    return datetime.combine(day, time(0, 0), tzinfo=LOCAL_TZ)
+    return datetime.combine(day, clock_time(0, 0), tzinfo=LOCAL_TZ)
 
 
 class LocalDayEqual(SaneDayMixin, sqla_filters.BaseSQLAFilter, base_filters.BaseDateFilter):
@@ -122,11 +125,15 @@ class OverdueFilter(sqla_filters.BaseSQLAFilter):
 
 
 class QueryOptions:
-    """Filter options read from the database at each page, not once at start-up.
+    """Filter options read from the database, not once at start-up, kept a little while.
 
     Flask-Admin reads a filter's options when the view is built (no app context
-    then, and new rows would never show); it iterates them again per request.
+    then, and new rows would never show); it iterates them again per request. They
+    are kept OPTIONS_SECONDS per app process; a write of the rows they list made in
+    this process drops them at once (``forget_options``), other servers within that time.
     """
+
+    OPTIONS_SECONDS = 60
 
     def __init__(self, query):
         self.query = query
@@ -135,4 +142,17 @@ class QueryOptions:
         return True
 
     def __iter__(self):
-        return iter(self.query())
+        if not has_app_context():
+            return iter(self.query())
+        store = current_app.extensions.setdefault("filter_options", {})
+        now = time.monotonic()
+        kept = store.get(id(self))
+        if kept is None or kept[0] < now:
+            kept = store[id(self)] = (now + self.OPTIONS_SECONDS, list(self.query()))
+        return iter(kept[1])
+
+
+def forget_options(*_args) -> None:
+    """Drop the kept filter options (a mapper event hook: the rows they list changed)."""
+    if has_app_context():
+        current_app.extensions.pop("filter_options", None)
