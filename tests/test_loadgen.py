@@ -29,8 +29,9 @@ def test_every_dossier_has_a_life_that_ends_in_its_status(runner, app):
     assert "Dossiers: 3,000/3,000 (100%)" in output  # a progress line, not a bar: no terminal
     last = {}
     for dossier_id, action, to_status in db.session.execute(
-        select(DossierHistory.dossier_id, DossierHistory.action, DossierHistory.to_status)
-        .order_by(DossierHistory.dossier_id, DossierHistory.at, DossierHistory.id)
+        select(DossierHistory.dossier_id, DossierHistory.action, DossierHistory.to_status).order_by(
+            DossierHistory.dossier_id, DossierHistory.at, DossierHistory.id
+        )
     ):
         last.setdefault(dossier_id, []).append((action, to_status))
     dossiers = db.session.execute(select(Dossier.id, Dossier.status, Dossier.version)).all()
@@ -66,8 +67,9 @@ def test_handovers_and_parcels_belong_to_their_dossiers(runner, app):
     ):
         assert code.startswith("BG-") and (status == "confirmed") == (confirmed is not None)
     orders = db.session.execute(
-        select(DeliveryOrder.tracking_code, Dossier.return_method, DeliveryOrder.id)
-        .join(Dossier, Dossier.id == DeliveryOrder.dossier_id)
+        select(DeliveryOrder.tracking_code, Dossier.return_method, DeliveryOrder.id).join(
+            Dossier, Dossier.id == DeliveryOrder.dossier_id
+        )
     ).all()
     assert orders
     for tracking_code, return_method, _ in orders:

@@ -20,15 +20,13 @@ def code_clause(search: str):
     """The condition on the code's unique index for a code-shaped SEARCH, or None.
 
     A whole code is looked up by equality; the start of one by a prefix (the index
-    serves it under the C collation, or a text_pattern_ops one). When no code starts
-    so, None: the words are then searched like any others (inside codes too).
+    serves it under the C collation, or a text_pattern_ops one). When no code is or
+    starts so, None: the words are then searched like any others (inside codes too).
     """
     term = search.strip().upper()
     if not CODE_SHAPE.fullmatch(term):
         return None
-    if FULL_CODE.fullmatch(term):
-        return Dossier.code == term
-    clause = Dossier.code.like(term + "%")
+    clause = Dossier.code == term if FULL_CODE.fullmatch(term) else Dossier.code.like(term + "%")
     found = db.session.scalar(select(Dossier.id).where(clause).limit(1))
     return clause if found is not None else None
 
