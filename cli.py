@@ -88,6 +88,7 @@ def generate_data_command(count, batch, seed, days):
             days=days,
             cutoff=current_app.config["RECEIPT_CUTOFF"],
             progress=progress.update,
+            note=click.echo,
         )
     click.echo(f"Added {done:,} dossiers in {time.monotonic() - started:.1f} s.")
 

@@ -110,7 +110,7 @@ def _insert(conn: Connection, rows: dict[str, list[tuple]]) -> None:
 
 
 @contextmanager
-def bulk_mode(large: bool):
+def bulk_mode(large: bool, note=print):
     """PostgreSQL, for a LARGE load: the secondary indexes of the big tables are dropped
     and built again at the end (one sort beats a million index insertions), then the
     tables analysed and the id sequences moved past the new ids. Indexes missing after an
@@ -125,6 +125,7 @@ def bulk_mode(large: bool):
         yield
     finally:
         if postgres:
+            note("Building indexes and statistics…")
             _rebuild(indexes)
 
 

@@ -45,6 +45,7 @@ def generate_dossiers(
     days: int = 365,
     cutoff: str = "15:00",
     progress: Callable[[int], None] | None = None,
+    note: Callable[[str], None] = print,
 ) -> int:
     """Add COUNT dossiers received over the last DAYS days; returns how many."""
     ensure_demo_world()
@@ -58,7 +59,8 @@ def generate_dossiers(
     life = Life(rng, timeline, _world(rng), counters, ids)
     db.session.commit()
     done = 0
-    with bulk.bulk_mode(large=count >= max(100_000, ids["dossier"] // 2)), Writer() as writer:
+    large = count >= max(100_000, ids["dossier"] // 2)
+    with bulk.bulk_mode(large, note), Writer() as writer:
         for w, n in _quotas(count, timeline, rng):
             life.receive_day(w, n)
             done += n
