@@ -24,8 +24,9 @@ from sqlalchemy import select
 
 from demo import bulk
 from demo.demo_data import FAMILY, GIVEN_F, GIVEN_M, MIDDLE_F, MIDDLE_M, STREETS
+from demo.lives import Life
 from demo.seed import ensure_demo_world
-from demo.timeline import Life, Timeline
+from demo.timeline import Timeline
 from extensions import db
 from models import Agency, CodeCounter, ProcedureType, User
 from services.calendar import LOCAL_TZ, load_calendar, parse_cutoff
