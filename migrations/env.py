@@ -88,6 +88,9 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            # Index builds on big tables outlast the app's STATEMENT_TIMEOUT_MS.
+            connection.exec_driver_sql("SET statement_timeout = 0")
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
