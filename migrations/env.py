@@ -91,6 +91,7 @@ def run_migrations_online():
         if connection.dialect.name == "postgresql":
             # Index builds on big tables outlast the app's STATEMENT_TIMEOUT_MS.
             connection.exec_driver_sql("SET statement_timeout = 0")
+            connection.commit()  # Alembic then opens (and commits) its own transaction
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
