@@ -29,8 +29,9 @@ class Role(db.Model):
     name: Mapped[str] = mapped_column(String(40), unique=True)
     label: Mapped[str] = mapped_column(String(120))
     description: Mapped[str | None] = mapped_column(String(500))
-    # Raised with every change of the role's permission rows (see below): app servers
-    # cache a role's grants by (id, version), read with the user's roles each request.
+    # Raised with every change of the role's permission rows (see below; a migration that
+    # writes them in SQL raises it too): app servers cache a role's grants by (id, version),
+    # read with the user's roles each request.
     grants_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     permissions: Mapped[list["Permission"]] = relationship(
