@@ -8,7 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from extensions import db
-from models.dossier import Dossier
+from models.catalog import ProcedureType
+from models.dossier import Dossier, DossierHistory
+from models.user import User
 from services.text import fold
 
 # "000.00.15.H55-260310-0001", or the start of one ("000.00.15.H55-2603").
@@ -33,15 +35,6 @@ def code_clause(search: str):
 
 class FastListMixin:
     """Search, order, pages and details of the dossier list, for millions of rows."""
-
-    #: Relations shown on the details page, loaded with the dossier in one statement.
-    details_load = (
-        Dossier.procedure_type,
-        Dossier.agency,
-        Dossier.post_office,
-        Dossier.received_by,
-        Dossier.updated_by,
-    )
 
     def _apply_search(self, query, count_query, joins, count_joins, search):
         """A code (or its start) by the code's index; else every word against the
@@ -73,4 +66,14 @@ class FastListMixin:
         return query.filter(Dossier.id.in_(ids))
 
     def one_options(self):
-        return [joinedload(relation) for relation in self.details_load]
+        """What the details page shows, joined to the dossier in one statement (the
+        people's roles are not shown: not loaded)."""
+        people = [joinedload(Dossier.received_by), joinedload(Dossier.updated_by)]
+        actors = joinedload(Dossier.history).joinedload(DossierHistory.actor)
+        return [
+            joinedload(Dossier.procedure_type).joinedload(ProcedureType.extra_fields),
+            joinedload(Dossier.agency),
+            joinedload(Dossier.post_office),
+            *(person.lazyload(User.roles) for person in people),
+            actors.lazyload(User.roles),
+        ]
