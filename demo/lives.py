@@ -235,6 +235,7 @@ class Life:
                 t.stamp(*shipped),
                 facts["clerk"],
                 t.stamp(*steps[-1][1]) if status == "delivered" else None,
+                t.stamp(*happened[-1][1]) if happened else t.stamp(*shipped),
                 1 + len(happened),
             )
         )
