@@ -3,14 +3,14 @@ order with the id breaking ties, is read from the index alone (deep pages too); 
 grants version on each role, so that app servers can cache a role's permissions.
 
 Revision ID: 0007_scale
-Revises: 0004_deliveries
+Revises: 0006_reports
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_scale"
-down_revision = "0004_deliveries"
+down_revision = "0006_reports"
 branch_labels = None
 depends_on = None
 
