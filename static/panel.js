@@ -1,10 +1,10 @@
 // The panel's one script for what Flask-Admin's templates did with inline handlers
-// (onclick="…", href="javascript:…"), which the Content Security Policy refuses to run.
+// (inline event attributes and script URLs), which the Content Security Policy refuses to run.
 // Our template overrides carry data- attributes instead; this file gives them life.
 (function () {
   "use strict";
 
-  // Links that only trigger a script must not navigate (to "#" or to a blocked javascript: URL).
+  // Links that only trigger a script must not navigate (to "#" or to a blocked script URL).
   document.addEventListener("click", function (event) {
     var link = event.target.closest("a[href='#'], a[href^='javascript:']");
     if (link) { event.preventDefault(); }

@@ -46,3 +46,18 @@ def test_barcodes_carry_no_style_attribute_the_csp_would_refuse():
     for svg in (str(code128_svg("EB123456785VN")), str(qr_svg("http://127.0.0.1/lookup"))):
         assert "style=" not in svg
     assert 'fill="black"' in str(code128_svg("EB123456785VN"))
+
+
+def test_no_template_or_script_carries_an_inline_handler_or_script_link():
+    """The CSP refuses them, so a button written that way is dead in the browser."""
+    root = Path(__file__).resolve().parent.parent
+    pattern = re.compile(r"href=[\"']javascript:|\son[a-z]+\s*=\s*[\"']", re.IGNORECASE)
+    found = [
+        f"{path.relative_to(root)}:{number}"
+        for folder, suffix in (("templates", "*.html"), ("static", "*.js"))
+        for path in (root / folder).rglob(suffix)
+        if "vendor" not in path.parts
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert found == []
