@@ -254,6 +254,4 @@ class RoleView(SecuredModelView):
             grid=grid,
             granted=granted,
             crud=CRUD,
-            resource_labels=labels.RESOURCE,
-            action_labels=labels.ACTION,
         )
