@@ -10,7 +10,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import current_app, has_request_context, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import Domain, get_locale
 
 from services.calendar import LOCAL_TZ
@@ -91,3 +91,28 @@ def vnd(amount: int | None) -> str:
 
 def current_language() -> str:
     return str(get_locale() or "vi")
+
+
+def per_language(key, build):
+    """BUILD()'s result (text in the user's language), made once per language and process.
+
+    For what depends on nothing but the language (the words of the page's scripts, a
+    screen's filter menu...): a page asks for the same translations on every request.
+    """
+    if not has_request_context():
+        return build()
+    store = current_app.extensions.setdefault("per_language", {})
+    full_key = (key, current_language())
+    if full_key not in store:
+        store[full_key] = build()
+    return store[full_key]
+
+
+def translated(mapping: dict) -> dict:
+    """MAPPING's (lazy) labels as text in this request's language, translated once."""
+    if not has_request_context():
+        return {k: str(v) for k, v in mapping.items()}
+    done = g.setdefault("_translated", {})
+    if id(mapping) not in done:
+        done[id(mapping)] = {k: str(v) for k, v in mapping.items()}
+    return done[id(mapping)]

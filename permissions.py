@@ -68,6 +68,7 @@ def forget_grants() -> None:
     """Drop this request's cached grants (after the matrix or a user's roles change)."""
     if has_request_context():
         g.pop("_granted", None)
+        g.pop("_can", None)
 
 
 def can(user, resource: str, action: str) -> bool:
@@ -76,11 +77,16 @@ def can(user, resource: str, action: str) -> bool:
     Separation of duties is checked here too, at the time of the action: a
     holder of an all-rows role does no workflow action, whichever role grants it.
     """
+    user = getattr(user, "_get_current_object", lambda: user)()  # the proxy, once
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    if (resource, action) in WORKFLOW_PAIRS and holds_all_rows_role(user):
-        return False
-    return (resource, action) in granted(user)
+    answers = g.setdefault("_can", {}) if has_request_context() else {}
+    key = (user.id, resource, action)
+    if key not in answers:
+        answers[key] = not (
+            (resource, action) in WORKFLOW_PAIRS and holds_all_rows_role(user)
+        ) and (resource, action) in granted(user)
+    return answers[key]
 
 
 def holds_all_rows_role(user) -> bool:

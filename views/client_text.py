@@ -6,9 +6,15 @@ static/panel.js.
 
 from flask_babel import gettext as _
 
+from i18n import per_language
+
 
 def client_text() -> dict:
     """Translated labels for select2 and the date picker; the week starts on Monday."""
+    return per_language("client_text", _client_text)
+
+
+def _client_text() -> dict:
     return {
         "select2": {
             "noMatches": _("No matches found"),

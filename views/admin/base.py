@@ -13,13 +13,15 @@ from wtforms import HiddenField
 
 import permissions
 from extensions import db
+from i18n import current_language
 from services import audit
 from services.errors import ServiceError
 from services.versions import check_version
 from views.access import deny, gate, password_change_due
 from views.admin.ajax import ScopedAjaxLoader
 from views.admin.exports import ExportMixin
-from views.admin.filters import FilterConverter
+from views.admin.fast_rows import FastRowsMixin
+from views.admin.filters import FilterConverter, kept_a_while
 from views.admin.formatters import DETAIL_FORMATTERS, EXPORT_FORMATTERS, FORMATTERS
 from views.admin.forms import PanelModelConverter, TranslatedForm
 from views.admin.messages import MessagesMixin
@@ -64,7 +66,7 @@ class SecuredIndexView(AdminIndexView):
         return self.render("admin/home.html", dashboard=dashboard(current_user))
 
 
-class SecuredModelView(ExportMixin, MessagesMixin, ModelView):
+class SecuredModelView(FastRowsMixin, ExportMixin, MessagesMixin, ModelView):
     """Base of every resource screen; every decision goes through ``permissions``.
 
     ``allow_*`` cap what a screen can ever do (the audit log is never edited);
@@ -168,6 +170,12 @@ class SecuredModelView(ExportMixin, MessagesMixin, ModelView):
     def action_delete(self, ids):
         """Flask-Admin's bulk delete, given integer ids (PostgreSQL refuses text ones)."""
         return super().action_delete(tuple(i for i in map(parse_id, ids) if i is not None))
+
+    def _get_filter_groups(self):
+        """The filter menu, translated once per language and kept as its options are
+        (Flask-Admin translates every option of every filter on each request)."""
+        key = ("filter_groups", self.endpoint, current_language())
+        return kept_a_while(key, super()._get_filter_groups)
 
     # -- which rows -------------------------------------------------------
     def get_query(self):

@@ -144,15 +144,20 @@ class QueryOptions:
     def __iter__(self):
         if not has_app_context():
             return iter(self.query())
-        store = current_app.extensions.setdefault("filter_options", {})
-        now = time.monotonic()
-        kept = store.get(id(self))
-        if kept is None or kept[0] < now:
-            kept = store[id(self)] = (now + self.OPTIONS_SECONDS, list(self.query()))
-        return iter(kept[1])
+        return iter(kept_a_while(id(self), lambda: list(self.query())))
+
+
+def kept_a_while(key, build):
+    """BUILD() kept OPTIONS_SECONDS per app process, dropped with the filter options."""
+    store = current_app.extensions.setdefault("filter_options", {})
+    now = time.monotonic()
+    kept = store.get(key)
+    if kept is None or kept[0] < now:
+        kept = store[key] = (now + QueryOptions.OPTIONS_SECONDS, build())
+    return kept[1]
 
 
 def forget_options(*_args) -> None:
-    """Drop the kept filter options (a mapper event hook: the rows they list changed)."""
+    """Drop the kept filter options and menus (a mapper event hook: the rows they list changed)."""
     if has_app_context():
         current_app.extensions.pop("filter_options", None)

@@ -8,7 +8,7 @@ from flask_admin.model import typefmt
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from i18n import local_date, local_datetime, vnd
+from i18n import local_date, local_datetime, translated, vnd
 
 
 def _datetime_formatter(view, value, name):
@@ -34,7 +34,7 @@ def labelled(mapping: dict, badges: dict | None = None):
         value = getattr(model, name)
         if value is None:
             return ""
-        label = mapping.get(value, value)
+        label = translated(mapping).get(value, value)
         if badges is None:
             return label
         return Markup('<span class="badge badge-{} status-badge">{}</span>').format(
