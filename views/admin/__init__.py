@@ -23,6 +23,7 @@ from views.admin.catalog import AgencyView, ProcedureTypeView
 from views.admin.delivery import DeliveryOrderView
 from views.admin.dossier import DossierView
 from views.admin.handover import HandoverLink, HandoverView
+from views.admin.kept_menu import kept_menu
 from views.admin.people import RoleView, UserView
 from views.admin.postage import PostageRateView
 from views.admin.report import ReportView
@@ -65,4 +66,5 @@ def register_admin(app) -> Admin:
     admin.add_view(AuditLogView(AuditEntry, db, name=_l("Audit log"), category=system))
     admin.add_view(ReportView(name=_l("Reports"), endpoint="report", url="report"))
     app.jinja_env.globals["work_queue_links"] = work_queue_links
+    app.jinja_env.globals["kept_menu"] = kept_menu
     return admin
