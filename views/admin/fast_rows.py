@@ -30,6 +30,22 @@ BY_ID_ONLY = (
 ID_MARK = "rowidmark7f3a"
 
 
+_TYPE_FORMATTERS: dict[tuple[int, type], tuple[dict, object]] = {}
+
+
+def type_formatter(formatters: dict, kind: type):
+    """The first of FORMATTERS (type → formatter) whose type KIND is an instance of,
+    as Flask-Admin picks it, looked up once per type rather than once per cell."""
+    key = (id(formatters), kind)
+    kept = _TYPE_FORMATTERS.get(key)
+    if kept is None or kept[0] is not formatters:  # (an id is unique while the dict lives)
+        if len(_TYPE_FORMATTERS) > 10_000:
+            _TYPE_FORMATTERS.clear()
+        found = next((f for t, f in formatters.items() if issubclass(kind, t)), None)
+        kept = _TYPE_FORMATTERS[key] = (formatters, found)
+    return kept[1]
+
+
 class FastRowsMixin:
     """``templates/admin/model/fast_list.html`` and the helpers it calls per row."""
 
@@ -51,6 +67,20 @@ class FastRowsMixin:
             else:
                 html.append(str(action.render_ctx(context, pk, row)))
         return Markup("".join(html))  # noqa: S704  (pieces rendered by autoescaping macros)
+
+    def _get_list_value(self, context, model, name, column_formatters, column_type_formatters):
+        """Flask-Admin's value of a cell (column formatter, else the attribute; its
+        choices; its type's formatter), the type's formatter found once per type."""
+        formatter = column_formatters.get(name)
+        if formatter is not None:
+            value = formatter(self, context, model, name)
+        else:
+            value = self._get_field_value(model, name)
+        choices = self._column_choices_map.get(name)
+        if choices:
+            return choices.get(value) or value
+        formatter = type_formatter(column_type_formatters, type(value))
+        return value if formatter is None else formatter(self, value, name)
 
     @pass_context
     def row_cells_html(self, context, row, columns):
