@@ -37,6 +37,10 @@ class Config:
     # running longer than STATEMENT_TIMEOUT_MS (0 = no limit) so that none holds a worker.
     DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT") or 5)
     STATEMENT_TIMEOUT_MS = int(os.environ.get("STATEMENT_TIMEOUT_MS") or 15_000)
+    # PostgreSQL only: helper processes per query. Starting them costs ~10 ms, more than a
+    # page's whole query, and takes cores from other requests: none for the panel's short
+    # reads (a server for heavy reports may set more).
+    PARALLEL_WORKERS_PER_QUERY = os.environ.get("PARALLEL_WORKERS_PER_QUERY", "0")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -147,10 +151,16 @@ def engine_options(config) -> dict:
         return options
     connect_args = dict(options.get("connect_args") or {})
     connect_args.setdefault("connect_timeout", int(config.get("DATABASE_CONNECT_TIMEOUT") or 5))
+    settings = []
     timeout = int(config.get("STATEMENT_TIMEOUT_MS") or 0)
-    if timeout > 0 and "options" not in connect_args:  # kept beside the URL's own options
+    if timeout > 0:
+        settings.append(f"-c statement_timeout={timeout}")
+    parallel = config.get("PARALLEL_WORKERS_PER_QUERY")
+    if parallel is not None and str(parallel) != "":
+        settings.append(f"-c max_parallel_workers_per_gather={int(parallel)}")
+    if settings and "options" not in connect_args:  # kept beside the URL's own options
         url_options = make_url(config["SQLALCHEMY_DATABASE_URI"]).query.get("options", "")
-        connect_args["options"] = f"{url_options} -c statement_timeout={timeout}".strip()
+        connect_args["options"] = " ".join([url_options, *settings]).strip()
     options["connect_args"] = connect_args
     return options
 
