@@ -116,3 +116,23 @@ def translated(mapping: dict) -> dict:
     if id(mapping) not in done:
         done[id(mapping)] = {k: str(v) for k, v in mapping.items()}
     return done[id(mapping)]
+
+
+def remembered(gettext):
+    """GETTEXT, each text translated once per language and process (the same
+    few dozen words are asked for on every page; each ask costs a catalogue look-up
+    through the request's locale)."""
+    store: dict = {}
+
+    def remembered_gettext(string, **variables):
+        if variables or not has_request_context():
+            return gettext(string, **variables)
+        language = g.get("_language")
+        if language is None:
+            language = g._language = current_language()
+        key = (language, string)
+        if key not in store:
+            store[key] = gettext(string)
+        return store[key]
+
+    return remembered_gettext

@@ -23,7 +23,7 @@ from views.admin.catalog import AgencyView, ProcedureTypeView
 from views.admin.delivery import DeliveryOrderView
 from views.admin.dossier import DossierView
 from views.admin.handover import HandoverLink, HandoverView
-from views.admin.kept_menu import kept_menu
+from views.admin.kept_menu import kept_menu, kept_static_url
 from views.admin.people import RoleView, UserView
 from views.admin.postage import PostageRateView
 from views.admin.report import ReportView
@@ -67,4 +67,5 @@ def register_admin(app) -> Admin:
     admin.add_view(ReportView(name=_l("Reports"), endpoint="report", url="report"))
     app.jinja_env.globals["work_queue_links"] = work_queue_links
     app.jinja_env.globals["kept_menu"] = kept_menu
+    app.jinja_env.globals["kept_static_url"] = kept_static_url
     return admin

@@ -9,6 +9,7 @@ Flask-Admin's own values (``_get_list_value``), joined in one call per row.
 from urllib.parse import quote
 
 from flask import g
+from flask_admin import babel as admin_babel
 from flask_admin.model.template import (
     EditPopupRowAction,
     EditRowAction,
@@ -19,6 +20,8 @@ from flask_admin.model.template import (
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
+from i18n import remembered
+
 #: Row actions whose HTML depends on the row's id alone (not on the row).
 BY_ID_ONLY = (
     ViewRowAction,
@@ -28,6 +31,7 @@ BY_ID_ONLY = (
     EndpointLinkRowAction,
 )
 ID_MARK = "rowidmark7f3a"
+ADMIN_GETTEXT = remembered(admin_babel.gettext)
 
 
 _TYPE_FORMATTERS: dict[tuple[int, type], tuple[dict, object]] = {}
@@ -50,6 +54,11 @@ class FastRowsMixin:
     """``templates/admin/model/fast_list.html`` and the helpers it calls per row."""
 
     list_template = "admin/model/fast_list.html"
+
+    def render(self, template, **kwargs):
+        """Flask-Admin's render, its templates' ``_gettext`` remembering its answers."""
+        self._template_args["_gettext"] = ADMIN_GETTEXT
+        return super().render(template, **kwargs)
 
     @pass_context
     def row_actions_html(self, context, actions, row):

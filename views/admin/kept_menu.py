@@ -1,4 +1,6 @@
-"""The panel's menu, drawn once per kind of user rather than on every page.
+"""What every panel page draws the same way: made once, not on every page.
+
+The menu, drawn once per kind of user rather than on every page.
 
 Flask-Admin draws the menu on every page: for each of ~20 entries it asks whether the
 user may open it and builds its URL. What it shows depends only on the user's roles
@@ -6,7 +8,7 @@ user may open it and builds its URL. What it shows depends only on the user's ro
 user's agency (handover directions), the language and the page's own entry.
 """
 
-from flask import current_app, request
+from flask import current_app, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -32,4 +34,15 @@ def kept_menu(view, draw) -> Markup:
         if len(store) >= KEPT_AT_MOST:
             store.clear()
         store[key] = Markup(draw())  # noqa: S704  (drawn by Flask-Admin's autoescaping macro)
+    return store[key]
+
+
+def kept_static_url(endpoint: str, *args, **kwargs) -> str:
+    """``url_for(ENDPOINT, ...)`` of a static file (the same on every page), made once."""
+    key = (endpoint, args, tuple(sorted(kwargs.items())), request.script_root)
+    store = current_app.extensions.setdefault("kept_static_urls", {})
+    if key not in store:
+        if len(store) >= KEPT_AT_MOST:
+            store.clear()
+        store[key] = url_for(endpoint, *args, **kwargs)
     return store[key]
