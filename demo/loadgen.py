@@ -70,7 +70,10 @@ def generate_dossiers(
             if life.pending >= batch:
                 writer.put(*life.take())
         writer.put(*life.take())
-    rebuild(db.session.connection())  # rows went in without the ORM: recount the daily figures
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":  # a recount of millions outlasts a page's limit
+        connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
+    rebuild(connection)  # rows went in without the ORM: recount the daily figures
     db.session.commit()
     return done
 
