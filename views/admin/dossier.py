@@ -5,7 +5,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import event, select
 from wtforms.validators import DataRequired, Email, InputRequired, Optional
 
@@ -103,9 +103,8 @@ def documents_formatter(view, context, model, name):
 def procedure_formatter(view, context, model, name):
     """The procedure's name, its national code small and muted above it."""
     procedure = model.procedure_type
-    return Markup('<small class="text-muted d-block">{}</small>{}').format(
-        procedure.code, procedure.name
-    )
+    code, name = escape(procedure.code), escape(procedure.name)
+    return Markup(f'<small class="text-muted d-block">{code}</small>{name}')  # noqa: S704
 
 
 class DossierView(

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from flask import g, render_template
 from flask_admin.model import typefmt
 from flask_babel import gettext as _
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from i18n import local_date, local_datetime, translated, vnd
 
@@ -37,9 +37,8 @@ def labelled(mapping: dict, badges: dict | None = None):
         label = translated(mapping).get(value, value)
         if badges is None:
             return label
-        return Markup('<span class="badge badge-{} status-badge">{}</span>').format(
-            badges.get(value, "secondary"), label
-        )
+        colour = escape(badges.get(value, "secondary"))
+        return Markup(f'<span class="badge badge-{colour} status-badge">{escape(label)}</span>')  # noqa: S704
 
     return formatter
 
