@@ -1,20 +1,31 @@
 """Requests per second and p95 of the dossier list under gunicorn, and 32 receipts at once.
 
     DATABASE_URL=postgresql+psycopg://... .venv/bin/python benchmarks/load.py \\
-        [--workers 2] [--clients 16] [--seconds 15] [--receipts 32]
+        [--workers 2] [--clients 16] [--seconds 15] [--receipts 32] \\
+        [--receipt-workers N] [--only list|receipts] [--python-client]
 
 Starts ``gunicorn -c gunicorn.conf.py "app:create_app()"`` on a free loopback port
-(the same helper as tests/test_two_servers.py), signs in as it_admin (demo password),
-then CLIENTS threads fetch the first page of /admin/dossier/ for SECONDS seconds; then
-RECEIPTS clerks send one receipt each through the API at the same instant (they are
-added to the database). Bounded: every request times out after 30 s; the server is
-stopped at the end whatever happens.
+(the same helper as tests/test_two_servers.py) with WORKERS workers, signs in as
+it_admin (demo password), and fetches the first page of /admin/dossier/ with
+CLIENTS connections for SECONDS seconds: with ``wrk`` when it is installed (it
+costs little CPU, so the server gets the machine), else with a bounded Python
+thread client. Then, on a server with RECEIPT_WORKERS workers (default: as
+gunicorn.conf.py decides), RECEIPTS clerks send one receipt each through the
+API at the same instant (they are added to the database): each one's time, the
+wall time of all, the errors, and whether the codes are gap-free. Bounded:
+every request times out after 30 s; the servers are stopped whatever happens.
 """
 
 import argparse
+import contextlib
+import multiprocessing
 import os
+import re
+import runpy
 import secrets
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -24,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from demo.seed import DEMO_PASSWORD_DEFAULT
-from tests.servers import Client, Server
+from tests.servers import ROOT, Client, Server
 
 RECEIPT = {
     "applicant_name": "Người nộp thử tải",
@@ -33,6 +44,15 @@ RECEIPT = {
     "applicant_address": "Số 1 Hoàng Văn Thụ, Thái Nguyên",
     "return_method": "counter",
 }
+# wrk's own summary has no p95: this prints the figures on one line for us to read.
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("LOAD %d %d %d %d %d %d %d %d %d\\n", summary.requests,
+    summary.duration, latency:percentile(50), latency:percentile(95),
+    e.connect, e.read, e.write, e.status, e.timeout))
+end
+"""
 
 
 def signed_in_copy(base: Client) -> Client:
@@ -42,8 +62,8 @@ def signed_in_copy(base: Client) -> Client:
     return client
 
 
-def hammer(base: Client, url: str, clients: int, seconds: float) -> tuple[list[float], int]:
-    """Latencies (ms) of GET URL by CLIENTS threads for SECONDS, and the failures."""
+def hammer(base: Client, url: str, clients: int, seconds: float) -> dict:
+    """GET URL by CLIENTS Python threads for SECONDS: requests, latencies (ms), errors."""
     latencies, failures, lock = [], [0], threading.Lock()
     stop_at = time.monotonic() + seconds
 
@@ -51,7 +71,10 @@ def hammer(base: Client, url: str, clients: int, seconds: float) -> tuple[list[f
         client = signed_in_copy(base)
         while time.monotonic() < stop_at:
             started = time.perf_counter()
-            status = client.get(url).status
+            try:
+                status = client.get(url).status
+            except OSError:
+                status = None
             with lock:
                 latencies.append((time.perf_counter() - started) * 1000)
                 failures[0] += status != 200
@@ -61,7 +84,60 @@ def hammer(base: Client, url: str, clients: int, seconds: float) -> tuple[list[f
         thread.start()
     for thread in threads:
         thread.join(timeout=seconds + 60)
-    return latencies, failures[0]
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "seconds": seconds,
+        "p50": statistics.median(latencies) if latencies else 0,
+        "p95": latencies[max(int(len(latencies) * 0.95) - 1, 0)] if latencies else 0,
+        "errors": failures[0],
+    }
+
+
+def wrk(base: Client, url: str, clients: int, seconds: float) -> dict:
+    """GET URL with wrk (CLIENTS connections, one thread per core) and the session cookie."""
+    cookie = "; ".join(f"{c.name}={c.value}" for c in base.jar)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_REPORT)
+    threads = min(clients, multiprocessing.cpu_count())
+    command = ["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{seconds:g}s"]
+    command += ["--timeout", "30s", "-s", script.name, "-H", f"Cookie: {cookie}", url]
+    try:
+        output = subprocess.run(  # noqa: S603  (wrk, fixed arguments)
+            command, capture_output=True, text=True, timeout=seconds + 60, check=True
+        ).stdout
+    finally:
+        os.unlink(script.name)
+    found = re.search(r"^LOAD ([\d ]+)$", output, re.MULTILINE)
+    requests, duration_us, p50_us, p95_us, *errors = (int(n) for n in found.group(1).split())
+    return {
+        "requests": requests,
+        "seconds": duration_us / 1e6,
+        "p50": p50_us / 1000,
+        "p95": p95_us / 1000,
+        "errors": sum(errors),  # connect, read, write, non-2xx/3xx, timeout
+    }
+
+
+def first_page(env: dict, args) -> None:
+    server = Server(env, Path(tempfile.mkdtemp()) / "gunicorn.log", workers=args.workers)
+    try:
+        server.wait_ready()
+        base = Client()
+        assert base.sign_in(server.url, "it_admin", DEMO_PASSWORD_DEFAULT).status == 302
+        url = server.url + "/admin/dossier/"
+        use_wrk = shutil.which("wrk") and not args.python_client
+        run = wrk if use_wrk else hammer
+        hammer(base, url, 2, 2)  # warm every worker
+        got = run(base, url, args.clients, args.seconds)
+        print(
+            f"first page, {args.workers} workers, {args.clients} connections "
+            f"({'wrk' if use_wrk else 'Python client'}), {got['seconds']:.0f} s: "
+            f"{got['requests'] / got['seconds']:.0f} requests/s, p50 {got['p50']:.0f} ms, "
+            f"p95 {got['p95']:.0f} ms, errors {got['errors']}"
+        )
+    finally:
+        server.stop()
 
 
 def receipt_body(server_url: str, headers: dict) -> dict:
@@ -79,19 +155,18 @@ def receipt_body(server_url: str, headers: dict) -> dict:
     return {**RECEIPT, "procedure_code": procedure["code"], "documents": documents, "extra": extra}
 
 
-def receipts_at_once(server_url: str, count: int) -> None:
-    token = Client().post(
-        server_url + "/api/v1/auth/token",
-        json_body={"username": "po_clerk", "password": DEMO_PASSWORD_DEFAULT},
-    )
-    headers = {"Authorization": f"Bearer {token.json()['token']}"}
-    body = receipt_body(server_url, headers)
+def send_at_once(server_url: str, count: int, body: dict, headers: dict) -> tuple[list, list]:
+    """COUNT receipts released together: (answers, each one's milliseconds)."""
     start, answers, times = threading.Barrier(count, timeout=60), [None] * count, [0.0] * count
 
+    url = server_url + "/api/v1/dossiers"
+
     def receive(n):
+        client = Client()
         start.wait()
         began = time.perf_counter()
-        answers[n] = Client().post(server_url + "/api/v1/dossiers", json_body=body, headers=headers)
+        with contextlib.suppress(OSError):  # counted as an error below
+            answers[n] = client.post(url, json_body=body, headers=headers)
         times[n] = (time.perf_counter() - began) * 1000
 
     threads = [threading.Thread(target=receive, args=(n,)) for n in range(count)]
@@ -99,47 +174,63 @@ def receipts_at_once(server_url: str, count: int) -> None:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
+    return answers, times
+
+
+def receipts_at_once(env: dict, args) -> None:
+    workers = args.receipt_workers
+    server = Server(env, Path(tempfile.mkdtemp()) / "gunicorn.log", workers=workers)
+    try:
+        server.wait_ready()
+        token = Client().post(
+            server.url + "/api/v1/auth/token",
+            json_body={"username": "po_clerk", "password": DEMO_PASSWORD_DEFAULT},
+        )
+        headers = {"Authorization": f"Bearer {token.json()['token']}"}
+        body = receipt_body(server.url, headers)
+        send_at_once(server.url, workers * 2, body, headers)  # warm every worker
+        began = time.perf_counter()
+        answers, times = send_at_once(server.url, args.receipts, body, headers)
+        wall = (time.perf_counter() - began) * 1000
+    finally:
+        server.stop()
     errors = [a.text[:300] if a else "no answer" for a in answers if a is None or a.status != 201]
     seqs = sorted(int(a.json()["code"].rsplit("-", 1)[1]) for a in answers if a and a.status == 201)
     gap_free = seqs == list(range(seqs[0], seqs[0] + len(seqs))) if seqs else False
     print(
-        f"{count} receipts at once: all done in {max(times):.0f} ms "
-        f"(median {statistics.median(times):.0f} ms), errors {len(errors)}, "
-        f"codes gap-free: {gap_free}"
+        f"{args.receipts} receipts at once, {workers} workers: all done in {max(times):.0f} ms "
+        f"(wall {wall:.0f} ms; each: median {statistics.median(times):.0f} ms, "
+        f"fastest {min(times):.0f} ms), errors {len(errors)}, codes gap-free: {gap_free}"
     )
+    print("  each (ms): " + " ".join(f"{t:.0f}" for t in sorted(times)))
+    for error in errors[:3]:
+        print("  error:", error)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2, help="for the first page")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--receipts", type=int, default=32)
+    parser.add_argument(
+        "--receipt-workers", type=int, default=None, help="default: gunicorn.conf.py's"
+    )
+    parser.add_argument("--only", choices=("list", "receipts"))
+    parser.add_argument("--python-client", action="store_true", help="even if wrk is there")
     args = parser.parse_args()
+    if args.receipt_workers is None:
+        args.receipt_workers = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"]
     env = {
         "DATABASE_URL": os.environ["DATABASE_URL"],
         "APP_ENV": "development",
         "SECRET_KEY": secrets.token_hex(16),
         "ACCESS_LOG": os.devnull,
     }
-    server = Server(env, Path(tempfile.mkdtemp()) / "gunicorn.log", workers=args.workers)
-    try:
-        server.wait_ready()
-        base = Client()
-        assert base.sign_in(server.url, "it_admin", DEMO_PASSWORD_DEFAULT).status == 302
-        url = server.url + "/admin/dossier/"
-        hammer(base, url, 2, 2)  # warm every worker
-        latencies, failures = hammer(base, url, args.clients, args.seconds)
-        latencies.sort()
-        p95 = latencies[int(len(latencies) * 0.95) - 1]
-        print(
-            f"first page, {args.workers} workers, {args.clients} clients, {args.seconds:.0f} s: "
-            f"{len(latencies) / args.seconds:.0f} requests/s, median "
-            f"{statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms, failures {failures}"
-        )
-        receipts_at_once(server.url, args.receipts)
-    finally:
-        server.stop()
+    if args.only != "receipts":
+        first_page(env, args)
+    if args.only != "list":
+        receipts_at_once(env, args)
 
 
 if __name__ == "__main__":

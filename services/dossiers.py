@@ -4,6 +4,7 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 import permissions
 from extensions import db
@@ -43,17 +44,20 @@ def prepare_received(
         )
     with db.session.no_autoflush:  # the caller may have added DOSSIER already
         _fill_receipt(dossier, procedure, received_by, received_at)
-    dossier.history.append(
-        DossierHistory(
-            action="receive",
-            from_status=None,
-            to_status="received",
-            at=dossier.received_at,
-            actor_id=dossier.received_by_id,
-            note=_backdate_note(dossier, backdate_reason),
+        dossier.history.append(
+            DossierHistory(
+                action="receive",
+                from_status=None,
+                to_status="received",
+                at=dossier.received_at,
+                actor_id=dossier.received_by_id,
+                note=_backdate_note(dossier, backdate_reason),
+            )
         )
-    )
-    db.session.add(dossier)
+        agency_code = procedure.agency.code
+        db.session.add(dossier)
+        # The day's counter row stays locked until the commit: draw the number last.
+        dossier.code = codes.dossier_code(procedure.agency_id, agency_code, dossier.received_at)
     db.session.flush()
     audit.record(
         "create",
@@ -99,7 +103,6 @@ def _fill_receipt(dossier, procedure, received_by, received_at) -> None:
     dossier.clock_started_at, dossier.due_at = due_date_for(
         received_at, procedure.processing_days, cutoff
     )
-    dossier.code = codes.dossier_code(procedure.agency_id, procedure.agency.code, received_at)
 
 
 def record_receipt(dossier: Dossier, decided: Receipt, actor, *, ip_address=None) -> Dossier:
@@ -136,7 +139,13 @@ def receive(fields: dict, actor, *, ip_address: str | None = None, errors=None) 
     if not permissions.can(actor, "dossier", "receive"):
         raise Forbidden("Vai trò của bạn không được tiếp nhận hồ sơ.")
     procedure = db.session.scalar(
-        select(ProcedureType).where(ProcedureType.code == (fields.get("procedure_code") or ""))
+        select(ProcedureType)
+        .options(
+            joinedload(ProcedureType.agency),
+            selectinload(ProcedureType.documents),
+            selectinload(ProcedureType.extra_fields),
+        )
+        .where(ProcedureType.code == (fields.get("procedure_code") or ""))
     )
     decided = receipt.decide(procedure, fields, actor, errors=errors)
     dossier = Dossier(

@@ -2,13 +2,17 @@
 
 After each flush, every dossier inserted or changed, and every history row
 added, gives the difference between what the dossier counts for now and what
-it counted for before; the differences are added to ``report_daily`` rows with
-an upsert (rows in a fixed order, so concurrent moves never deadlock). Bulk
-loads that bypass the ORM call ``rebuild``.
+it counted for before. The differences of the transaction's flushes are summed
+and added to ``report_daily`` rows with one upsert just before it commits
+(rows in a fixed order, so concurrent moves never deadlock): a day's row is
+shared by every receipt of that day, and its lock is held only for the commit
+(inside a savepoint they are written at once, since it may roll back alone).
+Bulk loads that bypass the ORM call ``rebuild``.
 """
 
 from collections import Counter, defaultdict
 from datetime import date
+from functools import cache
 
 from sqlalchemy import delete, event, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -22,6 +26,8 @@ from services.report_periods import Period
 
 FIELDS = ("status", "channel", "fee_amount", "received_at", "completed_at", "timeliness")
 KEYS = ("agency_id", "procedure_type_id", "post_office_id")
+KEY_COLUMNS = ("day", "agency_id", "procedure_type_id", "post_office_id")
+PENDING = "report_daily_pending"  # session.info key: the differences not yet written
 ALL_TIME = Period(date(2000, 1, 1), date(2100, 12, 31))
 
 
@@ -106,7 +112,25 @@ def _keep_daily_figures(session, _context) -> None:
         if old is None and dossier not in session.new:
             continue  # nothing counted changed (not loaded before the flush)
         total.update(_difference(dossier, steps.get(dossier, []), old))
-    add(session.connection(), total)
+    if session.in_nested_transaction():
+        add(session.connection(), total)
+    else:
+        session.info.setdefault(PENDING, Counter()).update(total)
+
+
+@event.listens_for(Session, "before_commit")
+def _write_daily_figures(session) -> None:
+    """Add the transaction's differences, last: the commit's own flush comes after this event."""
+    session.flush()
+    pending = session.info.pop(PENDING, None)
+    if pending:
+        add(session.connection(), pending)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_daily_figures(session, transaction) -> None:
+    if transaction.parent is None:  # rolled back or closed: its differences never happened
+        session.info.pop(PENDING, None)
 
 
 def add(connection, change: Counter) -> None:
@@ -115,22 +139,24 @@ def add(connection, change: Counter) -> None:
     for (*key, name), amount in change.items():
         if amount:
             rows[tuple(key)][name] = amount
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    params = [
+        dict(zip(KEY_COLUMNS, key, strict=True), **{m: rows[key].get(m, 0) for m in MEASURES})
+        for key in sorted(rows)
+    ]
+    for row in params:  # one at a time: in this order, whatever the driver batches
+        connection.execute(_upsert(connection.dialect.name), row)
+
+
+@cache
+def _upsert(dialect_name: str):
+    """INSERT … ON CONFLICT adding every measure: one statement, compiled once."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
     table = ReportDaily.__table__
-    for key in sorted(rows):
-        amounts = rows[key]
-        stmt = dialect.insert(table).values(
-            day=key[0],
-            agency_id=key[1],
-            procedure_type_id=key[2],
-            post_office_id=key[3],
-            **{m: amounts.get(m, 0) for m in MEASURES},
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["day", "agency_id", "procedure_type_id", "post_office_id"],
-            set_={m: table.c[m] + stmt.excluded[m] for m in amounts},
-        )
-        connection.execute(stmt)
+    stmt = dialect.insert(table)
+    return stmt.on_conflict_do_update(
+        index_elements=list(KEY_COLUMNS),
+        set_={m: table.c[m] + stmt.excluded[m] for m in MEASURES},
+    )
 
 
 def rebuild(connection) -> int:

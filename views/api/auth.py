@@ -12,7 +12,8 @@ from functools import wraps
 
 from flask import current_app, g, jsonify, request
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete
+from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from extensions import db, limiter
 from models.security import RevokedToken
@@ -70,10 +71,11 @@ def _claims(token: str) -> tuple[int, int, str, datetime]:
 def user_of(token: str) -> User:
     """The active user TOKEN speaks for, or 401 (also when it was revoked)."""
     uid, epoch, jti, signed_at = _claims(token)
-    user = db.session.get(User, uid)
-    if user is None or not user.active or user.token_epoch != epoch:
-        raise ApiError(401, INVALID)
-    if db.session.get(RevokedToken, jti) is not None:
+    revoked = select(RevokedToken.jti).where(RevokedToken.jti == jti).exists()
+    query = select(User, revoked).options(joinedload(User.roles)).where(User.id == uid)
+    found = db.session.execute(query).unique().first()  # one statement on every call
+    user = found[0] if found else None
+    if user is None or not user.active or user.token_epoch != epoch or found[1]:
         raise ApiError(401, INVALID)
     g.api_token = (jti, signed_at + token_lifetime())
     refuse_until_password_changed(user)

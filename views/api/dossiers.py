@@ -107,6 +107,7 @@ def receive_dossier():
     values["extra"] = _extra(fields)
     values["received_at"] = fields.instant("received_at")
     fields.check_types()
+    db.session().expire_on_commit = False  # the answer is what was just written: no re-read
     try:
         dossier = dossier_service.receive(
             values, user, ip_address=request.remote_addr, errors=fields.invalid
