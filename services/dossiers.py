@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 import permissions
 from extensions import db
@@ -138,15 +138,16 @@ def receive(fields: dict, actor, *, ip_address: str | None = None, errors=None) 
     """
     if not permissions.can(actor, "dossier", "receive"):
         raise Forbidden("Vai trò của bạn không được tiếp nhận hồ sơ.")
-    procedure = db.session.scalar(
+    query = (
         select(ProcedureType)
-        .options(
+        .options(  # one statement: a procedure has a handful of documents and fields
             joinedload(ProcedureType.agency),
-            selectinload(ProcedureType.documents),
-            selectinload(ProcedureType.extra_fields),
+            joinedload(ProcedureType.documents),
+            joinedload(ProcedureType.extra_fields),
         )
         .where(ProcedureType.code == (fields.get("procedure_code") or ""))
     )
+    procedure = db.session.execute(query).unique().scalar_one_or_none()
     decided = receipt.decide(procedure, fields, actor, errors=errors)
     dossier = Dossier(
         applicant_address=(fields.get("applicant_address") or "").strip()[:500] or None,

@@ -59,7 +59,7 @@ def test_an_api_receipt_reads_everything_before_drawing_its_number(app, world):
     assert all(s.lstrip().upper().startswith("SELECT") for s in statements[:drawn])
     written = [WRITTEN.match(s)[1] for s in statements[drawn:]]
     assert written == ["code_counter", "dossier", "dossier_history", "audit_entry", "report_daily"]
-    assert len(statements) <= 10, [s[:70] for s in statements]  # was 17
+    assert len(statements) <= 8, [s[:70] for s in statements]  # was 17
     body = response.get_json()
     stored = db.session.scalar(select(Dossier).where(Dossier.code == body["code"]))
     assert body["code"].endswith("-0002") and body["version"] == stored.version == 1

@@ -107,15 +107,18 @@ def receive_dossier():
     values["extra"] = _extra(fields)
     values["received_at"] = fields.instant("received_at")
     fields.check_types()
-    db.session().expire_on_commit = False  # the answer is what was just written: no re-read
+    session = db.session()
+    session.expire_on_commit = False  # the answer is what was just written: no re-read
     try:
         dossier = dossier_service.receive(
             values, user, ip_address=request.remote_addr, errors=fields.invalid
         )
-        db.session.commit()
+        session.commit()
     except Exception:
-        db.session.rollback()
+        session.rollback()
         raise
+    finally:
+        session.expire_on_commit = True
     response = jsonify(dossier_dict(dossier))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_dossier", code=dossier.code)
