@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint, event, update
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, lazyload, load_only, mapped_column, relationship
 
 from extensions import db
 from models.agency import Agency
@@ -119,3 +119,14 @@ class User(UserMixin, db.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.username})"
+
+
+def name_only() -> tuple:
+    """Loader options for a user shown by name (``__str__``): no other column, and not
+    the roles and the agency a user otherwise brings along (one more statement, wider rows)."""
+    return (load_only(User.username, User.full_name), lazyload(User.roles), lazyload(User.agency))
+
+
+def named_only(relation):
+    """Loader option: RELATION's user joined, by name only (see name_only)."""
+    return joinedload(relation).options(*name_only())

@@ -1,5 +1,5 @@
 """Reading the handover log: what waits to be handed over, what waits to be confirmed,
-the batches a dossier went through, and the handover delay."""
+and the handover delay (a dossier's batches: services.dossier_transfers)."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-import permissions
 from extensions import db
 from models.agency import Agency
 from models.base import utcnow
@@ -107,23 +106,6 @@ def incoming(user) -> list[Handover]:
         .limit(QUEUE_LIMIT)
     )
     return list(db.session.scalars(query).unique())
-
-
-def batches_of(user, dossier: Dossier) -> list[tuple[Handover, HandoverItem]]:
-    """The batches DOSSIER went through (those USER may see), oldest first."""
-    query = (
-        select(Handover, HandoverItem)
-        .join(HandoverItem)
-        .where(HandoverItem.dossier_id == dossier.id)
-        .options(
-            joinedload(Handover.from_agency),
-            joinedload(Handover.to_agency),
-            joinedload(Handover.created_by),
-            joinedload(Handover.confirmed_by),
-        )
-        .order_by(Handover.created_at, Handover.id)
-    )
-    return list(db.session.execute(permissions.scope(user, "handover", query)).unique())
 
 
 def department_confirmations():

@@ -96,11 +96,14 @@ def handovers_of(dossier: Dossier) -> list[tuple[Handover, HandoverItem]]:
     return [(h, i) for h, i in rows]
 
 
-def has_control_slip(dossier: Dossier) -> bool:
-    """The slip exists once the dossier has been handed over at least once."""
+def has_control_slip(dossier: Dossier, sent_batches: list | None = None) -> bool:
+    """The slip exists once the dossier has been handed over at least once.
+
+    SENT_BATCHES: the sent or confirmed batches that carried it, when the caller has
+    read them already (else they are read here if the history does not answer)."""
     if any(s.action in HANDOVER_MOVES for s in dossier.history):
         return True
-    return bool(handovers_of(dossier))
+    return bool(handovers_of(dossier) if sent_batches is None else sent_batches)
 
 
 def control_slip(dossier: Dossier) -> ControlSlip:

@@ -251,11 +251,13 @@ def _parse(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def available_forms(dossier: Dossier) -> list[str]:
-    """The forms of DOSSIER that exist now, in DOSSIER_FORMS' order."""
+def available_forms(dossier: Dossier, sent_batches: list | None = None) -> list[str]:
+    """The forms of DOSSIER that exist now, in DOSSIER_FORMS' order (SENT_BATCHES: the
+    batches that carried it, when the caller has read them; see has_control_slip)."""
     from services.printable_records import has_control_slip
 
-    exists = {"receipt": has_receipt(dossier), "control-slip": has_control_slip(dossier)}
+    slip = has_control_slip(dossier, sent_batches)
+    exists = {"receipt": has_receipt(dossier), "control-slip": slip}
     exists |= {form: True for form in letter_forms(dossier)}
     return [form for form in DOSSIER_FORMS if exists.get(form)]
 

@@ -131,8 +131,9 @@ def print_helpers():
     return {"print_links": print_links}
 
 
-def print_links(dossier: Dossier) -> list[dict]:
-    """One entry per form DOSSIER has now; the one its latest step made is marked."""
+def print_links(dossier: Dossier, sent_batches: list | None = None) -> list[dict]:
+    """One entry per form DOSSIER has now; the one its latest step made is marked
+    (SENT_BATCHES: the batches that carried it, when the page has read them)."""
     latest = printables.latest_form(dossier)
     return [
         {
@@ -141,5 +142,5 @@ def print_links(dossier: Dossier) -> list[dict]:
             "url": url_for("print.dossier_form", code=dossier.code, form=form),
             "latest": form == latest,
         }
-        for form in printables.available_forms(dossier)
+        for form in printables.available_forms(dossier, sent_batches)
     ]

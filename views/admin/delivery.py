@@ -1,5 +1,7 @@
 """The postal delivery orders screen: ship a result, follow the parcel, record its events."""
 
+from functools import cache
+
 from flask import flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.form import rules
@@ -8,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from wtforms import SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
@@ -15,11 +18,12 @@ import permissions
 from extensions import db
 from models.agency import Agency
 from models.base import utcnow
-from models.delivery import DeliveryOrder
+from models.delivery import DeliveryEvent, DeliveryOrder
 from models.dossier import Dossier
+from models.user import named_only
 from services import deliveries
 from services.addresses import full_address
-from services.delivery_watch import is_stuck, stuck_clause, stuck_cutoff, stuck_days
+from services.delivery_watch import STUCK_STATUSES, is_stuck, stuck_clause, stuck_cutoff, stuck_days
 from services.errors import ValidationFailed
 from views import labels
 from views.admin import validators
@@ -62,6 +66,8 @@ def office_options():
 def status_formatter(view, context, model, name):
     """The parcel's status badge, flagged when it has not moved for N working days."""
     badge = labelled(labels.DELIVERY_STATUS, STATUS_BADGES)(view, context, model, name)
+    if model.status not in STUCK_STATUSES:  # the cut-off reads the calendar: not for these
+        return badge
     if "_stuck_cutoff" not in g:
         g._stuck_cutoff = stuck_cutoff(utcnow())
     if is_stuck(model, g._stuck_cutoff):
@@ -268,6 +274,10 @@ class DeliveryOrderView(AddressPickers, EventFormMixin, SecuredModelView):
     def get_save_return_url(self, model, is_created=False):
         return self.get_url(".details_view", id=model.id)
 
+    def one_options(self):
+        """The parcel's page in one statement: its dossier, office, people and events."""
+        return order_options()
+
     @expose("/record-event/", methods=("POST",))
     def record_event_view(self):
         """Post staff record what happened to the parcel (the service checks the action)."""
@@ -275,3 +285,14 @@ class DeliveryOrderView(AddressPickers, EventFormMixin, SecuredModelView):
 
     def after_record(self, order):
         return redirect(url_for(".details_view", id=order.id))
+
+
+@cache
+def order_options() -> tuple:
+    """The parcel page's loader options (immutable: made once, reused by every request)."""
+    return (
+        joinedload(DeliveryOrder.dossier),
+        joinedload(DeliveryOrder.post_office),
+        named_only(DeliveryOrder.created_by),
+        joinedload(DeliveryOrder.events).options(named_only(DeliveryEvent.actor)),
+    )

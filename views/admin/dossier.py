@@ -14,7 +14,7 @@ from i18n import local_datetime
 from models.agency import Agency
 from models.catalog import ProcedureType
 from models.dossier import Dossier
-from services import receipt
+from services import dossier_transfers, receipt
 from services.calendar import LOCAL_TZ
 from services.errors import ValidationFailed
 from services.timeliness import RUNNING_STATUSES, is_due_today, is_overdue
@@ -271,9 +271,13 @@ class DossierView(
         "applicant_ward_code": {"coerce": str},
     }
 
-    def deliveries_of(self, dossier):
+    def transfers_of(self, dossier):
+        """The batches and parcels of DOSSIER, read once for the page's three partials."""
+        return dossier_transfers.transfers_of(dossier)
+
+    def deliveries_of(self, dossier, transfers):
         """The dossier's parcels and the ship link (the _deliveries partial)."""
-        return dossier_deliveries(dossier)
+        return dossier_deliveries(dossier, transfers)
 
     def edit_form(self, obj=None):
         """What receipt fixed (procedure, channel) cannot be changed by editing."""

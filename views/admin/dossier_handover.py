@@ -1,5 +1,6 @@
 """The dossier screen's part in handovers: the "Hand over" bulk action and the batches
-a dossier went through (templates/admin/dossier/_handovers.html)."""
+a dossier went through (templates/admin/dossier/_handovers.html, read with its parcels
+by services.dossier_transfers)."""
 
 from flask import redirect, request, url_for
 from flask_admin.actions import action
@@ -7,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 import permissions
-from services import handover_queries, handovers
+from services import dossier_transfers, handovers
 from views import labels
 from views.admin.handover_flow import parse_ids, send_batch
 
@@ -34,11 +35,9 @@ class DossierHandoverMixin:
             handovers.direction_of(current_user) is not None
         )
 
-    def handovers_of(self, dossier):
-        """(batch, item) pairs of DOSSIER the user may see, oldest first."""
-        if not permissions.can(current_user, "handover", "view"):
-            return []
-        return handover_queries.batches_of(current_user, dossier)
+    def handovers_of(self, transfers):
+        """(batch, item) pairs of a dossier's TRANSFERS the user may see, oldest first."""
+        return dossier_transfers.visible_to(current_user, transfers).batches
 
     def direction_label(self, direction: str) -> str:
         return str(labels.DIRECTION.get(direction, direction))

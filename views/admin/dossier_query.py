@@ -3,6 +3,7 @@ index, folded words on the trigram index, deep pages by a deferred join, and the
 details page in one statement."""
 
 import re
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -10,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from extensions import db
 from models.catalog import ProcedureType
 from models.dossier import Dossier, DossierHistory
-from models.user import User
+from models.user import named_only
 from services.text import fold
 
 # "000.00.15.H55-260310-0001", or the start of one ("000.00.15.H55-2603").
@@ -66,14 +67,19 @@ class FastListMixin:
         return query.filter(Dossier.id.in_(ids))
 
     def one_options(self):
-        """What the details page shows, joined to the dossier in one statement (the
-        people's roles are not shown: not loaded)."""
-        people = [joinedload(Dossier.received_by), joinedload(Dossier.updated_by)]
-        actors = joinedload(Dossier.history).joinedload(DossierHistory.actor)
-        return [
-            joinedload(Dossier.procedure_type).joinedload(ProcedureType.extra_fields),
-            joinedload(Dossier.agency),
-            joinedload(Dossier.post_office),
-            *(person.lazyload(User.roles) for person in people),
-            actors.lazyload(User.roles),
-        ]
+        """What the details page shows, joined to the dossier in one statement (of the
+        people only their names are shown). Built once: the options never change."""
+        return details_options()
+
+
+@cache
+def details_options() -> tuple:
+    """The details page's loader options (immutable: made once, reused by every request)."""
+    return (
+        joinedload(Dossier.procedure_type).joinedload(ProcedureType.extra_fields),
+        joinedload(Dossier.agency),
+        joinedload(Dossier.post_office),
+        named_only(Dossier.received_by),
+        named_only(Dossier.updated_by),
+        joinedload(Dossier.history).options(named_only(DossierHistory.actor)),
+    )

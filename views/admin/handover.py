@@ -1,13 +1,18 @@
 """The handover log screen: the batches, each with its dossiers; no batch is typed in."""
 
+from functools import cache
+
 from flask_admin.menu import MenuLink
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy.orm import defaultload, joinedload
 
 import permissions
-from models.handover import Handover
+from models.dossier import Dossier
+from models.handover import Handover, HandoverItem
+from models.user import name_only, named_only
 from services import handovers
 from views import labels
 from views.admin.base import SecuredModelView
@@ -102,6 +107,29 @@ class HandoverView(HandoverFlowMixin, SecuredModelView):
     def can_create(self):
         """No "Create" tab: batches start from the queue (the route leads there)."""
         return False
+
+    def get_query(self):
+        """The list's people are names: their roles and agencies are not read."""
+        return super().get_query().options(defaultload(Handover.created_by).options(*name_only()))
+
+    def one_options(self):
+        """The batch page in one statement: its agencies, people and dossiers."""
+        return batch_options()
+
+
+@cache
+def batch_options() -> tuple:
+    """The batch page's loader options (immutable: made once, reused by every request)."""
+    return (
+        joinedload(Handover.from_agency),
+        joinedload(Handover.to_agency),
+        named_only(Handover.created_by),
+        named_only(Handover.confirmed_by),
+        named_only(Handover.cancelled_by),
+        joinedload(Handover.items)
+        .joinedload(HandoverItem.dossier)
+        .joinedload(Dossier.procedure_type),
+    )
 
 
 class HandoverLink(MenuLink):

@@ -5,11 +5,8 @@ from flask import flash, jsonify, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from extensions import db
-from models.dossier import Dossier
 from models.handover import Handover, HandoverItem
 from services import handover_queries, handovers
 from services.errors import ServiceError
@@ -144,17 +141,11 @@ class HandoverFlowMixin:
 
     # -- for the templates ---------------------------------------------------
     def batch(self, id_) -> Handover:
-        """The batch ID_ in the user's scope with its dossiers, else 404."""
-        batch = self.get_one(id_)
-        db.session.scalars(
-            select(HandoverItem)
-            .where(HandoverItem.handover_id == batch.id)
-            .options(selectinload(HandoverItem.dossier).joinedload(Dossier.procedure_type))
-        ).all()
-        return batch
+        """The batch ID_ in the user's scope with its dossiers (get_one), else 404."""
+        return self.get_one(id_)
 
     def items_of(self, batch: Handover) -> list[HandoverItem]:
-        return sorted(self.batch(batch.id).items, key=lambda i: i.dossier.code)
+        return sorted(batch.items, key=lambda i: i.dossier.code)
 
     def status_label(self, status: str) -> str:
         return str(labels.STATUS.get(status, status))

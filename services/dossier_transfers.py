@@ -1,0 +1,79 @@
+"""What carried a dossier: the handover batches it went in and the parcels of its result,
+read together in one statement (the dossier's page shows both, and its print buttons ask
+whether a batch has carried it). Rows are not narrowed here: a caller showing them to a
+user keeps those in the user's scope (``permissions.in_scope``)."""
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
+
+import permissions
+from extensions import db
+from models.delivery import DeliveryOrder
+from models.dossier import Dossier
+from models.handover import Handover, HandoverItem
+from models.user import named_only
+
+SENT = ("sent", "confirmed")
+
+
+@dataclass
+class Transfers:
+    """A dossier's batches (with its line in each), oldest first; its parcels, newest first."""
+
+    batches: list[tuple[Handover, HandoverItem]] = field(default_factory=list)
+    orders: list[DeliveryOrder] = field(default_factory=list)
+
+    @property
+    def sent_batches(self) -> list[tuple[Handover, HandoverItem]]:
+        """The batches that really left the sender (a control slip row each)."""
+        return [(b, i) for b, i in self.batches if b.status in SENT]
+
+
+@cache
+def _query():
+    """The statement (made once; the dossier's id is its parameter). A batch row and a
+    parcel row share each result row (batches × parcels, a few at most): both are
+    outer-joined to the dossier, so either list may be empty."""
+    return (
+        select(HandoverItem, Handover, DeliveryOrder)
+        .select_from(Dossier)
+        .outerjoin(HandoverItem, HandoverItem.dossier_id == Dossier.id)
+        .outerjoin(Handover, Handover.id == HandoverItem.handover_id)
+        .outerjoin(DeliveryOrder, DeliveryOrder.dossier_id == Dossier.id)
+        .where(Dossier.id == bindparam("dossier_id"))
+        .options(
+            joinedload(Handover.from_agency),
+            joinedload(Handover.to_agency),
+            named_only(Handover.created_by),
+            named_only(Handover.confirmed_by),
+        )
+    )
+
+
+def transfers_of(dossier: Dossier) -> Transfers:
+    """DOSSIER's batches and parcels, in one statement however many there are."""
+    batches: dict[int, tuple[Handover, HandoverItem]] = {}
+    orders: dict[int, DeliveryOrder] = {}
+    for item, batch, order in db.session.execute(_query(), {"dossier_id": dossier.id}):
+        if item is not None:
+            batches.setdefault(item.id, (batch, item))
+        if order is not None:
+            orders.setdefault(order.id, order)
+    return Transfers(
+        batches=sorted(batches.values(), key=lambda pair: (pair[0].created_at, pair[0].id)),
+        orders=sorted(orders.values(), key=lambda o: (o.created_at, o.id), reverse=True),
+    )
+
+
+def visible_to(user, transfers: Transfers) -> Transfers:
+    """The batches and parcels of TRANSFERS that USER may see: their screen's view
+    right, then each row's scope (the same answers as those screens' own lists)."""
+    batches = orders = []
+    if permissions.can(user, "handover", "view"):
+        batches = [p for p in transfers.batches if permissions.in_scope(user, "handover", p[0])]
+    if permissions.can(user, "delivery_order", "view"):
+        orders = [o for o in transfers.orders if permissions.in_scope(user, "delivery_order", o)]
+    return Transfers(batches=batches, orders=orders)
