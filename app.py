@@ -5,7 +5,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import i18n
 from config import ConfigError, config_from_env, engine_options, instance_secret_key
-from extensions import babel, csrf, db, limiter, login_manager, migrate
+from extensions import babel, csrf, db, keep_prepared_statements, limiter, login_manager, migrate
 
 
 def create_app(config=None, instance_path: str | None = None) -> Flask:
@@ -50,6 +50,8 @@ def register_extensions(app: Flask) -> None:
     import services.report_facts  # noqa: F401  (keeps the daily figures with each flush)
 
     db.init_app(app)
+    with app.app_context():
+        keep_prepared_statements(db.engine)
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -1,5 +1,7 @@
-"""Flask extensions, created unbound and bound to each app in create_app."""
+"""Flask extensions, created unbound and bound to each app in create_app; and how the
+database engine ends read-only transactions (keep_prepared_statements)."""
 
+import psycopg
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -7,6 +9,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
+from psycopg.pq import TransactionStatus
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -31,3 +34,38 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def keep_prepared_statements(engine) -> None:
+    """End ENGINE's transactions that wrote nothing with COMMIT, not ROLLBACK.
+
+    psycopg prepares a statement once it has run five times on a connection, so that
+    PostgreSQL parses and plans it once (3 of the 3.4 ms of the dossier page's joined
+    read) — but forgets every prepared statement on ROLLBACK, and every request ends in
+    one (SQLAlchemy closes the session by rolling back). For a transaction PostgreSQL gave
+    no transaction id (it wrote nothing) COMMIT is the same, and the statements stay.
+    """
+    dialect = engine.dialect
+    if dialect.name != "postgresql" or dialect.driver != "psycopg":
+        return
+    rollback = dialect.do_rollback
+
+    def do_rollback(connection):
+        raw = getattr(connection, "dbapi_connection", connection)
+        if wrote_nothing(raw):
+            raw.commit()
+        else:
+            rollback(connection)
+
+    dialect.do_rollback = do_rollback
+
+
+def wrote_nothing(connection: psycopg.Connection) -> bool:
+    """Is CONNECTION in a transaction that has written nothing so far?"""
+    if connection.info.transaction_status != TransactionStatus.INTRANS:
+        return False
+    try:
+        row = connection.execute("SELECT txid_current_if_assigned() IS NULL").fetchone()
+    except psycopg.Error:
+        return False  # the rollback that follows meets the same trouble, as before
+    return bool(row and row[0])
