@@ -96,6 +96,7 @@ def test_the_dossier_page_reads_in_two_statements(client, login_as, world, extra
     login_as(username)
     statements, page = read(client, f"/admin/dossier/details/?id={dossier.id}")
     assert len(statements.page) <= 2, statements.page
+    assert statements.total <= 3, statements.user + statements.page  # with the user's one
     assert "Bản tin nội bộ" in page and "Số lượng bản in" in page  # extra fields by label
     assert "Người dùng dept_admin" in page  # a timeline actor
     assert 'data-print-form="control-slip"' in page
