@@ -43,6 +43,8 @@ RETURN_METHODS = ("counter", "post")
 OUTCOMES = ("granted", "refused")
 TIMELINESS = ("early", "on_time", "late")
 OPEN_SQL = "status IN ('received', 'processing', 'supplement_requested')"
+RUNNING_SQL = "status IN ('received', 'processing')"
+WAITING_SQL = "status IN ('received', 'result_ready', 'result_at_counter')"
 HANDOVER_SQL = "from_status = 'received' AND to_status = 'processing'"
 OPEN_INCLUDE = ["agency_id", "post_office_id", "procedure_type_id"]
 
@@ -84,6 +86,24 @@ class Dossier(db.Model):
                 ("agency", ("agency_id",)),
                 ("office", ("post_office_id",)),
             )
+        ),
+        # Overdue dossiers (clock running, past the appointment): the few due before now.
+        Index(
+            "ix_dossier_running_due",
+            "due_at",
+            postgresql_where=text(RUNNING_SQL),
+            sqlite_where=text(RUNNING_SQL),
+            postgresql_include=["received_at", "agency_id", "post_office_id"],
+        ),
+        # The home page's work queues: to hand over either way, results at the counter.
+        Index(
+            "ix_dossier_waiting",
+            "status",
+            "post_office_id",
+            "agency_id",
+            postgresql_where=text(WAITING_SQL),
+            sqlite_where=text(WAITING_SQL),
+            postgresql_include=["id"],
         ),
         # Substring search on PostgreSQL through trigrams (pg_trgm); a plain index elsewhere.
         Index(

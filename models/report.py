@@ -1,7 +1,8 @@
 """Daily figures: counts per local day, agency, procedure and post office.
 
-Kept in the same transaction as every change of a dossier (services.report_facts),
-so that a year of figures sums a few thousand rows instead of a million dossiers.
+Kept in the same transaction as every change of a dossier or a parcel
+(services.report_facts), so that a year of figures sums a few thousand rows
+instead of a million dossiers.
 """
 
 from datetime import date
@@ -30,6 +31,9 @@ MEASURES = (
     "returned_at_counter",
     "delivered",
     "returned_to_sender",
+    "parcels",
+    "postage",
+    "in_progress",
 )
 
 
@@ -66,3 +70,8 @@ class ReportDaily(db.Model):
     returned_at_counter: Mapped[int] = mapped_column(default=0)
     delivered: Mapped[int] = mapped_column(default=0)
     returned_to_sender: Mapped[int] = mapped_column(default=0)
+    # Parcels (delivery orders) created that day for those dossiers, and their postage.
+    parcels: Mapped[int] = mapped_column(default=0, server_default="0")
+    postage: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # Of the dossiers received that day, those open now (received, processing, supplement).
+    in_progress: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -1,13 +1,14 @@
 """The work waiting for a user, as counts for the home page (DOMAIN.md's hand-offs).
 
-Each queue is a small, indexed set (one status, one agency), so counting it is
-cheap even with millions of dossiers in the table.
+Each queue is a small, indexed set (one status, one agency), and it is counted
+only up to ``COUNT_LIMIT`` (the page shows "99+" beyond), so that a long queue
+costs no more than a short one, however many dossiers the table holds.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
 import permissions
 from extensions import db
@@ -23,11 +24,23 @@ class Queue:
     """One kind of waiting work: ``to_hand_over``, ``incoming``, ``at_counter``, ``overdue``."""
 
     key: str
-    count: int
+    count: int  # at most COUNT_LIMIT
+
+    @property
+    def shown(self) -> str:
+        """The count as the page shows it: "99+" from COUNT_LIMIT on."""
+        return f"{COUNT_LIMIT - 1}+" if self.count >= COUNT_LIMIT else str(self.count)
+
+
+#: How far a queue is counted.
+COUNT_LIMIT = 100
 
 
 def _count(query) -> int:
-    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    """How many rows QUERY gives, up to COUNT_LIMIT."""
+    rows = query.with_only_columns(literal(1), maintain_column_froms=True)
+    rows = rows.order_by(None).limit(COUNT_LIMIT).subquery()
+    return db.session.scalar(select(func.count()).select_from(rows)) or 0
 
 
 def work_queues(user, now: datetime | None = None) -> list[Queue]:

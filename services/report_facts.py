@@ -14,10 +14,11 @@ from collections import Counter, defaultdict
 from datetime import date
 from functools import cache
 
-from sqlalchemy import delete, event, insert, select
+from sqlalchemy import column, delete, event, insert, inspect, or_, select, table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from models.delivery import DeliveryOrder
 from models.dossier import Dossier, DossierHistory
 from models.report import MEASURES, ReportDaily
 from services import report_queries as q
@@ -47,6 +48,8 @@ def counts(values: dict, steps=(), with_base: bool = True) -> Counter:
         found[(day, *key, f"received_{values['channel']}")] += 1
         if values["status"] != "not_accepted":
             found[(day, *key, "fees")] += values["fee_amount"] or 0
+        if values["status"] in q.OPEN_STATUSES:
+            found[(day, *key, "in_progress")] += 1
         if values["completed_at"] is not None:
             done = _day(values["completed_at"])
             found[(done, *key, "completed")] += 1
@@ -159,11 +162,13 @@ def _upsert(dialect_name: str):
     )
 
 
-def rebuild(connection) -> int:
-    """Recount the whole table from the dossiers and their history; returns its rows."""
+def rebuild(connection, measures=MEASURES) -> int:
+    """Recount the whole table from the dossiers, their history and their parcels; returns
+    its rows. MEASURES: the columns the table has (a migration gives its own)."""
     by = ("day", "agency", "procedure", "post_office")
     merged: dict = defaultdict(dict)
-    for source in (q.received, q.completed, q.events):
+    sources = (q.received, q.completed, q.events, *((q.parcels,) if "parcels" in measures else ()))
+    for source in sources:
         for key, values in source(ALL_TIME, by, bind=connection).items():
             merged[key].update(values)
     connection.execute(delete(ReportDaily.__table__))
@@ -173,10 +178,98 @@ def rebuild(connection) -> int:
             "agency_id": key[1],
             "procedure_type_id": key[2],
             "post_office_id": key[3],
-            **{m: int(values.get(m) or 0) for m in MEASURES},
+            **{m: int(values.get(m) or 0) for m in measures},
         }
         for key, values in merged.items()
     ]
+    kept = ReportDaily.__table__.c  # only the columns MEASURES names: no defaults for others
+    names = ("day", *KEYS, *measures)
+    target = table(ReportDaily.__tablename__, *(column(n, kept[n].type) for n in names))
     for start in range(0, len(rows), 5000):
-        connection.execute(insert(ReportDaily.__table__), rows[start : start + 5000])
+        connection.execute(insert(target), rows[start : start + 5000])
     return len(rows)
+
+
+# Parcels: a delivery order counts one parcel and its postage on the local day it was
+# created, under its dossier's agency, procedure and post office (the reports scope and
+# filter parcels by their dossiers). Orders created, edited or deleted, and dossiers moved
+# to another agency, procedure or office, change those counts.
+ORDER_FIELDS = ("dossier_id", "created_at", "postage", "dossier")
+MOVING = (*KEYS, "agency", "procedure_type", "post_office")
+
+
+def parcel_counts(key, created_at, postage) -> Counter:
+    """What one parcel counts for: (day, *KEY, figure) → n; nothing without a KEY."""
+    if key is None or created_at is None:
+        return Counter()
+    day = _day(created_at)
+    return Counter({(day, *key, "parcels"): 1, (day, *key, "postage"): postage or 0})
+
+
+def _changed(row, names) -> bool:
+    attrs = inspect(row).attrs
+    return any(attrs[n].history.has_changes() for n in names)
+
+
+def _key(agency_id, procedure_type_id, post_office_id):
+    if None in (agency_id, procedure_type_id):
+        return None
+    return (agency_id, procedure_type_id, post_office_id or 0)
+
+
+def _orders_with_keys(*where):
+    """(order id, dossier id, created_at, postage, its dossier's key columns…) of WHERE."""
+    order = DeliveryOrder
+    columns = (order.id, order.dossier_id, order.created_at, order.postage)
+    keys = (getattr(Dossier, n) for n in KEYS)
+    return select(*columns, *keys).join(Dossier, Dossier.id == order.dossier_id).where(*where)
+
+
+@event.listens_for(Session, "before_flush")
+def _remember_parcels_before(session, _context, _instances) -> None:
+    """What the parcels edited or deleted, and the dossiers moved, counted for before."""
+    orders = {
+        o.id
+        for o in (*session.dirty, *session.deleted)
+        if isinstance(o, DeliveryOrder)
+        and o.id is not None
+        and (o in session.deleted or _changed(o, ORDER_FIELDS))
+    }
+    moved = {
+        d.id
+        for d in session.dirty
+        if isinstance(d, Dossier) and d.id is not None and _changed(d, MOVING)
+    }
+    before = session.info["parcels_before"] = ({}, {})
+    if orders:
+        rows = session.connection().execute(_orders_with_keys(DeliveryOrder.id.in_(orders)))
+        before[0].update({r[0]: (_key(*r[4:]), r[2], r[3]) for r in rows})
+    if moved:
+        query = select(Dossier.id, *(getattr(Dossier, n) for n in KEYS))
+        rows = session.connection().execute(query.where(Dossier.id.in_(moved)))
+        before[1].update({r[0]: _key(*r[1:]) for r in rows})
+
+
+@event.listens_for(Session, "after_flush")
+def _keep_parcel_figures(session, _context) -> None:
+    """Add the parcels' change to the daily rows, in the flush's transaction."""
+    orders_before, keys_before = session.info.pop("parcels_before", ({}, {}))
+    new = {o.id for o in session.new if isinstance(o, DeliveryOrder)}
+    if not (new or orders_before or keys_before):
+        return
+    change: Counter = Counter()
+    where = or_(
+        DeliveryOrder.id.in_(new | set(orders_before)),
+        DeliveryOrder.dossier_id.in_(set(keys_before)),
+    )
+    for order_id, dossier_id, created_at, postage, *key in session.connection().execute(
+        _orders_with_keys(where)
+    ):
+        change.update(parcel_counts(_key(*key), created_at, postage))
+        if order_id in orders_before:
+            change.subtract(parcel_counts(*orders_before.pop(order_id)))
+        elif order_id not in new:  # an unchanged parcel of a moved dossier
+            change.subtract(parcel_counts(keys_before[dossier_id], created_at, postage))
+    for gone in orders_before.values():  # deleted
+        change.subtract(parcel_counts(*gone))
+    add(session.connection(), change)

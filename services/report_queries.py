@@ -116,31 +116,43 @@ def run(columns: dict, groups: list, query, bind=None) -> dict:
     return answer
 
 
-def facts(user, period: Period, filters: Filters, by=None) -> dict:
-    """The additive figures of the period, summed from the daily figures table."""
-    columns = {m: func.coalesce(func.sum(getattr(F, m)), 0) for m in MEASURES}
+def facts(user, period: Period, filters: Filters, by=None, measures=MEASURES) -> dict:
+    """The additive figures of the period (MEASURES of them), summed from the daily figures."""
+    columns = {m: func.coalesce(func.sum(getattr(F, m)), 0) for m in measures}
     query = select().select_from(F).where(F.day >= period.first, F.day <= period.last)
     query = narrow(query, user, filters, F, "report_daily")
     answer = run(columns, _groups(by, F.day, F), query)
     return {(None if k == 0 else k): v for k, v in answer.items()}
 
 
-def open_dossiers(user, period: Period, filters: Filters, now, by=None) -> dict:
-    """Of the dossiers received in the period, those still open now and those overdue at NOW."""
+def _overdue_at(now):
+    """Clock running and past the appointment at NOW (read from ix_dossier_running_due)."""
+    return and_(Dossier.status.in_(RUNNING_STATUSES), Dossier.due_at < now)
+
+
+def overdue(user, period: Period, filters: Filters, now, by=None) -> dict:
+    """Of the dossiers received in the period, those overdue at NOW.
+
+    (Those still open, ``in_progress``, are kept in the daily figures table.)
+    """
+    window = and_(Dossier.received_at >= period.start, Dossier.received_at < period.end)
+    query = narrow(select().select_from(Dossier).where(_overdue_at(now), window), user, filters)
+    return run({"overdue": func.count()}, _groups(by, local_day(Dossier.received_at)), query)
+
+
+def overdue_totals(user, periods, filters: Filters, now) -> list[dict]:
+    """``overdue`` totals of several PERIODS, in one statement."""
     columns = {
-        "in_progress": func.count(),
-        "overdue": _count_if(and_(Dossier.status.in_(RUNNING_STATUSES), Dossier.due_at < now)),
+        i: _count_if(and_(Dossier.received_at >= p.start, Dossier.received_at < p.end))
+        for i, p in enumerate(periods)
     }
-    query = (
-        select()
-        .select_from(Dossier)
-        .where(
-            Dossier.status.in_(OPEN_STATUSES),
-            Dossier.received_at >= period.start,
-            Dossier.received_at < period.end,
-        )
+    window = and_(
+        Dossier.received_at >= min(p.start for p in periods),
+        Dossier.received_at < max(p.end for p in periods),
     )
-    return run(columns, _groups(by, local_day(Dossier.received_at)), narrow(query, user, filters))
+    query = select().select_from(Dossier).where(_overdue_at(now), window)
+    row = run(columns, [], narrow(query, user, filters))[None]
+    return [{"overdue": int(row[i])} for i in range(len(periods))]
 
 
 def received(period: Period, by, bind=None, user=None, filters=Filters()) -> dict:
@@ -148,6 +160,7 @@ def received(period: Period, by, bind=None, user=None, filters=Filters()) -> dic
     columns = {
         "received": func.count(),
         **{f"received_{c}": _count_if(Dossier.channel == c) for c in ("counter", "post", "online")},
+        "in_progress": _count_if(Dossier.status.in_(OPEN_STATUSES)),
         "fees": func.coalesce(
             func.sum(case((Dossier.status != "not_accepted", Dossier.fee_amount), else_=0)), 0
         ),
@@ -184,13 +197,14 @@ def events(period: Period, by, bind=None, user=None, filters=Filters()) -> dict:
     return run(columns, _groups(by, day), narrow(query, user, filters), bind)
 
 
-def postage(user, period: Period, filters: Filters, by=None) -> dict:
-    """Parcels created in the period and the postage they carry."""
+def parcels(period: Period, by, bind=None, user=None, filters=Filters()) -> dict:
+    """Parcels created in the period and the postage they carry, by their dossiers' keys."""
     order = DeliveryOrder
     columns = {"parcels": func.count(), "postage": func.coalesce(func.sum(order.postage), 0)}
     window = and_(order.created_at >= period.start, order.created_at < period.end)
     query = select().select_from(order).join(Dossier, Dossier.id == order.dossier_id).where(window)
-    return run(columns, _groups(by, local_day(order.created_at)), narrow(query, user, filters))
+    day = local_day(order.created_at, is_postgres(bind))
+    return run(columns, _groups(by, day), narrow(query, user, filters), bind)
 
 
 def handover_delays(user, period: Period, filters: Filters, by=None) -> dict:

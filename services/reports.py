@@ -17,6 +17,7 @@ from models.agency import Agency
 from models.base import utcnow
 from models.catalog import ProcedureType
 from models.dossier import Dossier
+from models.report import MEASURES
 from services import report_queries as q
 from services.errors import ValidationFailed
 from services.report_periods import Period
@@ -79,12 +80,12 @@ def finish(values: dict) -> dict:
     return figures
 
 
-def _collect(user, period, filters, now, by, delays: bool = True, open_too: bool = True) -> dict:
-    """Raw values of every source, merged by key: daily figures, open dossiers, parcels."""
+def _collect(user, period, filters, now, by, delays=True, open_too=True, measures=MEASURES):
+    """Raw values of every source, merged by key: daily figures (parcels, open too), overdue."""
     merged: dict = {}
-    sources = [q.facts(user, period, filters, by), q.postage(user, period, filters, by)]
+    sources = [q.facts(user, period, filters, by, measures)]
     if open_too:
-        sources.append(q.open_dossiers(user, period, filters, now, by))
+        sources.append(q.overdue(user, period, filters, now, by))
     if delays:
         sources.append(q.handover_delays(user, period, filters, by))
     for source in sources:
@@ -122,13 +123,15 @@ def bucket_start(day: date, unit: str) -> date:
     return day
 
 
-def daily(user, period: Period, filters=None, now=None, open_too: bool = True) -> dict:
+def daily(user, period: Period, filters=None, now=None, open_too=True, measures=MEASURES) -> dict:
     """Raw counts per local day of the period (no percentiles), to fold and total.
 
-    OPEN_TOO False leaves out in_progress and overdue (zero), for callers that
-    only total them (``open_now``), which is cheaper than per day.
+    OPEN_TOO False leaves out overdue (zero), for callers that only total it
+    (``overdue_of``), which is cheaper than per day; MEASURES, the stored figures
+    wanted (the others are zero).
     """
-    raw = _collect(user, period, filters or Filters(), now or utcnow(), "day", False, open_too)
+    filters, now = filters or Filters(), now or utcnow()
+    raw = _collect(user, period, filters, now, "day", False, open_too, measures)
     return {k: v for k, v in raw.items() if k is not None}
 
 
@@ -159,9 +162,9 @@ def total(days: dict, period: Period, apart: dict | None = None) -> dict:
     return finish(values)
 
 
-def open_now(user, period: Period, filters: Filters | None = None, now=None) -> dict:
-    """In progress and overdue (at NOW) of the dossiers received in the period."""
-    return q.open_dossiers(user, period, filters or Filters(), now or utcnow()).get(None, {})
+def overdue_of(user, periods, filters: Filters | None = None, now=None) -> list[dict]:
+    """Overdue at NOW of the dossiers received in each of PERIODS, in one statement."""
+    return q.overdue_totals(user, periods, filters or Filters(), now or utcnow())
 
 
 def delays(user, period: Period, filters: Filters | None = None) -> dict:

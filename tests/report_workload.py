@@ -141,3 +141,49 @@ def build_month(world):
     d["q"].received_at = at(4, 1)  # April: outside the period
     db.session.commit()
     return d
+
+
+def live(drive, rng, dossier, when):
+    """Take DOSSIER down a random path of the workflow, each move a few hours later."""
+
+    def later():
+        return when + timedelta(hours=rng.randint(1, 60))
+
+    fate = rng.random()
+    if fate < 0.1:
+        return drive.act(dossier, "refuse", later(), side="po")
+    if fate < 0.15:
+        return drive.act(dossier, "withdraw", later(), side="po")
+    if fate < 0.25:
+        return dossier
+    when = later()
+    drive.handover(dossier, when)
+    for _ in range(rng.choice((0, 0, 1, 2))):
+        when = later()
+        drive.act(dossier, "request_supplement", when)
+        if rng.random() < 0.2:
+            return dossier
+        when = later()
+        drive.act(dossier, "supplement_received", when, side="po")
+    if rng.random() < 0.15:
+        when = later()
+        drive.act(dossier, "apologize", when, new_due_at=dossier.due_at + timedelta(days=3))
+    end = rng.random()
+    if end < 0.1:
+        return drive.act(dossier, "stop", later())
+    if end < 0.2:
+        return dossier
+    when = dossier.due_at + timedelta(hours=rng.randint(-200, 60))
+    drive.complete(dossier, max(when, later()))
+    return _return(drive, rng, dossier)
+
+
+def _return(drive, rng, dossier):
+    when = dossier.completed_at + timedelta(hours=rng.randint(1, 30))
+    drive.back_to_counter(dossier, when)
+    if dossier.return_method == "counter" or rng.random() < 0.2:
+        return drive.act(dossier, "return_at_counter", when + timedelta(hours=1), side="po")
+    drive.ship(dossier, when + timedelta(hours=1), postage=rng.choice((26_000, 31_500)))
+    if rng.random() < 0.7:
+        return drive.system(dossier, "delivered", when + timedelta(days=2), "po")
+    return drive.system(dossier, "returned_to_sender", when + timedelta(days=3), "po")

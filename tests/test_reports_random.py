@@ -14,7 +14,7 @@ from services.report_facts import rebuild
 from services.report_periods import Period
 from services.report_queries import OPEN_STATUSES, percentile
 from services.timeliness import RUNNING_STATUSES
-from tests.report_workload import Driver, at
+from tests.report_workload import Driver, at, live
 
 NOW = at(4, 15, 12)
 PERIODS = (
@@ -22,52 +22,6 @@ PERIODS = (
     Period(date(2026, 2, 1), date(2026, 4, 30)),
     Period(date(2026, 3, 10), date(2026, 3, 10)),
 )
-
-
-def _life(drive, rng, dossier, when):
-    """Take DOSSIER down a random path of the workflow, each move a few hours later."""
-
-    def later():
-        return when + timedelta(hours=rng.randint(1, 60))
-
-    fate = rng.random()
-    if fate < 0.1:
-        return drive.act(dossier, "refuse", later(), side="po")
-    if fate < 0.15:
-        return drive.act(dossier, "withdraw", later(), side="po")
-    if fate < 0.25:
-        return dossier
-    when = later()
-    drive.handover(dossier, when)
-    for _ in range(rng.choice((0, 0, 1, 2))):
-        when = later()
-        drive.act(dossier, "request_supplement", when)
-        if rng.random() < 0.2:
-            return dossier
-        when = later()
-        drive.act(dossier, "supplement_received", when, side="po")
-    if rng.random() < 0.15:
-        when = later()
-        drive.act(dossier, "apologize", when, new_due_at=dossier.due_at + timedelta(days=3))
-    end = rng.random()
-    if end < 0.1:
-        return drive.act(dossier, "stop", later())
-    if end < 0.2:
-        return dossier
-    when = dossier.due_at + timedelta(hours=rng.randint(-200, 60))
-    drive.complete(dossier, max(when, later()))
-    return _return(drive, rng, dossier)
-
-
-def _return(drive, rng, dossier):
-    when = dossier.completed_at + timedelta(hours=rng.randint(1, 30))
-    drive.back_to_counter(dossier, when)
-    if dossier.return_method == "counter" or rng.random() < 0.2:
-        return drive.act(dossier, "return_at_counter", when + timedelta(hours=1), side="po")
-    drive.ship(dossier, when + timedelta(hours=1), postage=rng.choice((26_000, 31_500)))
-    if rng.random() < 0.7:
-        return drive.system(dossier, "delivered", when + timedelta(days=2), "po")
-    return drive.system(dossier, "returned_to_sender", when + timedelta(days=3), "po")
 
 
 @pytest.fixture
@@ -82,7 +36,7 @@ def workload(world):
             channel=rng.choice(("counter", "counter", "post", "online")),
             return_method=rng.choice(("counter", "post")),
         )
-        _life(drive, rng, dossier, received)
+        live(drive, rng, dossier, received)
     db.session.expire_all()
     return db.session.scalars(select(Dossier)).all()
 
@@ -195,3 +149,35 @@ def test_edits_outside_the_workflow_keep_every_figure_exact(world, workload):
         for period in PERIODS:
             expected = direct(user, period, dossiers)
             assert reports.summary(user, period, now=NOW) == pytest.approx(expected)
+
+
+def test_parcels_edited_moved_or_deleted_keep_every_figure_exact(world, workload):
+    """Postage and creation time edited, dossiers moved, a parcel deleted: still exact."""
+    rng = random.Random(8)
+    orders = db.session.scalars(select(DeliveryOrder).order_by(DeliveryOrder.id)).all()
+    assert len(orders) > 5
+    for order in rng.sample(orders, 5):
+        order.postage = rng.choice((0, 18_000, 41_000))
+        order.created_at += timedelta(days=rng.randint(-15, 15), hours=rng.randint(0, 23))
+        db.session.commit()
+    shipped = {o.dossier_id for o in orders}
+    for dossier in rng.sample([d for d in workload if d.id in shipped], 4):
+        dossier.post_office_id = world.agencies["po2"].id
+        dossier.procedure_type_id = world.procedures["same_day"].id
+        db.session.commit()
+    moved = rng.choice(orders[1:])
+    moved.created_at, moved.postage = moved.created_at - timedelta(days=40), 77_000
+    moved.dossier.post_office_id = world.agencies["po"].id  # parcel and dossier in one flush
+    db.session.commit()
+    db.session.delete(orders[0])
+    db.session.commit()
+    db.session.expire_all()
+    kept = _daily_rows()
+    dossiers = db.session.scalars(select(Dossier)).all()
+    for username in ("it_admin", "dept_admin", "po_clerk2"):
+        user = world.users[username]
+        for period in PERIODS:
+            expected = direct(user, period, dossiers)
+            assert reports.summary(user, period, now=NOW) == pytest.approx(expected)
+    rebuild(db.session.connection())
+    assert _daily_rows() == kept

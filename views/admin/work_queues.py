@@ -43,6 +43,7 @@ def work_queue_links() -> list[dict]:
             "label": LABELS[q.key][0],
             "icon": LABELS[q.key][1],
             "count": q.count,
+            "shown": q.shown,
             "url": _url(q.key),
         }
         for q in work_queues(current_user)

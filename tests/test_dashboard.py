@@ -1,0 +1,109 @@
+"""The home page: the reports' figures for every role, in a fixed number of statements,
+and work queues counted only so far."""
+
+import random
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event
+
+from extensions import db
+from models.base import utcnow
+from services import queues, reports
+from services.report_periods import last_months, preset
+from tests import factories
+from tests.report_workload import Driver, live
+from views.admin import report_context as ctx
+from views.admin.dashboard import KPIS, dashboard
+
+ROLES = ("it_admin", "dept_admin", "dept_admin2", "po_supervisor", "po_clerk", "po_clerk2")
+
+
+def _receive_some(drive, rng, count: int) -> None:
+    """COUNT dossiers over the last year, each down a random path; a few of this month open."""
+    now = utcnow()
+    for _ in range(count):
+        received = now - timedelta(days=rng.randint(35, 330), hours=rng.randint(0, 8))
+        dossier = drive.receive(
+            rng.choice(("publish", "publish", "same_day", "karaoke")),
+            when=received,
+            clerk=rng.choice(("po_clerk", "po_clerk2")),
+            channel=rng.choice(("counter", "post", "online")),
+            return_method=rng.choice(("counter", "post")),
+        )
+        live(drive, rng, dossier, received)
+    for hours in (1, 3, 5):
+        drive.receive("karaoke", when=now - timedelta(hours=hours), clerk="po_clerk2")
+
+
+@pytest.fixture
+def year_of_work(world):
+    """The driver, after a year of work."""
+    drive = Driver(world)
+    _receive_some(drive, random.Random(23), 30)
+    return drive
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_the_dashboard_shows_the_reports_figures(app, world, year_of_work, username):
+    user = world.users[username]
+    with app.test_request_context():
+        shown = dashboard(user)
+    for key, period in (("this_month", preset("this_month")), ("last_12", last_months(12))):
+        expected = reports.summary(user, period, delays=False)
+        assert {k: shown[key][k] for k in KPIS} == pytest.approx({k: expected[k] for k in KPIS})
+    assert shown["last_12"]["received"] > 0 and shown["last_12"]["in_progress"] >= 0
+
+
+def test_the_page_shows_those_figures(client, login_as, world, year_of_work):
+    login_as("it_admin")
+    page = client.get("/admin/").get_data(as_text=True)
+    month = reports.summary(world.users["it_admin"], preset("this_month"), delays=False)
+    for name in KPIS:
+        found = re.search(rf'data-figure="{name}">([^<]*)<', page).group(1)
+        assert found == ctx.show(name, month[name]), name
+
+
+def _statements(client) -> int:
+    seen = []
+
+    def count(*_args):
+        seen.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get("/admin/").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+@pytest.mark.parametrize("username", ["it_admin", "dept_admin", "po_clerk"])
+def test_the_home_page_costs_the_same_statements_with_more_rows(
+    client, login_as, world, year_of_work, username
+):
+    login_as(username)
+    client.get("/admin/")
+    before = _statements(client)
+    _receive_some(year_of_work, random.Random(5), 8)
+    assert _statements(client) == before <= 10
+
+
+def test_queue_counts_stop_at_the_limit(client, login_as, world, monkeypatch):
+    for _ in range(3):
+        factories.make_dossier(world.procedures["publish"], world.users["po_clerk"])
+    login_as("po_clerk")
+    page = client.get("/admin/").get_data(as_text=True)
+    assert re.search(r'data-queue="to_hand_over".*?queue-count">3<', page, re.S)
+    monkeypatch.setattr(queues, "COUNT_LIMIT", 3)
+    page = client.get("/admin/").get_data(as_text=True)
+    assert re.search(r'data-queue="to_hand_over".*?queue-count">2\+<', page, re.S)
+    monkeypatch.setattr(queues, "COUNT_LIMIT", 4)
+    counts = {q.key: q.count for q in queues.work_queues(world.users["po_clerk"])}
+    assert counts["to_hand_over"] == 3
+
+
+def test_a_queue_shows_99_plus_from_100():
+    assert queues.Queue("overdue", 99).shown == "99"
+    assert queues.Queue("overdue", 100).shown == "99+"
