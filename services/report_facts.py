@@ -252,7 +252,7 @@ def _remember_parcels_before(session, _context, _instances) -> None:
 
 @event.listens_for(Session, "after_flush")
 def _keep_parcel_figures(session, _context) -> None:
-    """Add the parcels' change to the daily rows, in the flush's transaction."""
+    """The parcels' differences, added to the daily rows with the dossiers' at the commit."""
     orders_before, keys_before = session.info.pop("parcels_before", ({}, {}))
     new = {o.id for o in session.new if isinstance(o, DeliveryOrder)}
     if not (new or orders_before or keys_before):
@@ -272,4 +272,7 @@ def _keep_parcel_figures(session, _context) -> None:
             change.subtract(parcel_counts(keys_before[dossier_id], created_at, postage))
     for gone in orders_before.values():  # deleted
         change.subtract(parcel_counts(*gone))
-    add(session.connection(), change)
+    if session.in_nested_transaction():  # as the dossiers' differences: written at the commit
+        add(session.connection(), change)
+    else:
+        session.info.setdefault(PENDING, Counter()).update(change)
