@@ -71,6 +71,8 @@ class Dossier(db.Model):
         Index("ix_dossier_agency_received", "agency_id", "received_at", "id"),
         Index("ix_dossier_post_office_received", "post_office_id", "received_at", "id"),
         Index("ix_dossier_status_due", "status", "due_at"),
+        # the list filtered by one status, newest first (the default order), read in order
+        Index("ix_dossier_status_received", "status", "received_at", "id"),
         # The figures' open dossiers of a period (in progress, overdue), per scope.
         *(
             Index(
