@@ -90,3 +90,17 @@ def test_each_row_links_to_its_own_dossier(client, login_as, world):
         assert row, dossier.code
         details = client.get(f"/admin/dossier/details/?id={dossier.id}")
         assert dossier.code in details.text
+
+
+def test_column_labels_in_the_users_language_on_list_and_details(client, login_as, world):
+    clerk = login_as("po_clerk")
+    dossier = factories.make_dossier(next(iter(world.procedures.values())), clerk)
+    db.session.commit()
+    details = f"/admin/dossier/details/?id={dossier.id}"
+    assert "Số CCCD" in client.get(details).text
+    assert "Người nộp" in client.get("/admin/dossier/").text
+    client.post("/language", data={"lang": "en", "next": "/admin/dossier/"})
+    english_details, english_list = client.get(details).text, client.get("/admin/dossier/").text
+    assert "Citizen ID" in english_details and "Số CCCD" not in english_details
+    assert "Applicant" in english_list
+    assert "Người nộp" not in english_list

@@ -20,7 +20,7 @@ from flask_admin.model.template import (
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
-from i18n import remembered
+from i18n import per_language, remembered
 
 #: Row actions whose HTML depends on the row's id alone (not on the row).
 BY_ID_ONLY = (
@@ -50,10 +50,30 @@ def type_formatter(formatters: dict, kind: type):
     return kept[1]
 
 
+def columns_in_language(attribute: str):
+    """A Flask-Admin (column, label) list attribute whose lazy labels are made text once
+    per language, not again on every page (a details page has thirty of them)."""
+    stored = "_lazy" + attribute
+
+    def read(self):
+        lazy = getattr(self, stored, None)
+        if lazy is None:
+            return None
+        key = (id(self), attribute, id(lazy))  # set again, translated again
+        return per_language(key, lambda: [(column, str(label)) for column, label in lazy])
+
+    def write(self, value):
+        setattr(self, stored, value)
+
+    return property(read, write)
+
+
 class FastRowsMixin:
     """``templates/admin/model/fast_list.html`` and the helpers it calls per row."""
 
     list_template = "admin/model/fast_list.html"
+    _list_columns = columns_in_language("_list_columns")
+    _details_columns = columns_in_language("_details_columns")
 
     def render(self, template, **kwargs):
         """Flask-Admin's render, its templates' ``_gettext`` remembering its answers."""
