@@ -1,6 +1,10 @@
 """The dossier list: filters by procedure, agency and lateness; overdue rows stand out."""
 
+import json
+import re
 from datetime import datetime, timedelta
+
+from flask_admin.contrib.sqla.filters import FilterEqual
 
 from extensions import db
 from services.calendar import LOCAL_TZ
@@ -72,3 +76,24 @@ def test_search_matches_code_phone_and_citizen_id(client, login_as, world):
     for term in (dossier.code, "0369111222", "006302009876", "dang thi ngan", "NGÂN"):
         page = _page(client, f"search={term}")
         assert "Đặng Thị Ngân" in page and "Người Khác" not in page, term
+
+
+def test_a_status_is_filtered_by_equality_not_by_contains(app, client, login_as, world):
+    """A column of known values offers equals / in the list (an index serves them), not
+    Flask-Admin's "contains" (Status contains Processing: odd, and a scan of the table)."""
+
+    clerk, publish = world.users["po_clerk"], world.procedures["publish"]
+    working = factories.make_dossier(publish, clerk, "Đang Làm")
+    working.status = "processing"
+    factories.make_dossier(publish, clerk, "Mới Nhận")
+    db.session.commit()
+    login_as("po_clerk")
+    page = _page(client)
+    data = re.search(r'id="filter-groups-data"[^>]*>(.*?)</div>', page, re.S).group(1)
+    groups = json.loads(data.replace("&#34;", '"').replace("&amp;", "&"))
+    operations = [f["operation"] for f in groups["Trạng thái"]]
+    assert operations[0] == "bằng"
+    assert "chứa" not in operations and "không chứa" not in operations
+    first = _filter_arg(app, "Trạng thái", kind=FilterEqual)
+    filtered = _page(client, f"{first}=processing")
+    assert "Đang Làm" in filtered and "Mới Nhận" not in filtered

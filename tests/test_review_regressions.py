@@ -157,11 +157,12 @@ def test_impossible_ids_are_not_found(client, login_as, world, path):
     "query",
     [
         f"page={HUGE}",
-        "flt0_9=9999-12-31",
-        "flt0_10=0001-01-01",
-        "flt0_12=0001-01-01+to+9999-12-31",
-        f"flt0_1={HUGE}",
-        "flt0_1=abc",
+        "flt0_7=9999-12-31",  # received on the day
+        "flt0_8=0001-01-01",  # received from the day
+        "flt0_10=0001-01-01+to+9999-12-31",  # received between the days
+        f"flt0_5={HUGE}",  # procedure equals
+        "flt0_5=abc",
+        "flt0_0=no-such-status",  # status equals
     ],
 )
 def test_wild_list_arguments_never_crash(client, login_as, world, query):

@@ -12,6 +12,12 @@ from flask_babel import lazy_gettext
 from services.calendar import LOCAL_TZ
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
+#: The column types Flask-Admin's converter filters as text (its conv_string).
+STRING_TYPES = (
+    "string", "char", "unicode", "varchar", "tinytext", "text", "mediumtext", "longtext",
+    "unicodetext", "nchar", "nvarchar", "ntext", "citext", "emailtype", "URLType",
+    "IPAddressType",
+)  # fmt: skip
 
 
 def _sane_days(days) -> bool:
@@ -85,7 +91,23 @@ class LocalDayBetween(
 
 
 class FilterConverter(sqla_filters.FilterConverter):
-    """Flask-Admin's converter, taught our UTCDateTime column type."""
+    """Flask-Admin's converter, taught our UTCDateTime column type; a column of a few
+    known values (its choices) is filtered by equality, never by "contains"."""
+
+    choice_filters = (
+        sqla_filters.FilterEqual,
+        sqla_filters.FilterNotEqual,
+        sqla_filters.FilterEmpty,
+        sqla_filters.FilterInList,
+        sqla_filters.FilterNotInList,
+    )
+
+    @base_filters.convert(*STRING_TYPES)
+    def conv_string(self, column, name, **kwargs):
+        """With choices, "contains" is both odd (Status contains Processing) and slow
+        (no index serves ILIKE '%processing%'): equality and lists, which indexes serve."""
+        kinds = self.choice_filters if kwargs.get("options") else self.strings
+        return [f(column, name, **kwargs) for f in kinds]
 
     local_day_filters = (
         LocalDayEqual,
