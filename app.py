@@ -1,6 +1,7 @@
 """Application factory: ``flask --app app ...`` finds create_app here."""
 
 from flask import Flask
+from flask_babel import get_translations
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import i18n
@@ -67,6 +68,15 @@ def register_i18n(app: Flask) -> None:
         app,
         locale_selector=i18n.select_locale,
         timezone_selector=lambda: "Asia/Ho_Chi_Minh",
+    )
+    # The templates' _() remembers each text's translation per language (Flask-Babel's
+    # looks it up again, through the request's locale, every time a page asks).
+    app.jinja_env.install_gettext_callables(
+        gettext=i18n.remembered(lambda text: get_translations().ugettext(text)),
+        ngettext=lambda s, p, n: get_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: get_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n),
     )
     app.jinja_env.filters.update(
         local_datetime=i18n.local_datetime, local_date=i18n.local_date, vnd=i18n.vnd

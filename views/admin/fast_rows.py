@@ -123,3 +123,19 @@ class FastRowsMixin:
         )
         # every value passed through escape (a formatter's HTML is Markup already)
         return Markup("".join(f'<td class="col-{c}">{v}</td>' for c, v in cells))  # noqa: S704
+
+    @pass_context
+    def details_rows_html(self, context, model, columns, skip_prefix=None):
+        """MODEL's details page table: a row (label, value) per column of COLUMNS but
+        those named SKIP_PREFIX…, values as Flask-Admin's details page shows them."""
+        rows = (
+            (escape(label), escape(self.get_detail_value(context, model, c)))
+            for c, label in columns
+            if not (skip_prefix and c.startswith(skip_prefix))
+        )
+        # labels and values passed through escape (a formatter's HTML is Markup already)
+        return Markup(  # noqa: S704
+            "".join(
+                f'<tr><th class="w-25">{label}</th><td>{value}</td></tr>' for label, value in rows
+            )
+        )
