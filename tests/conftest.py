@@ -35,6 +35,19 @@ def pytest_configure(config):
         raise pytest.UsageError("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
 
 
+def pytest_collection_modifyitems(config, items):
+    """A test marked ``postgresql_only`` is about PostgreSQL itself (prepared statements,
+    row locks): it is not collected for SQLite, rather than skipped there."""
+    kept, dropped = [], []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        sqlite = params.get("database_url") == "sqlite"
+        (dropped if sqlite and item.get_closest_marker("postgresql_only") else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 def _database_params():
     params = ["sqlite"]
     if os.environ.get("TEST_DATABASE_URL"):

@@ -89,3 +89,23 @@ def test_a_new_procedure_shows_in_the_list_filter_at_once(client, login_as, worl
     make_procedure("9.999999", "Thủ tục mới toanh", world.agencies["dept"], 3)
     db.session.commit()
     assert "9.999999 \\u2014" in client.get("/admin/dossier/").get_data(as_text=True)
+
+
+def test_a_code_from_an_agencys_start_is_read_without_a_probe(app, client, login_as, world):
+    """The start of a code with a known agency code goes straight to the code's index
+    (one statement for the list); a piece of a code is still found by its words."""
+    codes = received(world, 2)
+    login_as("po_clerk")
+    statements = []
+    with app.app_context():
+        listen = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            page = client.get(f"/admin/dossier/?search={codes[0][:-2]}").get_data(as_text=True)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listen)
+    assert all(code in page for code in codes)
+    reads = [s for s in statements if "FROM dossier" in s and "app_user" not in s]
+    assert len(reads) == 1, reads
+    piece = codes[1].split(".", 2)[2]
+    assert set(codes_on(client, f"search={piece}")) == {codes[1]}

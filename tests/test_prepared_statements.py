@@ -8,11 +8,12 @@ from sqlalchemy.exc import DBAPIError
 from extensions import db
 from models import Agency
 
+pytestmark = pytest.mark.postgresql_only  # prepared statements are PostgreSQL's (psycopg)
+
 
 @pytest.fixture
 def postgres(app):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("prepared statements are PostgreSQL's (psycopg)")
+    assert db.engine.dialect.name == "postgresql"
 
 
 def prepared(conn) -> int:

@@ -9,10 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from extensions import db
+from models.agency import Agency
 from models.catalog import ProcedureType
 from models.dossier import Dossier, DossierHistory
 from models.user import named_only
 from services.text import fold
+from views.admin.filters import kept_a_while
 
 # "000.00.15.H55-260310-0001", or the start of one ("000.00.15.H55-2603").
 CODE_SHAPE = re.compile(r"[0-9A-Z][0-9A-Z.]*-\d{1,6}(-\d{0,4})?", re.ASCII)
@@ -30,8 +32,15 @@ def code_clause(search: str):
     if not CODE_SHAPE.fullmatch(term):
         return None
     clause = Dossier.code == term if FULL_CODE.fullmatch(term) else Dossier.code.like(term + "%")
+    if term.partition("-")[0] in agency_codes():
+        return clause  # a code from its start: the words would find no other dossier
     found = db.session.scalar(select(Dossier.id).where(clause).limit(1))
     return clause if found is not None else None
+
+
+def agency_codes() -> frozenset[str]:
+    """The agencies' codes (the start of every dossier code), kept as filter options are."""
+    return kept_a_while("agency_codes", lambda: frozenset(db.session.scalars(select(Agency.code))))
 
 
 class FastListMixin:
