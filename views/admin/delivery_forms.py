@@ -15,11 +15,12 @@ import permissions
 from extensions import db
 from models.base import utcnow
 from services import delivery_events
-from services.addresses import provinces, wards
+from services.addresses import provinces
 from services.calendar import LOCAL_TZ
 from services.errors import ServiceError, ValidationFailed
 from services.postage import postage_for, zone_of
 from views import labels
+from views.admin.ajax import wards_answer
 from views.admin.dossier_receive import DEFAULT_PROVINCE, _int_or_none, _wards_of
 
 
@@ -53,11 +54,7 @@ class AddressPickers:
     @expose("/wards/")
     def wards_view(self):
         """JSON: the wards of one province, for the address select."""
-        try:
-            found = wards(request.args.get("province", type=int) or 0)
-        except (ValueError, KeyError):
-            return jsonify([]), 404
-        return jsonify([{"code": code, "name": name} for code, name in found])
+        return wards_answer()
 
     @expose("/postage/")
     def postage_view(self):

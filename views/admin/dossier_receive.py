@@ -24,6 +24,7 @@ from services.errors import ValidationFailed
 from services.extra_fields import describe as describe_extra_fields
 from services.receipt import REASON_MAX
 from views import labels
+from views.admin.ajax import wards_answer
 
 DEFAULT_PROVINCE = 19  # Thái Nguyên
 
@@ -273,8 +274,4 @@ class ReceiveFormMixin:
     @expose("/wards/")
     def wards_view(self):
         """JSON: the wards of one province, for the address select."""
-        try:
-            found = wards(request.args.get("province", type=int) or 0)
-        except (ValueError, KeyError):
-            return jsonify([]), 404
-        return jsonify([{"code": code, "name": name} for code, name in found])
+        return wards_answer()
