@@ -108,16 +108,6 @@ def per_language(key, build):
     return store[full_key]
 
 
-def translated(mapping: dict) -> dict:
-    """MAPPING's (lazy) labels as text in this request's language, translated once."""
-    if not has_request_context():
-        return {k: str(v) for k, v in mapping.items()}
-    done = g.setdefault("_translated", {})
-    if id(mapping) not in done:
-        done[id(mapping)] = {k: str(v) for k, v in mapping.items()}
-    return done[id(mapping)]
-
-
 def remembered(gettext):
     """GETTEXT, each text translated once per language and process (the same
     few dozen words are asked for on every page; each ask costs a catalogue look-up

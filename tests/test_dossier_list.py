@@ -97,3 +97,29 @@ def test_a_status_is_filtered_by_equality_not_by_contains(app, client, login_as,
     first = _filter_arg(app, "Trạng thái", kind=FilterEqual)
     filtered = _page(client, f"{first}=processing")
     assert "Đang Làm" in filtered and "Mới Nhận" not in filtered
+
+
+def test_rows_escape_what_applicants_typed_and_keep_buttons_and_checkboxes(
+    app, client, login_as, world
+):
+    """The rows drawn in one call per page (views/admin/fast_rows.py) escape every typed
+    value, while badges and the row's buttons stay HTML; a screen with bulk actions keeps
+    its checkbox per row."""
+    clerk, publish = world.users["po_clerk"], world.procedures["publish"]
+    typed = '<script>alert("x")</script> & Co'
+    dossier = factories.make_dossier(publish, clerk, typed)
+    db.session.commit()
+    login_as("po_clerk")
+    page = _page(client)
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co" in page
+    row = re.search(rf"<tr>(?:(?!</tr>).)*{re.escape(dossier.code)}.*?</tr>", page, re.S).group(0)
+    assert f'href="/admin/dossier/details/?id={dossier.id}&amp;' in row  # the eye button
+    assert 'status-badge">Đã tiếp nhận</span>' in row
+    view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == "dossier")
+    assert row.count('<td class="col-') == len(view.column_list)
+
+    login_as("it_admin")
+    users = client.get("/admin/user/").get_data(as_text=True)
+    viewer = world.users["viewer"]
+    assert f'class="action-checkbox" value="{viewer.id}" title="Chọn dòng này"' in users

@@ -2,8 +2,8 @@
 
 Flask-Admin draws each row's buttons through a macro and ``url_for`` per row and
 translates the same titles again for every row; here the link buttons are drawn once
-per page with a marker for the id, and each row only puts its id in. The cells are
-Flask-Admin's own values (``_get_list_value``), joined in one call per row.
+per page with a marker for the id, and each row only puts its id in. The whole table
+body is one call per page; the cells are Flask-Admin's own values (``_get_list_value``).
 """
 
 from urllib.parse import quote
@@ -80,7 +80,6 @@ class FastRowsMixin:
         self._template_args["_gettext"] = ADMIN_GETTEXT
         return super().render(template, **kwargs)
 
-    @pass_context
     def row_actions_html(self, context, actions, row):
         """The buttons of ROW: drawn once per page for each action that needs only
         the id, the id (URL-quoted, so also HTML-safe) put in."""
@@ -112,17 +111,38 @@ class FastRowsMixin:
         return value if formatter is None else formatter(self, value, name)
 
     @pass_context
-    def row_cells_html(self, context, row, columns):
-        """ROW's cells of COLUMNS ((name, label) pairs) as Flask-Admin's list shows
-        them, escaped unless a formatter made HTML."""
+    def rows_html(self, context, rows, columns, with_checkbox, actions):
+        """The table rows of ROWS as Flask-Admin's list draws them: a checkbox when
+        WITH_CHECKBOX, the row buttons of ACTIONS, then each of COLUMNS ((name, label)
+        pairs) with Flask-Admin's value of the cell, escaped unless a formatter made
+        HTML. One call per page: no template block, macro or context per row."""
         value = self._get_list_value
         formatters, type_formatters = self.column_formatters, self.column_type_formatters
-        cells = (
-            (escape(c), escape(value(context, row, c, formatters, type_formatters)))
-            for c, _label in columns
+        starts = [(f'<td class="col-{escape(c)}">', c) for c, _label in columns]
+        checkbox = (
+            '<td><input type="checkbox" name="rowid" class="action-checkbox" value="{}" title="'
+            + str(escape(ADMIN_GETTEXT("Select record"))).replace("{", "{{").replace("}", "}}")
+            + '" /></td>'
+            if with_checkbox
+            else None
         )
-        # every value passed through escape (a formatter's HTML is Markup already)
-        return Markup("".join(f'<td class="col-{c}">{v}</td>' for c, v in cells))  # noqa: S704
+        buttons = self.column_display_actions
+        html = []
+        for row in rows:
+            html.append("<tr>")
+            if checkbox is not None:
+                html.append(checkbox.format(escape(self.get_pk_value(row))))
+            if buttons:
+                html.append('<td class="list-buttons-column">')
+                html.append(self.row_actions_html(context, actions, row))
+                html.append("</td>")
+            for start, c in starts:
+                html.append(start)
+                # every value passed through escape (a formatter's HTML is Markup already)
+                html.append(escape(value(context, row, c, formatters, type_formatters)))
+                html.append("</td>")
+            html.append("</tr>\n")
+        return Markup("".join(html))  # noqa: S704  (escaped pieces, see above)
 
     @pass_context
     def details_rows_html(self, context, model, columns, skip_prefix=None):

@@ -8,7 +8,7 @@ from flask_admin.model import typefmt
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from i18n import local_date, local_datetime, translated, vnd
+from i18n import local_date, local_datetime, per_language, vnd
 
 
 def _datetime_formatter(view, value, name):
@@ -30,11 +30,14 @@ def labelled(mapping: dict, badges: dict | None = None):
     With BADGES (value → Bootstrap colour), the label is shown as a badge.
     """
 
+    key = ("labelled", id(mapping))  # the formatter keeps MAPPING alive: its id is its own
+
     def formatter(view, context, model, name):
         value = getattr(model, name)
         if value is None:
             return ""
-        label = translated(mapping).get(value, value)
+        labels = per_language(key, lambda: {k: str(v) for k, v in mapping.items()})
+        label = labels.get(value, value)
         if badges is None:
             return label
         colour = escape(badges.get(value, "secondary"))
