@@ -42,11 +42,9 @@ CHANNELS = ("counter", "post", "online")
 RETURN_METHODS = ("counter", "post")
 OUTCOMES = ("granted", "refused")
 TIMELINESS = ("early", "on_time", "late")
-OPEN_SQL = "status IN ('received', 'processing', 'supplement_requested')"
 RUNNING_SQL = "status IN ('received', 'processing')"
 WAITING_SQL = "status IN ('received', 'result_ready', 'result_at_counter')"
 HANDOVER_SQL = "from_status = 'received' AND to_status = 'processing'"
-OPEN_INCLUDE = ["agency_id", "post_office_id", "procedure_type_id"]
 
 
 class Dossier(db.Model):
@@ -73,22 +71,6 @@ class Dossier(db.Model):
         Index("ix_dossier_status_due", "status", "due_at"),
         # the list filtered by one status, newest first (the default order), read in order
         Index("ix_dossier_status_received", "status", "received_at", "id"),
-        # The figures' open dossiers of a period (in progress, overdue), per scope.
-        *(
-            Index(
-                f"ix_dossier_open_{name}",
-                *columns,
-                "received_at",
-                postgresql_where=text(OPEN_SQL),
-                sqlite_where=text(OPEN_SQL),
-                postgresql_include=["status", "due_at", *OPEN_INCLUDE],
-            )
-            for name, columns in (
-                ("all", ()),
-                ("agency", ("agency_id",)),
-                ("office", ("post_office_id",)),
-            )
-        ),
         # Overdue dossiers (clock running, past the appointment): the few due before now.
         Index(
             "ix_dossier_running_due",
