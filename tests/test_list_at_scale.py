@@ -4,15 +4,16 @@ code-shaped search, deep pages, the details page's statements, cached grants and
 import re
 from datetime import datetime, timedelta
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from extensions import db
+from models import Dossier
 from services.calendar import LOCAL_TZ
 from services.roles import set_permissions
 from tests import factories
 from tests.factories import make_procedure
 
-CODE = re.compile(r"000\.00\.15\.H55-\d{6}-\d{4}")
+CODE = re.compile(r"000\.00\.15\.H55-\d{6}-\d{4,}")
 
 
 def codes_on(client, query=""):
@@ -109,3 +110,30 @@ def test_a_code_from_an_agencys_start_is_read_without_a_probe(app, client, login
     assert len(reads) == 1, reads
     piece = codes[1].split(".", 2)[2]
     assert set(codes_on(client, f"search={piece}")) == {codes[1]}
+
+
+def test_a_code_past_the_days_9999th_is_found_on_the_codes_index(app, client, login_as, world):
+    """Past 9,999 dossiers of a day the code's number has five digits: the whole code
+    is still looked up by equality and the start of one by prefix on the code's index,
+    not through the words (a trigram search over the whole table)."""
+    made = received(world, 2)
+    with app.app_context():
+        first, second = (db.session.scalar(select(Dossier).filter_by(code=c)) for c in made)
+        day = first.code.rsplit("-", 1)[0]
+        first.code, second.code = f"{day}-10000", f"{day}-10001"
+        db.session.commit()
+    login_as("po_clerk")
+    statements = []
+    listen = lambda *args: statements.append(args[2])  # noqa: E731
+    for search, found in ((f"{day}-10001", {f"{day}-10001"}),
+                          (f"{day}-100", {f"{day}-10000", f"{day}-10001"})):  # fmt: skip
+        statements.clear()
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            assert set(codes_on(client, f"search={search}")) == found
+        finally:
+            with app.app_context():
+                event.remove(db.engine, "before_cursor_execute", listen)
+        reads = [s for s in statements if "FROM dossier" in s and "app_user" not in s]
+        assert len(reads) == 1 and "search_text LIKE" not in reads[0], reads

@@ -16,9 +16,10 @@ from models.user import named_only
 from services.text import fold
 from views.admin.filters import kept_a_while
 
-# "000.00.15.H55-260310-0001", or the start of one ("000.00.15.H55-2603").
-CODE_SHAPE = re.compile(r"[0-9A-Z][0-9A-Z.]*-\d{1,6}(-\d{0,4})?", re.ASCII)
-FULL_CODE = re.compile(r".+-\d{6}-\d{4}", re.ASCII)
+# "000.00.15.H55-260310-0001", or the start of one ("000.00.15.H55-2603"); past the
+# 9,999th dossier of a day the number has more digits ("…-260310-10000").
+CODE_SHAPE = re.compile(r"[0-9A-Z][0-9A-Z.]*-\d{1,6}(-\d*)?", re.ASCII)
+FULL_CODE = re.compile(r".+-\d{6}-\d{4,}", re.ASCII)
 
 
 def code_clause(search: str):
