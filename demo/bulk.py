@@ -35,7 +35,7 @@ COLUMNS = {
     "delivery_order": (
         "id", "tracking_code", "dossier_id", "post_office_id", "status", "recipient_name",
         "recipient_phone", "recipient_address", "postage", "cod_amount", "created_at",
-        "created_by_id", "delivered_at", "status_at", "version",
+        "created_by_id", "delivered_at", "status_at", "search_text", "version",
     ),
     "delivery_event": (
         "id", "delivery_order_id", "status", "at", "note", "source", "recorded_at",

@@ -73,7 +73,8 @@ class Life:
         cccd = f"0{rng.choice(('06', '19'))}{rng.randrange(2)}{rng.randrange(10**8):08d}"
         post = postal and rng.random() < 0.3
         facts = {"agency": agency_id, "office": office, "clerk": clerk, "due": due, "post": post}
-        facts |= {"name": name, "phone": phone, "address": rng.choice(self.world["streets"])}
+        facts |= {"name": name, "folded": folded, "phone": phone}
+        facts["address"] = rng.choice(self.world["streets"])
         moves = self._moves(dossier_id, w, minute, n_days, facts)
         received = t.stamp(w, minute, rng.randrange(60))
         history = self.rows["dossier_history"]
@@ -220,10 +221,11 @@ class Life:
                 (self._id("delivery_event"), order_id, status, stamp, None, "tracking", stamp)
             )
         status = happened[-1][0] if happened else "created"
+        tracking_code = f"EG{serial}{s10_check_digit(serial)}VN"
         self.rows["delivery_order"].append(
             (
                 order_id,
-                f"EG{serial}{s10_check_digit(serial)}VN",
+                tracking_code,
                 dossier_id,
                 facts["office"],
                 status,
@@ -236,6 +238,7 @@ class Life:
                 facts["clerk"],
                 t.stamp(*steps[-1][1]) if status == "delivered" else None,
                 t.stamp(*happened[-1][1]) if happened else t.stamp(*shipped),
+                f"{tracking_code.lower()} {facts['folded']} {facts['phone']}",  # search_key
                 1 + len(happened),
             )
         )

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
@@ -10,6 +10,7 @@ from models.agency import Agency
 from models.base import UTCDateTime, enum_check, utcnow
 from models.dossier import Dossier
 from models.user import User
+from services.text import search_key
 
 DELIVERY_STATUSES = (
     "created",
@@ -35,6 +36,14 @@ class DeliveryOrder(db.Model):
         CheckConstraint("weight_grams IS NULL OR weight_grams > 0", name="weight_grams"),
         # The delivery list's "stuck" flag: status, then how long it has been so.
         Index("ix_delivery_order_status_at", "status", "status_at"),
+        # The list's search: words of the recipient and the tracking code, folded, found
+        # through trigrams on PostgreSQL (pg_trgm); a plain index elsewhere.
+        Index(
+            "ix_delivery_order_search_text_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,6 +67,8 @@ class DeliveryOrder(db.Model):
     # When the current status was reached (the latest event's time): the feed
     # never moves the status back to an older event, and stuck orders show.
     status_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # tracking code, recipient's name and phone, folded (services.text.search_key)
+    search_text: Mapped[str] = mapped_column(String(300), default="")
     version: Mapped[int] = mapped_column(default=1)
 
     dossier: Mapped[Dossier] = relationship()
@@ -71,6 +82,19 @@ class DeliveryOrder(db.Model):
 
     def __str__(self) -> str:
         return self.tracking_code
+
+
+def order_search_text(tracking_code, recipient_name, recipient_phone) -> str:
+    """What the delivery list's search matches an order against."""
+    return search_key(tracking_code, recipient_name, recipient_phone)[:300]
+
+
+@event.listens_for(DeliveryOrder, "before_insert")
+@event.listens_for(DeliveryOrder, "before_update")
+def _derive_search_text(mapper, connection, target: DeliveryOrder) -> None:
+    target.search_text = order_search_text(
+        target.tracking_code, target.recipient_name, target.recipient_phone
+    )
 
 
 class DeliveryEvent(db.Model):

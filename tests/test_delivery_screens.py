@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from extensions import db
 from models import DeliveryOrder, Dossier, PostageRate
@@ -191,3 +191,47 @@ def test_it_staff_keep_the_price_list(client, login_as, world):
     login_as("po_clerk")
     assert client.get("/admin/postage_rate/").status_code == 200
     assert client.get("/admin/postage_rate/new/").status_code == 403
+
+
+def test_the_list_is_searched_by_tracking_code_recipient_and_dossier_code(
+    app, client, login_as, ready, world
+):
+    """The search box finds a parcel by its whole tracking code, the recipient's name
+    without accents, a piece of the phone, or the dossier's code; each on an index
+    (never Flask-Admin's ILIKE over the table), and a name found nowhere shows nothing."""
+    first = factories.ship_result(ready, world.users["po_clerk"])
+    other_dossier = factories.make_dossier(
+        world.procedures["publish"], world.users["po_clerk"], "Trần Thị Hà", return_method="post"
+    )
+    other = factories.ship_result(other_dossier, world.users["po_clerk"], "EB000000005VN")
+    other.recipient_name, other.recipient_phone = "Trần Thị Hà", "0987654321"
+    db.session.commit()
+    assert other.search_text == "eb000000005vn tran thi ha 0987654321"  # kept on every write
+    login_as("po_supervisor")
+
+    def found(search):
+        statements = []
+        listen = lambda *args: statements.append(args[2])  # noqa: E731
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            page = client.get("/admin/delivery_order/", query_string={"search": search})
+        finally:
+            with app.app_context():
+                event.remove(db.engine, "before_cursor_execute", listen)
+        assert page.status_code == 200
+        reads = " ".join(s for s in statements if "FROM delivery_order" in s)
+        assert "ILIKE" not in reads.upper().replace("SEARCH_TEXT LIKE", "")
+        text = page.get_data(as_text=True)
+        return {code for code in ("EB123456785VN", "EB000000005VN") if code in text}
+
+    assert found("eb000000005vn") == {"EB000000005VN"}
+    assert found(first.recipient_name.upper()) == {"EB123456785VN"}
+    assert found("tran thi ha") == {"EB000000005VN"}
+    assert found("654321") == {"EB000000005VN"}
+    assert found(ready.code) == {"EB123456785VN"}
+    assert found(other_dossier.code[:-3]) == {"EB123456785VN", "EB000000005VN"}  # the day's
+    assert found("Nguyễn Không Có") == set()
+    assert found("100%_") == set()
+    page = client.get("/admin/delivery_order/").get_data(as_text=True)
+    assert 'placeholder="mã bưu gửi, tên hoặc điện thoại người nhận, mã hồ sơ"' in page

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from demo.seed import DEMO_PASSWORD_DEFAULT, counts
 from extensions import db
 from models import STATUSES, Dossier, User
+from models.delivery import DeliveryOrder, order_search_text
 
 
 def test_seed_demo_twice_gives_the_same_counts(runner):
@@ -119,6 +120,14 @@ def test_generate_data_adds_dossiers_with_unique_gap_free_codes(runner):
         assert code.lower() in search_text
     for seqs in by_day.values():
         assert sorted(seqs) == list(range(1, len(seqs) + 1))
+    # Their parcels are searchable as the panel's own would be (models.delivery)
+    orders = db.session.scalars(select(DeliveryOrder)).all()
+    assert orders
+    for order in orders:
+        expected = order_search_text(
+            order.tracking_code, order.recipient_name, order.recipient_phone
+        )
+        assert order.search_text == expected
     # The counters know: the next receipt of any of those days continues the sequence.
     again = runner.invoke(args=["generate-data", "--dossiers", "300", "--seed", "8"])
     assert again.exit_code == 0, again.output

@@ -1,5 +1,6 @@
 """The postal delivery orders screen: ship a result, follow the parcel, record its events."""
 
+import re
 from functools import cache
 
 from flask import flash, g, redirect, request, url_for
@@ -29,6 +30,7 @@ from views import labels
 from views.admin import validators
 from views.admin.base import SecuredModelView
 from views.admin.delivery_forms import AddressPickers, DeliveryHelpers, EventFormMixin
+from views.admin.dossier_query import IndexedSearchMixin, code_clause, words_clauses
 from views.admin.dossier_receive import _int_or_none
 from views.admin.filters import BoundedIntEqualFilter, QueryOptions
 from views.admin.formatters import labelled, money_formatter
@@ -97,7 +99,11 @@ class StuckFilter(BoundedIntEqualFilter):
         return _l("is")
 
 
-class DeliveryOrderView(AddressPickers, EventFormMixin, SecuredModelView):
+# A whole UPU S10 tracking code: two letters, nine digits, two letters.
+TRACKING_CODE = re.compile(r"[A-Z]{2}\d{9}[A-Z]{2}", re.ASCII)
+
+
+class DeliveryOrderView(AddressPickers, EventFormMixin, IndexedSearchMixin, SecuredModelView):
     resource = "delivery_order"
     audits_create_itself = True  # services.deliveries.ship writes it
     details_template = "admin/delivery_order/details.html"  # "In nhãn", timeline, event form
@@ -135,7 +141,7 @@ class DeliveryOrderView(AddressPickers, EventFormMixin, SecuredModelView):
     )
     column_default_sort = ("created_at", True)
     column_sortable_list = ("tracking_code", "created_at", "status", "status_at")
-    column_searchable_list = ("tracking_code",)
+    column_searchable_list = ("search_text",)  # answered by search_clauses
     column_filters = (
         "status",
         BoundedIntEqualFilter(
@@ -164,6 +170,7 @@ class DeliveryOrderView(AddressPickers, EventFormMixin, SecuredModelView):
         "post_office": _l("Post office"),
         "failure_reason": _l("Failure reason"),
         "delivered_at": _l("Delivered at"),
+        "search_text": _l("tracking code, recipient's name or phone, dossier code"),
     }
     column_descriptions = {
         "weight_grams": _l("The postage is filled in from the price list; you may change it."),
@@ -177,6 +184,19 @@ class DeliveryOrderView(AddressPickers, EventFormMixin, SecuredModelView):
         "dossier": dossier_link,
     }
     column_formatters_export = {"status": labelled(labels.DELIVERY_STATUS)}
+
+    def search_clauses(self, search: str) -> list:
+        """A whole tracking code by its unique index; a dossier's code (or its start) by
+        the dossier code's index; else the words against the folded tracking code and
+        recipient's name and phone, by the trigram index."""
+        term = search.strip().upper()
+        if TRACKING_CODE.fullmatch(term):
+            return [DeliveryOrder.tracking_code == term]
+        dossier = code_clause(search)
+        if dossier is not None:
+            return [DeliveryOrder.dossier_id.in_(select(Dossier.id).where(dossier))]
+        return words_clauses(DeliveryOrder.search_text, search)
+
     form_columns = ("dossier", *SHIP_FIELDS)
     form_overrides = {"recipient_province_code": SelectField, "recipient_ward_code": SelectField}
     form_create_rules = (
