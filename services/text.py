@@ -16,6 +16,13 @@ def fold(text: str | None) -> str:
     return _SPACES.sub(" ", stripped).strip().lower()
 
 
+def contains_pattern(term: str) -> str:
+    """A LIKE pattern (escape character ``\\``) matching TERM anywhere, its ``%`` and ``_``
+    taken as themselves."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def search_key(*parts: str | None) -> str:
     """The folded, space-joined text that search matches against."""
     return " ".join(p for p in (fold(part) for part in parts) if p)

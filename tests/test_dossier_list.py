@@ -123,3 +123,15 @@ def test_rows_escape_what_applicants_typed_and_keep_buttons_and_checkboxes(
     users = client.get("/admin/user/").get_data(as_text=True)
     viewer = world.users["viewer"]
     assert f'class="action-checkbox" value="{viewer.id}" title="Chọn dòng này"' in users
+
+
+def test_percent_and_underscore_in_a_search_are_searched_as_themselves(client, login_as, world):
+    clerk, publish = world.users["po_clerk"], world.procedures["publish"]
+    owned = factories.make_dossier(publish, clerk, "Công ty 100% vốn Nhà nước")
+    others = factories.make_dossier(publish, clerk, "Công ty 1000 người")
+    underscored = factories.make_dossier(publish, clerk, "Hộ kinh doanh A_B")
+    login_as("po_clerk")
+    percent = _page(client, "search=100%25")
+    assert owned.code in percent and others.code not in percent
+    underscore = _page(client, "search=a_b")
+    assert underscored.code in underscore and owned.code not in underscore

@@ -13,7 +13,7 @@ from models.agency import Agency
 from models.catalog import ProcedureType
 from models.dossier import Dossier, DossierHistory
 from models.user import named_only
-from services.text import fold
+from services.text import contains_pattern, fold
 from views.admin.filters import kept_a_while
 
 # "000.00.15.H55-260310-0001", or the start of one ("000.00.15.H55-2603"); past the
@@ -46,9 +46,8 @@ def agency_codes() -> frozenset[str]:
 
 def words_clauses(column, search: str) -> list:
     """Each word of SEARCH, folded (diacritics ignored), inside the folded COLUMN: a
-    trigram index serves it on PostgreSQL. ``%`` and ``_`` are searched as themselves."""
-    escaped = fold(search).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return [column.like(f"%{word}%", escape="\\") for word in escaped.split()]
+    trigram index serves it on PostgreSQL."""
+    return [column.like(contains_pattern(word), escape="\\") for word in fold(search).split()]
 
 
 class IndexedSearchMixin:

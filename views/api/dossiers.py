@@ -19,7 +19,7 @@ from services import dossiers as dossier_service
 from services import workflow
 from services.errors import Forbidden, NotFound
 from services.receipt import REASON_MAX
-from services.text import fold
+from services.text import contains_pattern, fold
 from views.admin.filters import day_start
 from views.api.auth import current_api_user, token_required
 from views.api.blueprint import bp
@@ -164,8 +164,7 @@ def list_dossiers():
             )
         )
     if q := fold(args.get("q", "")):
-        pattern = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(Dossier.search_text.like(f"%{pattern}%", escape="\\"))
+        query = query.where(Dossier.search_text.like(contains_pattern(q), escape="\\"))
     if received_from:
         query = query.where(Dossier.received_at >= day_start(received_from))
     if received_to:
