@@ -1,6 +1,5 @@
 """The postal delivery orders screen: ship a result, follow the parcel, record its events."""
 
-import re
 from functools import cache
 
 from flask import flash, g, redirect, request, url_for
@@ -22,7 +21,7 @@ from models.base import utcnow
 from models.delivery import DeliveryEvent, DeliveryOrder
 from models.dossier import Dossier
 from models.user import named_only
-from services import deliveries
+from services import deliveries, search
 from services.addresses import full_address
 from services.delivery_watch import STUCK_STATUSES, is_stuck, stuck_clause, stuck_cutoff, stuck_days
 from services.errors import ValidationFailed
@@ -30,10 +29,10 @@ from views import labels
 from views.admin import validators
 from views.admin.base import SecuredModelView
 from views.admin.delivery_forms import AddressPickers, DeliveryHelpers, EventFormMixin
-from views.admin.dossier_query import IndexedSearchMixin, code_clause, words_clauses
 from views.admin.dossier_receive import _int_or_none
 from views.admin.filters import BoundedIntEqualFilter, QueryOptions
 from views.admin.formatters import labelled, money_formatter
+from views.admin.indexed_search import IndexedSearchMixin
 from views.admin.params import parse_id
 
 STATUS_BADGES = {
@@ -99,10 +98,6 @@ class StuckFilter(BoundedIntEqualFilter):
         return _l("is")
 
 
-# A whole UPU S10 tracking code: two letters, nine digits, two letters.
-TRACKING_CODE = re.compile(r"[A-Z]{2}\d{9}[A-Z]{2}", re.ASCII)
-
-
 class DeliveryOrderView(AddressPickers, EventFormMixin, IndexedSearchMixin, SecuredModelView):
     resource = "delivery_order"
     audits_create_itself = True  # services.deliveries.ship writes it
@@ -142,6 +137,7 @@ class DeliveryOrderView(AddressPickers, EventFormMixin, IndexedSearchMixin, Secu
     column_default_sort = ("created_at", True)
     column_sortable_list = ("tracking_code", "created_at", "status", "status_at")
     column_searchable_list = ("search_text",)  # answered by search_clauses
+    search_clauses = staticmethod(search.delivery_order_clauses)
     column_filters = (
         "status",
         BoundedIntEqualFilter(
@@ -184,18 +180,6 @@ class DeliveryOrderView(AddressPickers, EventFormMixin, IndexedSearchMixin, Secu
         "dossier": dossier_link,
     }
     column_formatters_export = {"status": labelled(labels.DELIVERY_STATUS)}
-
-    def search_clauses(self, search: str) -> list:
-        """A whole tracking code by its unique index; a dossier's code (or its start) by
-        the dossier code's index; else the words against the folded tracking code and
-        recipient's name and phone, by the trigram index."""
-        term = search.strip().upper()
-        if TRACKING_CODE.fullmatch(term):
-            return [DeliveryOrder.tracking_code == term]
-        dossier = code_clause(search)
-        if dossier is not None:
-            return [DeliveryOrder.dossier_id.in_(select(Dossier.id).where(dossier))]
-        return words_clauses(DeliveryOrder.search_text, search)
 
     form_columns = ("dossier", *SHIP_FIELDS)
     form_overrides = {"recipient_province_code": SelectField, "recipient_ward_code": SelectField}

@@ -1,0 +1,63 @@
+"""What a search box's words become: conditions an index serves, on millions of rows.
+
+A dossier code (or its start) goes to the code's unique index, a whole UPU S10 tracking
+code to its own; other words, folded (diacritics ignored), each inside a folded search
+column, which a trigram index serves on PostgreSQL. The panel's lists call these.
+"""
+
+import re
+
+from sqlalchemy import select
+
+from extensions import db
+from models.delivery import DeliveryOrder
+from models.dossier import Dossier
+from services.text import contains_pattern, fold
+
+# "000.00.15.H55-260310-0001", or the start of one ("000.00.15.H55-2603"); past the
+# 9,999th dossier of a day the number has more digits ("…-260310-10000").
+CODE_SHAPE = re.compile(r"[0-9A-Z][0-9A-Z.]*-\d{1,6}(-\d*)?", re.ASCII)
+FULL_CODE = re.compile(r".+-\d{6}-\d{4,}", re.ASCII)
+# A whole UPU S10 tracking code: two letters, nine digits, two letters.
+TRACKING_CODE = re.compile(r"[A-Z]{2}\d{9}[A-Z]{2}", re.ASCII)
+
+
+def code_clause(search: str, agency_codes: frozenset[str] = frozenset()):
+    """The condition on the dossier code's unique index for a code-shaped SEARCH, or None.
+
+    A whole code is looked up by equality; the start of one by a prefix (the index
+    serves it under the C collation, or a text_pattern_ops one). A code starting with one
+    of AGENCY_CODES is taken as one at once; otherwise, when no code is or starts so,
+    None: the words are then searched like any others (inside codes too).
+    """
+    term = search.strip().upper()
+    if not CODE_SHAPE.fullmatch(term):
+        return None
+    clause = Dossier.code == term if FULL_CODE.fullmatch(term) else Dossier.code.like(term + "%")
+    if term.partition("-")[0] in agency_codes:
+        return clause  # a code from its start: the words would find no other dossier
+    found = db.session.scalar(select(Dossier.id).where(clause).limit(1))
+    return clause if found is not None else None
+
+
+def words_clauses(column, search: str) -> list:
+    """Each word of SEARCH, folded, inside the folded COLUMN (``%`` and ``_`` as such)."""
+    return [column.like(contains_pattern(word), escape="\\") for word in fold(search).split()]
+
+
+def dossier_clauses(search: str, agency_codes: frozenset[str] = frozenset()) -> list:
+    """A dossier code (or its start); else code, name, phone or citizen ID words."""
+    clause = code_clause(search, agency_codes)
+    return [clause] if clause is not None else words_clauses(Dossier.search_text, search)
+
+
+def delivery_order_clauses(search: str, agency_codes: frozenset[str] = frozenset()) -> list:
+    """A whole tracking code; a dossier code (or its start); else the words of the
+    tracking code and the recipient's name and phone."""
+    term = search.strip().upper()
+    if TRACKING_CODE.fullmatch(term):
+        return [DeliveryOrder.tracking_code == term]
+    dossier = code_clause(search, agency_codes)
+    if dossier is not None:
+        return [DeliveryOrder.dossier_id.in_(select(Dossier.id).where(dossier))]
+    return words_clauses(DeliveryOrder.search_text, search)
