@@ -7,24 +7,19 @@ only once its event has happened; asking for another raises NotFound.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
-from models.dossier import Dossier, DossierHistory
-from services.calendar import LOCAL_TZ
+from models.dossier import Dossier
 from services.errors import NotFound
+from services.print_common import Heading, Signature, heading_for, last_step, local
+from services.printable_records import control_slip, has_control_slip
 
-PROVINCE = "Thái Nguyên"
-PARENT_BY_KIND = {
-    "department": f"UBND TỈNH {PROVINCE.upper()}",
-    "post_office": "TỔNG CÔNG TY BƯU ĐIỆN VIỆT NAM",
-}
 DOCUMENT_KINDS = {
     "original": "Bản chính",
     "copy": "Bản sao",
     "certified_copy": "Bản sao chứng thực",
 }
 RETURN_METHODS = {"counter": "Tại Bộ phận Một cửa", "post": "Qua dịch vụ bưu chính công ích"}
-SIGN_NOTE = "(Ký và ghi rõ họ tên)"
 #: Letters to the applicant: form → (number, title, the history action that issues it).
 LETTERS = {
     "supplement": ("Mẫu 02", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "request_supplement"),
@@ -54,23 +49,6 @@ FORM_OF_STEP = {
 
 
 @dataclass(frozen=True)
-class Heading:
-    """Decree 30/2020's top block: issuing agency (left), motto (right), place and date."""
-
-    parent: str
-    agency: str
-    number: str
-    place: str
-    day: date
-
-    @property
-    def place_date(self) -> str:
-        """``Thái Nguyên, ngày 05 tháng 3 năm 2026`` (months 1 and 2 written 01, 02)."""
-        month = f"{self.day.month:02d}" if self.day.month < 3 else str(self.day.month)
-        return f"{self.place}, ngày {self.day.day:02d} tháng {month} năm {self.day.year}"
-
-
-@dataclass(frozen=True)
 class Applicant:
     name: str
     organization: str
@@ -78,13 +56,6 @@ class Applicant:
     phone: str
     email: str
     address: str
-
-
-@dataclass(frozen=True)
-class Signature:
-    title: str
-    name: str
-    note: str = SIGN_NOTE
 
 
 @dataclass(frozen=True)
@@ -135,23 +106,6 @@ class Letter:
     due_before: datetime | None
     due_after: datetime | None
     signatures: tuple[Signature, ...]
-
-
-def local(value: datetime | None) -> datetime | None:
-    return value.astimezone(LOCAL_TZ) if value else None
-
-
-def heading_for(agency, number: str, at: datetime) -> Heading:
-    """The heading of a form issued by AGENCY at AT."""
-    name = agency.name if agency else ""
-    parent = PARENT_BY_KIND.get(getattr(agency, "kind", ""), f"UBND TỈNH {PROVINCE.upper()}")
-    return Heading(parent, name, number, PROVINCE, local(at).date())
-
-
-def last_step(dossier: Dossier, action: str) -> DossierHistory | None:
-    """The latest step ACTION of DOSSIER's history, or None."""
-    steps = [s for s in dossier.history if s.action == action]
-    return max(steps, key=lambda s: s.at) if steps else None
 
 
 def applicant_of(dossier: Dossier) -> Applicant:
@@ -254,8 +208,6 @@ def _parse(value: str | None) -> datetime | None:
 def available_forms(dossier: Dossier, sent_batches: list | None = None) -> list[str]:
     """The forms of DOSSIER that exist now, in DOSSIER_FORMS' order (SENT_BATCHES: the
     batches that carried it, when the caller has read them; see has_control_slip)."""
-    from services.printable_records import has_control_slip
-
     slip = has_control_slip(dossier, sent_batches)
     exists = {"receipt": has_receipt(dossier), "control-slip": slip}
     exists |= {form: True for form in letter_forms(dossier)}
@@ -271,8 +223,6 @@ def latest_form(dossier: Dossier) -> str | None:
 
 def dossier_form(dossier: Dossier, form: str, lookup_url: str = ""):
     """FORM of DOSSIER as data; NotFound for an unknown form or one not issued yet."""
-    from services.printable_records import control_slip
-
     if form == "receipt":
         return receipt(dossier, lookup_url)
     if form == "control-slip":

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from extensions import db
-from services import barcodes, printables
+from services import barcodes, print_common, printables
 from services.errors import NotFound
 from services.printable_handovers import delivery_label, handover_record
 from services.printable_records import control_slip, step_timeliness
@@ -76,9 +76,9 @@ def test_receipt_field_by_field(world, dossier):
 
 
 def test_place_and_date_follow_decree_30():
-    heading = printables.Heading("", "", "", "Thái Nguyên", date(2026, 1, 5))
+    heading = print_common.Heading("", "", "", "Thái Nguyên", date(2026, 1, 5))
     assert heading.place_date == "Thái Nguyên, ngày 05 tháng 01 năm 2026"
-    heading = printables.Heading("", "", "", "Thái Nguyên", date(2026, 12, 25))
+    heading = print_common.Heading("", "", "", "Thái Nguyên", date(2026, 12, 25))
     assert heading.place_date == "Thái Nguyên, ngày 25 tháng 12 năm 2026"
 
 
