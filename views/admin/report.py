@@ -1,72 +1,20 @@
 """The reports screen (/admin/report/): figures, tables, charts; the review; the tracking book."""
 
-from dataclasses import dataclass, field
-
 from flask import Response, request, stream_with_context, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-import permissions
-from extensions import db
-from models.agency import Agency
-from models.catalog import ProcedureType
 from services import audit, reports, tracking_book
 from services.errors import ValidationFailed
-from services.report_periods import PRESETS, Period, make_period, preset
+from services.report_periods import Period, make_period
 from services.xlsx_stream import Sheet, stream_workbook
 from views.admin import report_context as ctx
-from views.admin.params import parse_id
+from views.admin.report_choice import Choice, filter_options, read_choice
+from views.admin.report_review import ReviewMixin
 from views.admin.screens import SecuredScreen
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@dataclass
-class Choice:
-    """The period and filters the page was asked for, with what was wrong in them."""
-
-    preset: str = "this_month"
-    period: Period | None = None
-    filters: reports.Filters = field(default_factory=reports.Filters)
-    errors: dict = field(default_factory=dict)
-    raw: dict = field(default_factory=dict)
-
-
-def read_choice(args, prefix: str = "") -> Choice:
-    """The period (preset or custom dd/mm/yyyy) and filters in the query string ARGS."""
-    choice = Choice(preset=args.get(prefix + "preset", "this_month"))
-    choice.raw = {k: args.get(prefix + k, "")[:20] for k in ("from", "to")}
-    if choice.preset not in PRESETS:
-        choice.preset = "this_month"
-    if choice.preset == "custom":
-        try:
-            choice.period = make_period(choice.raw["from"], choice.raw["to"])
-        except ValidationFailed as exc:
-            choice.errors = exc.fields
-    if choice.period is None:
-        choice.period = preset("this_month" if choice.preset == "custom" else choice.preset)
-    ids = {k: parse_id(args.get(k)) for k in ("agency", "procedure", "post_office")}
-    choice.filters = reports.Filters(ids["agency"], ids["procedure"], ids["post_office"])
-    return choice
-
-
-def filter_options(user) -> dict:
-    """The agencies, procedures and post offices a user may narrow the figures to."""
-    departments = select(Agency.id, Agency.name).where(Agency.kind == "department")
-    offices = select(Agency.id, Agency.name).where(Agency.kind == "post_office")
-    procedures = select(ProcedureType.id, ProcedureType.code + " – " + ProcedureType.name)
-    if not permissions.sees_all_rows(user) and user.agency.kind == "department":
-        departments = departments.where(Agency.id == user.agency_id)
-        procedures = procedures.where(ProcedureType.agency_id == user.agency_id)
-    if not permissions.sees_all_rows(user) and user.agency.kind == "post_office":
-        offices = offices.where(Agency.id == user.agency_id)
-    return {
-        "agency": db.session.execute(departments.order_by(Agency.name)).all(),
-        "procedure": db.session.execute(procedures.order_by(ProcedureType.code)).all(),
-        "post_office": db.session.execute(offices.order_by(Agency.name)).all(),
-    }
 
 
 def figures_of(user, choice: Choice) -> dict:
@@ -85,7 +33,7 @@ def figures_of(user, choice: Choice) -> dict:
     }
 
 
-class ReportView(SecuredScreen):
+class ReportView(ReviewMixin, SecuredScreen):
     resource = "report"
     route_actions = {
         "index_view": "view",
@@ -106,12 +54,6 @@ class ReportView(SecuredScreen):
             may_export=self.allows("export"),
             query=request.query_string.decode()[:500],
         )
-
-    @expose("/review")
-    def review_view(self):
-        from views.admin.report_review import render_review
-
-        return render_review(self)
 
     @expose("/export.xlsx")
     def report_export(self):

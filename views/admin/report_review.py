@@ -1,6 +1,7 @@
 """/admin/report/review: two periods side by side, each change in words a leader reads aloud."""
 
 from flask import request
+from flask_admin import expose
 from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,7 +11,7 @@ from services.errors import ValidationFailed
 from services.report_periods import make_period
 from services.report_review import Change, compare
 from views.admin import report_context as ctx
-from views.admin.report import read_choice
+from views.admin.report_choice import read_choice
 
 AGAINST = ("year_before", "before", "custom")
 
@@ -75,6 +76,14 @@ def sentence(change: Change, earlier_label: str) -> str:
         )
         + verdict[change.verdict]
     )
+
+
+class ReviewMixin:
+    """The reports screen's /review page: period A against a period B."""
+
+    @expose("/review")
+    def review_view(self):
+        return render_review(self)
 
 
 def render_review(view):
