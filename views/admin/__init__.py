@@ -17,12 +17,12 @@ from models import (
 from models.agency import Agency
 from models.delivery import DeliveryOrder, PostageRate
 from views.admin.audit import AuditLogView
-from views.admin.base import SecuredIndexView
 from views.admin.calendar import CalendarOverrideView
 from views.admin.catalog import AgencyView, ProcedureTypeView
 from views.admin.delivery import DeliveryOrderView
 from views.admin.dossier import DossierView
 from views.admin.handover import HandoverLink, HandoverView
+from views.admin.home import SecuredIndexView
 from views.admin.kept_menu import kept_menu, kept_static_url
 from views.admin.people import RoleView, UserView
 from views.admin.postage import PostageRateView

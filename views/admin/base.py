@@ -3,7 +3,6 @@
 import logging
 
 from flask import abort, flash, request
-from flask_admin import AdminIndexView, expose
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
@@ -17,7 +16,7 @@ from i18n import current_language
 from services import audit
 from services.errors import ServiceError
 from services.versions import check_version
-from views.access import deny, gate, password_change_due
+from views.access import deny, gate
 from views.admin.ajax import ScopedAjaxLoader
 from views.admin.exports import ExportMixin
 from views.admin.fast_rows import FastRowsMixin
@@ -46,24 +45,6 @@ ROUTE_ACTIONS = {
 
 class OutOfScope(ServiceError):
     code = "forbidden"
-
-
-class SecuredIndexView(AdminIndexView):
-    """The panel's home page: only for signed-in users."""
-
-    def is_accessible(self) -> bool:
-        return current_user.is_authenticated and current_user.is_active
-
-    def _handle_view(self, name, **kwargs):
-        if not self.is_accessible():
-            return deny()
-        return password_change_due()
-
-    @expose("/")
-    def index(self):
-        from views.admin.dashboard import dashboard
-
-        return self.render("admin/home.html", dashboard=dashboard(current_user))
 
 
 class SecuredModelView(FastRowsMixin, ExportMixin, MessagesMixin, ModelView):
