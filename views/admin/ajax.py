@@ -1,13 +1,11 @@
 """Foreign-key look-ups (``ajax/lookup``) that respect row scope and cap their size."""
 
-from flask import jsonify, request
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_login import current_user
 from sqlalchemy import false
 
 import permissions
 from models import Agency, DeliveryOrder, Dossier, Handover, ProcedureType, Role, User
-from services.addresses import wards
 from services.text import fold, search_key
 from views.admin.params import clamp, parse_id
 
@@ -70,13 +68,3 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
             if all(w in search_key(*(getattr(row, f) for f in fields)) for w in words)
         ]
         return found[offset : offset + limit]
-
-
-def wards_answer():
-    """JSON: the wards of the province asked for (``?province=``), for an address select
-    (the receipt form's applicant, the ship form's recipient); 404 for no such province."""
-    try:
-        found = wards(request.args.get("province", type=int) or 0)
-    except (ValueError, KeyError):
-        return jsonify([]), 404
-    return jsonify([{"code": code, "name": name} for code, name in found])

@@ -27,9 +27,9 @@ from services.delivery_watch import STUCK_STATUSES, is_stuck, stuck_clause, stuc
 from services.errors import ValidationFailed
 from views import labels
 from views.admin import validators
+from views.admin.address_pickers import division_code
 from views.admin.base import SecuredModelView
 from views.admin.delivery_forms import AddressPickers, DeliveryHelpers, EventFormMixin
-from views.admin.dossier_receive import _int_or_none
 from views.admin.filters import BoundedIntEqualFilter, QueryOptions
 from views.admin.formatters import labelled, money_formatter
 from views.admin.indexed_search import IndexedSearchMixin
@@ -245,8 +245,8 @@ class DeliveryOrderView(AddressPickers, EventFormMixin, IndexedSearchMixin, Secu
         return form
 
     def prepare(self, form, model, is_created):
-        province = _int_or_none(form.recipient_province_code.data)
-        ward = _int_or_none(form.recipient_ward_code.data)
+        province = division_code(form.recipient_province_code.data)
+        ward = division_code(form.recipient_ward_code.data)
         if not is_created:
             model.recipient_province_code, model.recipient_ward_code = province, ward
             model.recipient_address = full_address(model.recipient_street, province, ward)

@@ -15,13 +15,11 @@ import permissions
 from extensions import db
 from models.base import utcnow
 from services import delivery_events
-from services.addresses import provinces
 from services.calendar import LOCAL_TZ
 from services.errors import ServiceError, ValidationFailed
 from services.postage import postage_for, zone_of
 from views import labels
-from views.admin.ajax import wards_answer
-from views.admin.dossier_receive import DEFAULT_PROVINCE, _int_or_none, _wards_of
+from views.admin.address_pickers import DEFAULT_PROVINCE, WardsMixin, division_code, fill_choices
 
 
 class DeliveryHelpers(rules.BaseRule):
@@ -33,7 +31,7 @@ class DeliveryHelpers(rules.BaseRule):
         ).format(url_for(".wards_view"), url_for(".postage_view"))
 
 
-class AddressPickers:
+class AddressPickers(WardsMixin):
     """Province and ward selects, their JSON, and the price-list postage."""
 
     @property
@@ -41,20 +39,10 @@ class AddressPickers:
         return [url_for("static", filename="delivery.js")]
 
     def address_choices(self, form, province):
-        province = _int_or_none(province) or DEFAULT_PROVINCE
-        form.recipient_province_code.choices = [("", "—")] + [
-            (str(code), name) for code, name in provinces()
-        ]
-        form.recipient_ward_code.choices = [("", "—")] + [
-            (str(code), name) for code, name in _wards_of(province)
-        ]
+        province = division_code(province) or DEFAULT_PROVINCE
+        fill_choices(form.recipient_province_code, form.recipient_ward_code, province)
         if not form.recipient_province_code.data:
             form.recipient_province_code.data = str(province)
-
-    @expose("/wards/")
-    def wards_view(self):
-        """JSON: the wards of one province, for the address select."""
-        return wards_answer()
 
     @expose("/postage/")
     def postage_view(self):

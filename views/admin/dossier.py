@@ -20,6 +20,7 @@ from services.errors import ValidationFailed
 from services.timeliness import RUNNING_STATUSES, is_due_today, is_overdue
 from views import labels
 from views.admin import validators
+from views.admin.address_pickers import division_code
 from views.admin.base import SecuredModelView
 from views.admin.dossier_actions import DossierActionsMixin
 from views.admin.dossier_deliveries import dossier_deliveries
@@ -30,7 +31,6 @@ from views.admin.dossier_receive import (
     LATE_ENTRY_FIELDS,
     RECEIPT_FIELDS,
     ReceiveFormMixin,
-    _int_or_none,
 )
 from views.admin.filters import (
     BoundedIntEqualFilter,
@@ -296,6 +296,6 @@ class DossierView(
             if refusal:
                 form.return_method.errors = [refusal]
                 raise ValidationFailed(refusal, {"return_method": refusal})
-            model.applicant_province_code = _int_or_none(form.applicant_province_code.data)
-            model.applicant_ward_code = _int_or_none(form.applicant_ward_code.data)
+            model.applicant_province_code = division_code(form.applicant_province_code.data)
+            model.applicant_ward_code = division_code(form.applicant_ward_code.data)
             model.updated_by_id = current_user.id

@@ -18,29 +18,12 @@ from extensions import db
 from i18n import local_datetime, vnd
 from models.catalog import ProcedureType
 from services import dossiers, receipt
-from services.addresses import provinces, wards
 from services.calendar import LOCAL_TZ
 from services.errors import ValidationFailed
 from services.extra_fields import describe as describe_extra_fields
 from services.receipt import REASON_MAX
 from views import labels
-from views.admin.ajax import wards_answer
-
-DEFAULT_PROVINCE = 19  # Thái Nguyên
-
-
-def _int_or_none(value):
-    """A division code from the form, or None when absent or not a number."""
-    text = str(value or "").strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 9 else None
-
-
-def _wards_of(province):
-    try:
-        return wards(province)
-    except (ValueError, KeyError):
-        return wards(DEFAULT_PROVINCE)
-
+from views.admin.address_pickers import DEFAULT_PROVINCE, WardsMixin, division_code, fill_choices
 
 APPLICANT_FIELDS = (
     "applicant_name",
@@ -85,7 +68,7 @@ def _local(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=LOCAL_TZ) if value is not None and value.tzinfo is None else value
 
 
-class ReceiveFormMixin:
+class ReceiveFormMixin(WardsMixin):
     """The create form of the dossier screen is the counter's receipt form."""
 
     route_actions = {"procedure_info_view": "view", "wards_view": "view"}
@@ -130,16 +113,11 @@ class ReceiveFormMixin:
     }
 
     def _address_choices(self, form, province):
-        form.applicant_province_code.choices = [("", "—")] + [
-            (str(code), name) for code, name in provinces()
-        ]
-        form.applicant_ward_code.choices = [("", "—")] + [
-            (str(code), name) for code, name in _wards_of(province)
-        ]
+        fill_choices(form.applicant_province_code, form.applicant_ward_code, province)
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
-        province = _int_or_none(request.form.get("applicant_province_code")) or DEFAULT_PROVINCE
+        province = division_code(request.form.get("applicant_province_code")) or DEFAULT_PROVINCE
         self._address_choices(form, province)
         if request.method == "GET":
             form.applicant_province_code.data = str(DEFAULT_PROVINCE)
@@ -149,7 +127,7 @@ class ReceiveFormMixin:
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
         province = (
-            _int_or_none(request.form.get("applicant_province_code"))
+            division_code(request.form.get("applicant_province_code"))
             or getattr(obj, "applicant_province_code", None)
             or DEFAULT_PROVINCE
         )
@@ -221,8 +199,8 @@ class ReceiveFormMixin:
         """Receive MODEL as the receipt rules decide (Flask-Admin has added it to the session)."""
         decided = self._decide(form)
         with db.session.no_autoflush:
-            model.applicant_province_code = _int_or_none(form.applicant_province_code.data)
-            model.applicant_ward_code = _int_or_none(form.applicant_ward_code.data)
+            model.applicant_province_code = division_code(form.applicant_province_code.data)
+            model.applicant_ward_code = division_code(form.applicant_ward_code.data)
         dossiers.record_receipt(model, decided, current_user, ip_address=request.remote_addr)
 
     def after_model_change(self, form, model, is_created):
@@ -270,8 +248,3 @@ class ReceiveFormMixin:
                 ),
             },
         )
-
-    @expose("/wards/")
-    def wards_view(self):
-        """JSON: the wards of one province, for the address select."""
-        return wards_answer()
