@@ -70,7 +70,7 @@ def drop_scratch(url: str) -> None:
 
 def make_parcels(world, shipped_at) -> list[str]:
     """PARCELS results shipped by the clerk at SHIPPED_AT: their tracking codes."""
-    from services.validation import s10_check_digit
+    from vietnam.validation import s10_check_digit
 
     clerk = world.users["po_clerk"]
     codes = []

@@ -6,7 +6,7 @@ from datetime import date
 
 from demo import bulk
 from demo.timeline import CONFIRM_MORNING, SEND, Timeline
-from services.validation import s10_check_digit
+from vietnam.validation import s10_check_digit
 
 OPENING, CLOSING = 8 * 60, 17 * 60
 

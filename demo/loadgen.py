@@ -31,7 +31,7 @@ from extensions import db
 from models import Agency, CodeCounter, ProcedureType, User
 from services.calendar import LOCAL_TZ, load_calendar, parse_cutoff
 from services.report_facts import rebuild
-from services.text import fold
+from vietnam.text import fold
 
 WEEKDAY_LOAD = (1.25, 1.05, 1.0, 1.0, 0.9, 0.5, 0.5)
 # Receipt minutes: 07:30–11:30 and 13:30–17:00, mornings twice as busy.

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from extensions import db
 from models import DeliveryEvent, DeliveryOrder, Dossier, User
 from services import workflow
-from services.validation import s10_check_digit
+from vietnam.validation import s10_check_digit
 
 
 def tracking_code(rng: random.Random) -> str:

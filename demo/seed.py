@@ -22,9 +22,9 @@ from models import (
     RequiredDocument,
     User,
 )
-from services.addresses import wards
 from services.calendar import LOCAL_TZ
 from services.users import create_user, ensure_roles
+from vietnam.addresses import wards
 
 # How the demo's dossiers are spread over the statuses (they add to 300).
 STATUS_SPREAD = {

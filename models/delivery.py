@@ -10,7 +10,7 @@ from models.agency import Agency
 from models.base import UTCDateTime, enum_check, utcnow
 from models.dossier import Dossier
 from models.user import User
-from services.text import search_key
+from vietnam.text import search_key
 
 DELIVERY_STATUSES = (
     "created",
@@ -67,7 +67,7 @@ class DeliveryOrder(db.Model):
     # When the current status was reached (the latest event's time): the feed
     # never moves the status back to an older event, and stuck orders show.
     status_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # tracking code, recipient's name and phone, folded (services.text.search_key)
+    # tracking code, recipient's name and phone, folded (vietnam.text.search_key)
     search_text: Mapped[str] = mapped_column(String(300), default="")
     version: Mapped[int] = mapped_column(default=1)
 

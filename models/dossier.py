@@ -10,8 +10,8 @@ from models.agency import Agency
 from models.base import JSONType, UTCDateTime, enum_check, utcnow
 from models.catalog import ProcedureType
 from models.user import User
-from services.addresses import full_address
-from services.text import search_key
+from vietnam.addresses import full_address
+from vietnam.text import search_key
 
 STATUSES = (
     "received",

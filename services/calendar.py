@@ -15,6 +15,13 @@ from extensions import db
 from models.calendar import CalendarOverride
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def day_start(day: date) -> datetime:
+    """Midnight starting DAY in Asia/Ho_Chi_Minh, as an aware instant."""
+    return datetime.combine(day, time(0, 0), tzinfo=LOCAL_TZ)
+
+
 OPENING = time(8, 0)
 CLOSING = time(17, 0)
 # How far ahead overrides are loaded for one computation; generous on purpose.

@@ -16,10 +16,10 @@ from models.base import utcnow
 from models.delivery import DeliveryEvent, DeliveryOrder
 from models.dossier import Dossier
 from services import audit, workflow
-from services.addresses import full_address, province_name, ward_name
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.postage import check_weight, postage_for, zone_of
-from services.validation import normalise_phone, normalise_tracking_code
+from vietnam.addresses import full_address, province_name, ward_name
+from vietnam.validation import normalise_phone, normalise_tracking_code
 
 MAX_COD, MAX_POSTAGE = 1_000_000_000, 100_000_000
 

@@ -19,7 +19,7 @@ from models.delivery import DeliveryEvent, DeliveryOrder
 from models.dossier import Dossier
 from services.delivery_events import Event, apply_event
 from services.errors import Forbidden, ServiceError
-from services.validation import normalise_tracking_code
+from vietnam.validation import normalise_tracking_code
 
 
 @dataclass

@@ -18,7 +18,7 @@ from models.catalog import ProcedureType
 from services.calendar import LOCAL_TZ, load_calendar
 from services.errors import FieldErrors
 from services.extra_fields import clean_extra
-from services.validation import normalise_citizen_id, normalise_phone, normalise_tax_code
+from vietnam.validation import normalise_citizen_id, normalise_phone, normalise_tax_code
 
 CHANNELS = ("counter", "post", "online")
 RETURN_METHODS = ("counter", "post")

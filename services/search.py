@@ -12,7 +12,7 @@ from sqlalchemy import select
 from extensions import db
 from models.delivery import DeliveryOrder
 from models.dossier import Dossier
-from services.text import contains_pattern, fold
+from vietnam.text import contains_pattern, fold
 
 # "000.00.15.H55-260310-0001", or the start of one ("000.00.15.H55-2603"); past the
 # 9,999th dossier of a day the number has more digits ("…-260310-10000").

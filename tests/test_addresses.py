@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.addresses import full_address, province_name, provinces, ward_name, wards
+from vietnam.addresses import full_address, province_name, provinces, ward_name, wards
 
 THAI_NGUYEN = 19
 
@@ -24,7 +24,7 @@ def test_bac_kan_is_a_ward_of_thai_nguyen_since_the_merger():
 
 
 def test_wards_are_sorted_by_name_and_belong_to_their_province():
-    from services.addresses import _place_order
+    from vietnam.addresses import _place_order
 
     listed = wards(THAI_NGUYEN)
     assert len(listed) > 50
@@ -80,8 +80,8 @@ def test_nothing_known_gives_an_empty_address():
 
 
 def test_provinces_and_wards_are_in_vietnamese_order():
-    from services.addresses import provinces, wards
-    from services.text import vietnamese_key
+    from vietnam.addresses import provinces, wards
+    from vietnam.text import vietnamese_key
 
     names = [name for _code, name in provinces()]
     assert names.index("Cà Mau") < names.index("Cao Bằng") < names.index("Thành phố Cần Thơ")

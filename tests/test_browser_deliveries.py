@@ -10,10 +10,10 @@ from playwright.sync_api import expect
 
 from extensions import db
 from models.base import utcnow
-from services.addresses import wards
 from services.calendar import LOCAL_TZ
 from tests import factories
 from tests.conftest import OUTPUT
+from vietnam.addresses import wards
 
 pytestmark = pytest.mark.browser
 

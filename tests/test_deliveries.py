@@ -9,7 +9,6 @@ from extensions import db
 from models import DeliveryEvent, DeliveryOrder, Dossier
 from models.base import utcnow
 from services import deliveries, delivery_events, workflow
-from services.addresses import wards
 from services.calendar import LOCAL_TZ
 from services.deliveries import Shipment
 from services.delivery_events import MOVES, Event
@@ -18,6 +17,7 @@ from services.delivery_watch import is_stuck, stuck_cutoff, working_days_back
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.postage import postage_for
 from tests import factories
+from vietnam.addresses import wards
 
 STATUSES = tuple(MOVES)
 

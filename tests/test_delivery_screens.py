@@ -10,8 +10,8 @@ from sqlalchemy import event, select
 from extensions import db
 from models import DeliveryOrder, Dossier, PostageRate
 from models.base import utcnow
-from services.addresses import wards
 from tests import factories
+from vietnam.addresses import wards
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from models import (
     HandoverItem,
 )
 from services.calendar import LOCAL_TZ
-from services.validation import normalise_tracking_code
+from vietnam.validation import normalise_tracking_code
 
 
 def generate(runner, *args):

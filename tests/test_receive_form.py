@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import Dossier, ExtraFieldDefinition
-from services.addresses import wards
+from vietnam.addresses import wards
 
 
 @pytest.fixture

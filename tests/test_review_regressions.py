@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import DeliveryOrder, Dossier, Handover, Role, User
-from services.addresses import wards
 from services.calendar import LOCAL_TZ
 from tests import factories
+from vietnam.addresses import wards
 
 HUGE = "99999999999999999999"
 

@@ -11,8 +11,8 @@ from extensions import db
 from models import ExtraFieldDefinition
 from models.base import utcnow
 from services import delivery_events, workflow
-from services.validation import s10_check_digit
 from tests import factories
+from vietnam.validation import s10_check_digit
 from views.public import load_user
 
 RESULT = workflow.Result(number="15/GP-STTTT", date=date(2026, 3, 20), outcome="granted")

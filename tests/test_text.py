@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.text import fold, search_key
+from vietnam.text import fold, search_key
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from services.validation import (
+from vietnam.validation import (
     normalise_citizen_id,
     normalise_phone,
     normalise_tax_code,
@@ -19,7 +19,7 @@ TAX_CHECK = "Mã số thuế không đúng (sai chữ số kiểm tra)."
 S10_SHAPE = "Mã bưu gửi phải có dạng 2 chữ cái, 9 chữ số, 2 chữ cái"
 S10_CHECK = "Mã bưu gửi không đúng (sai chữ số kiểm tra)."
 
-# The rules restated from DOMAIN.md, independently of services.validation.
+# The rules restated from DOMAIN.md, independently of vietnam.validation.
 TAX_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
 

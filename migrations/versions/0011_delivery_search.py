@@ -10,7 +10,7 @@ Revises: 0010_drop_open_indexes
 import sqlalchemy as sa
 from alembic import op
 
-from services.text import search_key
+from vietnam.text import search_key
 
 revision = "0011_delivery_search"
 down_revision = "0010_drop_open_indexes"

@@ -3,7 +3,7 @@
 from flask import jsonify, request
 from flask_admin import expose
 
-from services.addresses import provinces, wards
+from vietnam.addresses import provinces, wards
 
 DEFAULT_PROVINCE = 19  # Thái Nguyên
 

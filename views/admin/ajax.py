@@ -6,7 +6,7 @@ from sqlalchemy import false
 
 import permissions
 from models import Agency, DeliveryOrder, Dossier, Handover, ProcedureType, Role, User
-from services.text import fold, search_key
+from vietnam.text import fold, search_key
 from views.admin.params import clamp, parse_id
 
 MAX_LOOKUP_ROWS = 20

@@ -22,9 +22,9 @@ from models.delivery import DeliveryEvent, DeliveryOrder
 from models.dossier import Dossier
 from models.user import named_only
 from services import deliveries, search
-from services.addresses import full_address
 from services.delivery_watch import STUCK_STATUSES, is_stuck, stuck_clause, stuck_cutoff, stuck_days
 from services.errors import ValidationFailed
+from vietnam.addresses import full_address
 from views import labels
 from views.admin import validators
 from views.admin.address_pickers import division_code

@@ -1,15 +1,14 @@
 """List filters for instants stored in UTC, picked by users as local calendar days."""
 
 import time
-from datetime import date, datetime, timedelta
-from datetime import time as clock_time
+from datetime import datetime, timedelta
 
 from flask import current_app, has_app_context
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.model import filters as base_filters
 from flask_babel import lazy_gettext
 
-from services.calendar import LOCAL_TZ
+from services.calendar import LOCAL_TZ, day_start
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 #: The column types Flask-Admin's converter filters as text (its conv_string).
@@ -41,11 +40,6 @@ class BoundedIntEqualFilter(sqla_filters.IntEqualFilter):
 
     def validate(self, value):
         return str(value).isascii() and str(value).isdigit() and 0 < int(value) < 2**31
-
-
-def day_start(day: date) -> datetime:
-    """Midnight starting DAY in Asia/Ho_Chi_Minh, as an aware instant."""
-    return datetime.combine(day, clock_time(0, 0), tzinfo=LOCAL_TZ)
 
 
 class LocalDayEqual(SaneDayMixin, sqla_filters.BaseSQLAFilter, base_filters.BaseDateFilter):

@@ -1,8 +1,8 @@
-"""WTForms validators over services.validation: they normalise the field or explain why not."""
+"""WTForms validators over vietnam.validation: they normalise the field or explain why not."""
 
 from wtforms.validators import ValidationError
 
-from services.validation import (
+from vietnam.validation import (
     normalise_citizen_id,
     normalise_phone,
     normalise_tax_code,

@@ -16,9 +16,9 @@ import permissions
 from extensions import db
 from models.delivery import DELIVERY_STATUSES, DeliveryEvent, DeliveryOrder
 from services import deliveries, delivery_events
+from services.calendar import day_start
 from services.delivery_feed import FeedItem, record_events
 from services.errors import NotFound
-from views.admin.filters import day_start
 from views.api.auth import current_api_user, token_required
 from views.api.blueprint import bp
 from views.api.delivery_serializers import order_detail, order_dict

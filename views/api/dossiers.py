@@ -17,10 +17,10 @@ from models.catalog import ProcedureType
 from models.dossier import STATUSES, Dossier
 from services import dossiers as dossier_service
 from services import workflow
+from services.calendar import day_start
 from services.errors import Forbidden, NotFound
 from services.receipt import REASON_MAX
-from services.text import contains_pattern, fold
-from views.admin.filters import day_start
+from vietnam.text import contains_pattern, fold
 from views.api.auth import current_api_user, token_required
 from views.api.blueprint import bp
 from views.api.errors import ApiError

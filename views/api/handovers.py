@@ -16,8 +16,8 @@ from extensions import db
 from models.dossier import Dossier
 from models.handover import DIRECTIONS, HANDOVER_STATUSES, Handover, HandoverItem
 from services import handovers
+from services.calendar import day_start
 from services.errors import NotFound
-from views.admin.filters import day_start
 from views.api.auth import current_api_user, token_required
 from views.api.blueprint import bp
 from views.api.dossiers import DEFAULT_PER_PAGE, MAX_PER_PAGE, require

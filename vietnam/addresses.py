@@ -4,7 +4,7 @@ from functools import lru_cache
 
 from vietnam_provinces import Province, Ward
 
-from services.text import vietnamese_key
+from vietnam.text import vietnamese_key
 
 # Kinds that open a place's name; places are ordered by the name after them.
 PLACE_KINDS = ("Thành phố ", "Tỉnh ", "Phường ", "Xã ", "Đặc khu ", "Thị trấn ")
