@@ -110,8 +110,12 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
+    from views.api.errors import refuse_request
+    from views.errors import error_page
+    from views.guard import init_guard
     from views.security import init_security
 
+    init_guard(app, api_error=refuse_request, page_error=error_page)
     init_security(app)
 
 

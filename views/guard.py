@@ -11,6 +11,7 @@ checked field by field by views/api/inputs.py, which names every offender with
 the other mistakes. Tab, line feed and carriage return stay allowed.
 """
 
+import functools
 import re
 
 from flask import abort, request
@@ -62,28 +63,21 @@ def panel_request_has_control() -> bool:
     return request.is_json and _json_has_control()
 
 
-def refuse_control_characters():
-    """The before-request hook: 404 for such a path (it names nothing), else 400."""
+def refuse_control_characters(api_error, page_error):
+    """The before-request hook: 404 for such a path (it names nothing), else 400.
+
+    API_ERROR(status, fields) answers the API's JSON; PAGE_ERROR(status, title, message)
+    the panel's page: the app factory hands them in, so the gate imports neither wing.
+    """
     api = request.path.startswith("/api/")
     if has_control(request.path):
-        if api:
-            from views.api.errors import HTTP_ERRORS, error_response
-
-            return error_response(404, *HTTP_ERRORS[404])
-        abort(404)
+        return api_error(404, {}) if api else abort(404)
     if api:
         bad = offending_names(request.args)
-        if not bad:
-            return None
-        from views.api.errors import error_response
-
-        fields = dict.fromkeys(bad, FIELD_MESSAGE)
-        return error_response(400, "bad_request", API_MESSAGE, fields)
+        return api_error(400, dict.fromkeys(bad, FIELD_MESSAGE)) if bad else None
     if not panel_request_has_control():
         return None
-    from views.errors import error_page
-
-    return error_page(
+    return page_error(
         400,
         _("Invalid characters"),
         _(
@@ -93,6 +87,7 @@ def refuse_control_characters():
     )
 
 
-def init_guard(app) -> None:
+def init_guard(app, api_error, page_error) -> None:
     """Run the gate first, before sign-in limits and views see the request."""
-    app.before_request_funcs.setdefault(None, []).insert(0, refuse_control_characters)
+    hook = functools.partial(refuse_control_characters, api_error, page_error)
+    app.before_request_funcs.setdefault(None, []).insert(0, hook)

@@ -36,9 +36,6 @@ def add_security_headers(response):
 
 
 def init_security(app) -> None:
-    from views.guard import init_guard
-
-    init_guard(app)
     limit_concurrent_checks(
         app.config["PASSWORD_CHECKS_AT_ONCE"], app.config["PASSWORD_CHECK_WAIT_SECONDS"]
     )

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException, default_exceptions
 from extensions import db
 from services.errors import ServiceError
 from views.errors import OUTAGE_ERRORS, RETRY_AFTER_SECONDS, forget_session
+from views.guard import API_MESSAGE
 
 STATUS_OF = {"validation_failed": 422, "not_found": 404, "forbidden": 403, "conflict": 409}
 HTTP_ERRORS = {
@@ -52,6 +53,13 @@ class ApiError(Exception):
         self.code = code or default_code
         self.message = message or default_message
         self.fields = fields or {}
+
+
+def refuse_request(status: int, fields: dict):
+    """The gate's answer (views/guard.py): 404 for a path, 400 naming the query's fields."""
+    if status == 404:
+        return error_response(404, *HTTP_ERRORS[404])
+    return error_response(400, "bad_request", API_MESSAGE, fields)
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None):
