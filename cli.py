@@ -12,8 +12,8 @@ from demo.loadgen import generate_dossiers
 from demo.seed import DEMO_PASSWORD_DEFAULT, seed_demo
 from extensions import db
 from models.user import User
+from services.accounts.users import create_user
 from services.errors import ServiceError
-from services.users import create_user
 
 
 def register_commands(app) -> None:

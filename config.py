@@ -65,7 +65,7 @@ class Config:
     # How many reverse proxies (load balancer, nginx) stand in front of the app servers.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0") or 0)
     # Failed sign-ins allowed from one address (Flask-Limiter syntax); per account the
-    # lock of services/auth.py holds (5 failures, then 15 minutes).
+    # lock of services/accounts/auth.py holds (5 failures, then 15 minutes).
     LOGIN_FAILURES_PER_ADDRESS = "30 per 15 minutes"
     # Public look-ups of a dossier code (page and API), per address.
     PUBLIC_LOOKUP_RATE_LIMIT = "30 per minute"

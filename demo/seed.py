@@ -22,8 +22,8 @@ from models import (
     RequiredDocument,
     User,
 )
+from services.accounts.users import create_user, ensure_roles
 from services.calendar import LOCAL_TZ
-from services.users import create_user, ensure_roles
 from vietnam.addresses import wards
 
 # How the demo's dossiers are spread over the statuses (they add to 300).

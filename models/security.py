@@ -12,7 +12,7 @@ from models.base import UTCDateTime
 class LoginThrottle(db.Model):
     """Attempts at one username (existing or not) in the current window, and its lock.
 
-    Counted atomically before the password is checked (services/auth.py), so a
+    Counted atomically before the password is checked (services/accounts/auth.py), so a
     burst of guesses cannot slip past the count; unknown usernames get a row too,
     so that they answer exactly like real ones.
     """

@@ -18,14 +18,14 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.serving import make_server
 
 import models  # noqa: F401  (every table on the metadata)
-import services.passwords
+import services.accounts.passwords
 from app import create_app
 from config import TestingConfig
 from extensions import db
 from tests import factories
 
 # Hashing at production cost would dominate the suite's time; the algorithm is the same.
-services.passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+services.accounts.passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 PASSWORD = factories.PASSWORD
 

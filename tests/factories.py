@@ -5,9 +5,9 @@ from datetime import datetime
 
 from extensions import db
 from models import Agency, Dossier, ProcedureType, RequiredDocument, User
+from services.accounts.users import create_user, ensure_roles
 from services.calendar import LOCAL_TZ
 from services.dossiers import prepare_received
-from services.users import create_user, ensure_roles
 
 PASSWORD = "correct-horse-42"
 

@@ -249,8 +249,8 @@ def test_ship_and_events_survive_any_body(app, api_as, ready):
 def test_the_postal_systems_own_account_records_events_and_nothing_else(app, ready, world):
     """The README's recipe: a role with view + record_event, a user in the post office."""
     from models import Role
-    from services.roles import set_permissions
-    from services.users import create_user
+    from services.accounts.roles import set_permissions
+    from services.accounts.users import create_user
 
     role = Role(name="postal_feed", label="Hệ thống định vị bưu gửi")
     db.session.add(role)

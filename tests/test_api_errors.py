@@ -9,8 +9,8 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from extensions import db
 from models import Dossier, User
 from models.catalog import ExtraFieldDefinition
-from services.auth import TOO_MANY_ATTEMPTS, WRONG_CREDENTIALS
-from services.users import set_active, set_password
+from services.accounts.auth import TOO_MANY_ATTEMPTS, WRONG_CREDENTIALS
+from services.accounts.users import set_active, set_password
 from tests import factories
 from tests.test_api import PREFIX, RECEIPT, Api, assert_error, get_token
 from views.api import auth as api_auth

@@ -6,7 +6,7 @@ import re
 
 from extensions import db
 from models.user import Role
-from services.roles import set_permissions
+from services.accounts.roles import set_permissions
 from tests import factories
 
 

@@ -8,8 +8,8 @@ from sqlalchemy import event, select
 
 from extensions import db
 from models import Dossier
+from services.accounts.roles import set_permissions
 from services.calendar import LOCAL_TZ
-from services.roles import set_permissions
 from tests import factories
 from tests.factories import make_procedure
 

@@ -12,8 +12,8 @@ from extensions import db
 from models import User
 from models.base import utcnow
 from models.security import LoginThrottle
-from services.auth import TOO_MANY_ATTEMPTS, WRONG_CREDENTIALS
-from services.passwords import policy_problem
+from services.accounts.auth import TOO_MANY_ATTEMPTS, WRONG_CREDENTIALS
+from services.accounts.passwords import policy_problem
 from tests.conftest import IsolatedClient, _empty_tables
 from tests.factories import PASSWORD, make_world
 

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import DeliveryOrder, Dossier, Handover, Permission, ProcedureType, Role
+from services.accounts.users import create_user
 from services.calendar import LOCAL_TZ
-from services.users import create_user
 from tests import factories
 from vietnam.addresses import wards
 

@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from argon2 import PasswordHasher
 
-import services.passwords
-from services.auth import MAX_FAILURES, TOO_MANY_ATTEMPTS, WRONG_CREDENTIALS
+import services.accounts.passwords
+from services.accounts.auth import MAX_FAILURES, TOO_MANY_ATTEMPTS, WRONG_CREDENTIALS
 from tests.factories import PASSWORD
 
 WRONG = "wrong-password-1"
@@ -52,7 +52,7 @@ class CountingHasher(PasswordHasher):
 @pytest.fixture
 def hasher(monkeypatch):
     counting = CountingHasher()
-    monkeypatch.setattr(services.passwords, "_hasher", counting)
+    monkeypatch.setattr(services.accounts.passwords, "_hasher", counting)
     return counting
 
 
@@ -151,7 +151,7 @@ def test_a_burst_over_many_usernames_never_runs_more_checks_at_once_than_allowed
 def test_when_every_check_slot_is_taken_the_answer_is_busy_and_nothing_is_counted(
     app, world, hasher
 ):
-    slots = services.passwords._slots
+    slots = services.accounts.passwords._slots
     for _ in range(LOOSE_LIMITS["PASSWORD_CHECKS_AT_ONCE"]):
         slots.acquire()
     try:

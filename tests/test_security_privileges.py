@@ -9,9 +9,9 @@ from extensions import db
 from models import AuditEntry, Dossier, Permission, Role, User
 from models.user import user_roles
 from services import audit
-from services import roles as role_service
+from services.accounts import roles as role_service
+from services.accounts.users import create_user
 from services.errors import ValidationFailed
-from services.users import create_user
 from tests import factories
 from tests.factories import PASSWORD
 

@@ -9,7 +9,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from extensions import db, login_manager
-from services.auth import TOO_MANY_ATTEMPTS
+from services.accounts.auth import TOO_MANY_ATTEMPTS
 
 log = logging.getLogger(__name__)
 

@@ -21,10 +21,10 @@ from extensions import db, limiter, login_manager
 from models.dossier import Dossier
 from models.user import User
 from services import audit
-from services.auth import LoginFailed, LoginLocked, authenticate, check_current_password
+from services.accounts.auth import LoginFailed, LoginLocked, authenticate, check_current_password
+from services.accounts.users import end_sessions, set_password
 from services.deliveries import latest_order
 from services.errors import ServiceError
-from services.users import end_sessions, set_password
 from views.urls import is_local_path
 
 bp = Blueprint("auth", __name__)
@@ -54,7 +54,7 @@ def _failed_login(response) -> bool:
     deduct_when=_failed_login,
 )
 def login():
-    """Sign in; per username the lock of services.auth holds, per address the limiter."""
+    """Sign in; per username the lock of services.accounts.auth holds, per address the limiter."""
     next_url = request.values.get("next")
     if current_user.is_authenticated:
         return redirect(next_url if is_local_path(next_url) else url_for("admin.index"))

@@ -4,7 +4,7 @@ import secrets
 
 from flask import g
 
-from services.passwords import limit_concurrent_checks
+from services.accounts.passwords import limit_concurrent_checks
 
 CSP = (
     "default-src 'self'; "

@@ -15,10 +15,10 @@ import permissions
 from extensions import db
 from models.user import ROLE_NAMES, User
 from permissions import CRUD, RESOURCES, actions_of, forget_grants
-from services import roles as role_service
-from services import users as user_service
+from services.accounts import roles as role_service
+from services.accounts import users as user_service
+from services.accounts.passwords import hash_password, policy_problem
 from services.errors import ServiceError
-from services.passwords import hash_password, policy_problem
 from views import labels
 from views.admin.base import SecuredModelView
 from views.admin.params import parse_id
@@ -29,7 +29,7 @@ def roles_formatter(view, context, model, name):
 
 
 def password_policy(form, field):
-    """Form validator: the password policy of services.passwords."""
+    """Form validator: the password policy of services.accounts.passwords."""
     problem = policy_problem(field.data or "", form.username.data if "username" in form else "")
     if problem:
         raise ValidationError(problem)

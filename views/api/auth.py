@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 from extensions import db, limiter
 from models.security import RevokedToken
 from models.user import User
-from services.auth import authenticate
+from services.accounts.auth import authenticate
 from services.errors import ServiceError
 from views.api.blueprint import bp
 from views.api.errors import ApiError

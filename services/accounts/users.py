@@ -7,10 +7,10 @@ from models.agency import Agency
 from models.user import ROLE_NAMES, Permission, Role, User
 from permissions import DEFAULT_MATRIX, roles_misfit
 from services import audit
-from services.auth import unlock
+from services.accounts.auth import unlock
+from services.accounts.passwords import hash_password, policy_problem
+from services.accounts.roles import check_separation
 from services.errors import Conflict, ValidationFailed
-from services.passwords import hash_password, policy_problem
-from services.roles import check_separation
 
 ROLE_LABELS = {
     "po_clerk": (

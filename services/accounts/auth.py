@@ -18,8 +18,8 @@ from models.base import UTCDateTime, utcnow
 from models.security import LoginThrottle
 from models.user import User
 from services import audit
+from services.accounts.passwords import PasswordChecksBusy, verify_password_bounded
 from services.errors import ServiceError
-from services.passwords import PasswordChecksBusy, verify_password_bounded
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
