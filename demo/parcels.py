@@ -1,7 +1,7 @@
 """Shipping a demo result by post: the order, its tracking events and the workflow moves.
 
 Until the delivery service exists, the order is built here; the dossier moves
-through services.workflow.move like any other, with history and audit.
+through services.dossiers.workflow.move like any other, with history and audit.
 """
 
 import random
@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from extensions import db
 from models import DeliveryEvent, DeliveryOrder, Dossier, User
-from services import workflow
+from services.dossiers import workflow
 from vietnam.validation import s10_check_digit
 
 

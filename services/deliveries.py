@@ -15,7 +15,8 @@ from extensions import db
 from models.base import utcnow
 from models.delivery import DeliveryEvent, DeliveryOrder
 from models.dossier import Dossier
-from services import audit, workflow
+from services import audit
+from services.dossiers import workflow
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.postage import check_weight, postage_for, zone_of
 from vietnam.addresses import full_address, province_name, ward_name

@@ -13,7 +13,7 @@ import permissions
 from extensions import db
 from models.base import utcnow
 from models.delivery import DELIVERY_STATUSES, DeliveryEvent, DeliveryOrder
-from services import workflow
+from services.dossiers import workflow
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 MOVES = {

@@ -1,5 +1,5 @@
 """Reading the handover log: what waits to be handed over, what waits to be confirmed,
-and the handover delay (a dossier's batches: services.dossier_transfers)."""
+and the handover delay (a dossier's batches: services.dossiers.transfers)."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta

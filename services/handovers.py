@@ -16,7 +16,8 @@ from extensions import db
 from models.base import utcnow
 from models.dossier import Dossier
 from models.handover import DIRECTIONS, Handover, HandoverItem
-from services import audit, codes, workflow
+from services import audit
+from services.dossiers import codes, workflow
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.versions import check_version
 

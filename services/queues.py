@@ -15,8 +15,8 @@ from extensions import db
 from models.base import utcnow
 from models.dossier import Dossier
 from services import handovers
+from services.dossiers.timeliness import RUNNING_STATUSES
 from services.handover_queries import eligible_query, incoming_query
-from services.timeliness import RUNNING_STATUSES
 
 
 @dataclass(frozen=True)

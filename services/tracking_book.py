@@ -11,9 +11,9 @@ from sqlalchemy import func, select, text
 from extensions import db
 from models.catalog import ProcedureType
 from models.dossier import Dossier, DossierHistory
+from services.dossiers.workflow import STATUS_NAMES
 from services.report_periods import Period
 from services.report_queries import Filters, narrow
-from services.workflow import STATUS_NAMES
 from services.xlsx_stream import Sheet
 
 COLUMNS = (

@@ -7,7 +7,7 @@ from extensions import db
 from models import Agency, Dossier, ProcedureType, RequiredDocument, User
 from services.accounts.users import create_user, ensure_roles
 from services.calendar import LOCAL_TZ
-from services.dossiers import prepare_received
+from services.dossiers.receiving import prepare_received
 
 PASSWORD = "correct-horse-42"
 

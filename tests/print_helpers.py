@@ -10,8 +10,8 @@ from PIL import Image, ImageDraw
 
 from extensions import db
 from models import RequiredDocument
-from services import workflow
 from services.calendar import LOCAL_TZ
+from services.dossiers import workflow
 from tests import factories
 
 RESULT = workflow.Result(number="15/GP-STTTT", date=date(2026, 3, 20), outcome="granted")
@@ -61,7 +61,7 @@ def hand_over(world, dossiers, sent, confirmed=None, direction="to_department", 
 
 
 def take(dossier, action, user, when, **kwargs):
-    """ACTION on DOSSIER by USER at WHEN, through services.workflow, committed."""
+    """ACTION on DOSSIER by USER at WHEN, through services.dossiers.workflow, committed."""
     if action == "complete":
         kwargs.setdefault("result", RESULT)
     workflow.transition(dossier, action, user, now=when, **kwargs)

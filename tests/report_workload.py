@@ -4,8 +4,8 @@ from datetime import date, datetime, timedelta
 
 from extensions import db
 from models import DeliveryOrder
-from services import workflow
 from services.calendar import LOCAL_TZ
+from services.dossiers import workflow
 from tests import factories
 
 RESULT = workflow.Result(number="12/GP-STTTT", date=date(2026, 3, 20), outcome="granted")

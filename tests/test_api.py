@@ -8,8 +8,8 @@ import pytest
 from extensions import db
 from models import Dossier
 from models.base import utcnow
-from services import workflow
 from services.calendar import LOCAL_TZ
+from services.dossiers import workflow
 from tests import factories
 
 PREFIX = "/api/v1"

@@ -229,7 +229,7 @@ def test_unexpected_errors_are_rolled_back_json_500(client, world, monkeypatch):
     def explode(*_args, **_kwargs):
         raise RuntimeError("boom: secret detail")
 
-    monkeypatch.setattr("services.dossiers.receive", explode)
+    monkeypatch.setattr("services.dossiers.receiving.receive", explode)
     api = Api(client, get_token(client, "po_clerk"))
     error = assert_error(api.post("/dossiers", RECEIPT), 500, "internal_error")
     assert "boom" not in error["message"]
@@ -244,7 +244,7 @@ def test_concurrent_write_is_409(client, world, monkeypatch):
     def raced(*_args, **_kwargs):
         raise StaleDataError("row changed underneath")
 
-    monkeypatch.setattr("services.workflow.transition", raced)
+    monkeypatch.setattr("services.dossiers.workflow.transition", raced)
     api = Api(client, get_token(client, "po_clerk"))
     response = api.post(f"/dossiers/{dossier.code}/transitions", {"action": "withdraw"})
     assert_error(response, 409, "conflict")

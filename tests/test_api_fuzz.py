@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from services.workflow import TRANSITIONS
+from services.dossiers.workflow import TRANSITIONS
 from tests import factories
 from tests.test_api import PREFIX, RECEIPT, get_token, processing
 

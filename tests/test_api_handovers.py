@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import Handover
-from services import workflow
+from services.dossiers import workflow
 from tests import factories
 from tests.test_api import Api, assert_error, get_token
 

@@ -7,7 +7,7 @@ import pytest
 
 from extensions import db
 from models import Dossier, Handover
-from services import workflow
+from services.dossiers import workflow
 from tests import factories
 from tests.conftest import OUTPUT
 

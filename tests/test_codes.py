@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from extensions import db
 from models import Dossier
 from services.calendar import LOCAL_TZ
-from services.codes import handover_code
-from services.dossiers import prepare_received
+from services.dossiers.codes import handover_code
+from services.dossiers.receiving import prepare_received
 from tests.factories import make_dossier
 
 DOSSIER_CODE = re.compile(r"^(?P<agency>.+)-(?P<day>\d{6})-(?P<seq>\d{4})$")

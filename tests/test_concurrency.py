@@ -8,7 +8,7 @@ import pytest
 from extensions import db
 from models import Dossier, ProcedureType, User
 from services.calendar import LOCAL_TZ
-from services.dossiers import prepare_received
+from services.dossiers.receiving import prepare_received
 
 CLERKS = 24
 

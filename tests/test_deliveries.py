@@ -8,12 +8,13 @@ from sqlalchemy import func, select
 from extensions import db
 from models import DeliveryEvent, DeliveryOrder, Dossier
 from models.base import utcnow
-from services import deliveries, delivery_events, workflow
+from services import deliveries, delivery_events
 from services.calendar import LOCAL_TZ
 from services.deliveries import Shipment
 from services.delivery_events import MOVES, Event
 from services.delivery_feed import FeedItem, record_events
 from services.delivery_watch import is_stuck, stuck_cutoff, working_days_back
+from services.dossiers import workflow
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.postage import postage_for
 from tests import factories

@@ -8,7 +8,7 @@ from demo.seed import seed_demo
 from extensions import db
 from models import Dossier, DossierHistory, Handover
 from services.calendar import LOCAL_TZ, due_date_for, load_calendar, parse_cutoff
-from services.timeliness import timeliness_at
+from services.dossiers.timeliness import timeliness_at
 
 
 def test_demo_history_goes_through_the_services(app):

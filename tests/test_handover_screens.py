@@ -87,7 +87,7 @@ def test_cancel_needs_the_sending_supervisor(client, login_as, world, received):
 def test_dept_queue_groups_results_by_post_office(client, login_as, world, received):
     from datetime import date
 
-    from services import workflow
+    from services.dossiers import workflow
 
     factories.confirm_handover(
         factories.make_handover(received, world.users["po_clerk"]), world.users["dept_admin"]

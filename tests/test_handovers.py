@@ -8,8 +8,9 @@ from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 from models import AuditEntry, Dossier, DossierHistory, Handover, HandoverItem
-from services import handover_queries, handovers, workflow
+from services import handover_queries, handovers
 from services.calendar import LOCAL_TZ
+from services.dossiers import workflow
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tests import factories
 

@@ -235,7 +235,7 @@ def test_every_form_of_the_demo_data_prints_or_answers_404(app, client):
 
 
 def test_a_move_with_no_batch_in_the_log_still_counts_on_the_control_slip(world, dossier):
-    from services import workflow
+    from services.dossiers import workflow
     from services.printable_records import control_slip
 
     move = workflow.SYSTEM_MOVES["handover_to_department"]

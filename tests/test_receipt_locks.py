@@ -17,7 +17,7 @@ from extensions import db
 from models import Dossier, ProcedureType, User
 from models.report import ReportDaily
 from services.calendar import LOCAL_TZ
-from services.dossiers import prepare_received
+from services.dossiers.receiving import prepare_received
 from tests.factories import make_dossier
 from tests.test_api import RECEIPT, Api, get_token
 

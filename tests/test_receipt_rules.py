@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from extensions import db
 from models import AuditEntry, Dossier, ExtraFieldDefinition
 from models.base import utcnow
-from services import receipt
 from services.calendar import LOCAL_TZ
+from services.dossiers import receipt
 from tests import factories
 from tests.test_api import RECEIPT, assert_error
 from tests.test_api import api_as as api_as  # the fixture
@@ -315,7 +315,7 @@ def test_the_migration_grants_backdating_to_existing_supervisors(empty_database)
 
 
 def test_shipping_keeps_the_by_post_rule(world, procedure):
-    from services import workflow
+    from services.dossiers import workflow
     from services.errors import Conflict
 
     procedure.postal_return = True

@@ -10,10 +10,10 @@ import permissions
 from extensions import db
 from models import DeliveryOrder, Dossier, ReportDaily
 from services import reports
+from services.dossiers.timeliness import RUNNING_STATUSES
 from services.report_facts import rebuild
 from services.report_periods import Period
 from services.report_queries import OPEN_STATUSES, percentile
-from services.timeliness import RUNNING_STATUSES
 from tests.report_workload import Driver, at, live
 
 NOW = at(4, 15, 12)

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from extensions import db
 from models import AuditEntry, Dossier
-from services import workflow
 from services.calendar import LOCAL_TZ
+from services.dossiers import workflow
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tests import factories
 

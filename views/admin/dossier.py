@@ -14,10 +14,11 @@ from i18n import local_datetime
 from models.agency import Agency
 from models.catalog import ProcedureType
 from models.dossier import Dossier
-from services import dossier_transfers, receipt
 from services.calendar import LOCAL_TZ
+from services.dossiers import receipt
+from services.dossiers import transfers as dossier_transfers
+from services.dossiers.timeliness import RUNNING_STATUSES, is_due_today, is_overdue
 from services.errors import ValidationFailed
-from services.timeliness import RUNNING_STATUSES, is_due_today, is_overdue
 from views import labels
 from views.admin import validators
 from views.admin.address_pickers import division_code
@@ -111,7 +112,7 @@ class DossierView(
     FastListMixin, ReceiveFormMixin, DossierActionsMixin, DossierHandoverMixin, SecuredModelView
 ):
     resource = "dossier"
-    audits_create_itself = True  # services.dossiers.prepare_received writes it
+    audits_create_itself = True  # services.dossiers.receiving.prepare_received writes it
     route_actions = ReceiveFormMixin.route_actions | DossierActionsMixin.route_actions
     # Millions of rows: no COUNT(*) per page, eager relations, indexed sort keys.
     simple_list_pager = True

@@ -10,8 +10,8 @@ from flask_login import current_user
 import permissions
 from extensions import db
 from i18n import local_datetime
-from services import workflow
 from services.calendar import LOCAL_TZ
+from services.dossiers import workflow
 from services.errors import ServiceError
 from views import labels
 

@@ -6,7 +6,7 @@ from flask import url_for
 from flask_login import current_user
 
 from services.deliveries import may_ship
-from services.dossier_transfers import visible_to
+from services.dossiers.transfers import visible_to
 from views import labels
 
 

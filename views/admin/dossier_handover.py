@@ -1,6 +1,6 @@
 """The dossier screen's part in handovers: the "Hand over" bulk action and the batches
 a dossier went through (templates/admin/dossier/_handovers.html, read with its parcels
-by services.dossier_transfers)."""
+by services.dossiers.transfers)."""
 
 from flask import redirect, request, url_for
 from flask_admin.actions import action
@@ -8,7 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 import permissions
-from services import dossier_transfers, handovers
+from services import handovers
+from services.dossiers import transfers as dossier_transfers
 from views import labels
 from views.admin.handover_flow import parse_ids, send_batch
 

@@ -17,11 +17,11 @@ from wtforms.validators import Length, Optional
 from extensions import db
 from i18n import local_datetime, vnd
 from models.catalog import ProcedureType
-from services import dossiers, receipt
 from services.calendar import LOCAL_TZ
+from services.dossiers import receipt, receiving
+from services.dossiers.extra_fields import describe as describe_extra_fields
+from services.dossiers.receipt import REASON_MAX
 from services.errors import ValidationFailed
-from services.extra_fields import describe as describe_extra_fields
-from services.receipt import REASON_MAX
 from views import labels
 from views.admin.address_pickers import DEFAULT_PROVINCE, WardsMixin, division_code, fill_choices
 
@@ -201,7 +201,7 @@ class ReceiveFormMixin(WardsMixin):
         with db.session.no_autoflush:
             model.applicant_province_code = division_code(form.applicant_province_code.data)
             model.applicant_ward_code = division_code(form.applicant_ward_code.data)
-        dossiers.record_receipt(model, decided, current_user, ip_address=request.remote_addr)
+        receiving.record_receipt(model, decided, current_user, ip_address=request.remote_addr)
 
     def after_model_change(self, form, model, is_created):
         if is_created:

@@ -1,6 +1,6 @@
 """Procedure types and dossiers: receive, list, read, and move through the workflow.
 
-Thin over services.dossiers and services.workflow; every read is scoped with
+Thin over services.dossiers.receiving and services.dossiers.workflow; every read is scoped with
 permissions.scope, and every write is one transaction (commit on success,
 roll back on any error).
 """
@@ -15,11 +15,11 @@ import permissions
 from extensions import db
 from models.catalog import ProcedureType
 from models.dossier import STATUSES, Dossier
-from services import dossiers as dossier_service
-from services import workflow
 from services.calendar import day_start
+from services.dossiers import receiving as dossier_service
+from services.dossiers import workflow
+from services.dossiers.receipt import REASON_MAX
 from services.errors import Forbidden, NotFound
-from services.receipt import REASON_MAX
 from vietnam.text import contains_pattern, fold
 from views.api.auth import current_api_user, token_required
 from views.api.blueprint import bp
@@ -95,7 +95,7 @@ def receive_dossier():
     """Receive a dossier: 201 with its code and appointment.
 
     Wrong JSON types answer 400; otherwise one 422 names every invalid field,
-    the formats read here together with the receipt rules of services.receipt.
+    the formats read here together with the receipt rules of services.dossiers.receipt.
     """
     user = current_api_user()
     require(user, "dossier", "receive", "Vai trò của bạn không được tiếp nhận hồ sơ.")

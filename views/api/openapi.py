@@ -8,7 +8,7 @@ fails the suite.
 from flask import jsonify
 
 from models.dossier import STATUSES
-from services.workflow import TRANSITIONS
+from services.dossiers.workflow import TRANSITIONS
 from views.api import openapi_deliveries as deliveries
 from views.api.blueprint import bp
 from views.api.dossiers import DEFAULT_PER_PAGE, MAX_PER_PAGE

@@ -1,7 +1,7 @@
 """The schemas of the OpenAPI description: request and response bodies, and small builders."""
 
 from models.dossier import STATUSES
-from services.workflow import TRANSITIONS
+from services.dossiers.workflow import TRANSITIONS
 
 STR, INT, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
 NULL_STR = {"type": "string", "nullable": True}

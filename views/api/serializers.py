@@ -6,8 +6,8 @@ from models.base import utcnow
 from models.catalog import ProcedureType
 from models.dossier import Dossier, DossierHistory
 from services.calendar import LOCAL_TZ
-from services.extra_fields import describe as describe_extra_fields
-from services.timeliness import is_overdue
+from services.dossiers.extra_fields import describe as describe_extra_fields
+from services.dossiers.timeliness import is_overdue
 
 
 def iso(value: datetime | None) -> str | None:

@@ -11,10 +11,11 @@ from extensions import db
 from models.base import utcnow
 from models.catalog import ProcedureType
 from models.dossier import Dossier, DossierHistory
-from services import audit, codes, receipt
+from services import audit
 from services.calendar import LOCAL_TZ, due_date_for, parse_cutoff
+from services.dossiers import codes, receipt
+from services.dossiers.receipt import Receipt
 from services.errors import Forbidden, ValidationFailed
-from services.receipt import Receipt
 
 
 def prepare_received(

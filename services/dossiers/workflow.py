@@ -17,11 +17,11 @@ from extensions import db
 from models.base import utcnow
 from models.dossier import Dossier, DossierHistory
 from services import audit
-from services.action_inputs import Result, check_inputs, local
 from services.calendar import LOCAL_TZ, appointment, clock_start, load_calendar, parse_cutoff
+from services.dossiers.action_inputs import Result, check_inputs, local
+from services.dossiers.receipt import return_method_error
+from services.dossiers.timeliness import timeliness_at, working_days_left
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from services.receipt import return_method_error
-from services.timeliness import timeliness_at, working_days_left
 from services.versions import check_version
 
 STATUS_NAMES = {

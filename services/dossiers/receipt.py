@@ -4,7 +4,7 @@ The doors parse their input into plain values and call ``decide``: it checks
 the applicant, the procedure's documents checklist and extra fields, the
 return method the procedure allows, and how far back the receipt may be dated,
 and names every problem at once (field → message) or returns the ``Receipt``
-that services.dossiers records.
+that services.dossiers.receiving records.
 """
 
 from dataclasses import dataclass
@@ -16,8 +16,8 @@ import permissions
 from models.base import utcnow
 from models.catalog import ProcedureType
 from services.calendar import LOCAL_TZ, load_calendar
+from services.dossiers.extra_fields import clean_extra
 from services.errors import FieldErrors
-from services.extra_fields import clean_extra
 from vietnam.validation import normalise_citizen_id, normalise_phone, normalise_tax_code
 
 CHANNELS = ("counter", "post", "online")

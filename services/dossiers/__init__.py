@@ -1,0 +1,1 @@
+"""Dossiers: receipt, receiving, the workflow and its inputs, timeliness, transfers."""
