@@ -2,7 +2,7 @@
 
 Every dossier is received at the counter (services.dossiers.receiving), handed to the
 department in the next working morning's batch and confirmed there
-(services.handovers), processed (services.dossiers.workflow), handed back in the
+(services.handovers.batches), processed (services.dossiers.workflow), handed back in the
 afternoon's batch and confirmed by the post office, then returned or shipped.
 The appointment, timeliness and codes are therefore what the app computes.
 The last working day ends with batches waiting in both directions, and one
@@ -15,10 +15,10 @@ from datetime import date, datetime, time, timedelta
 
 from demo.parcels import deliver, ship
 from models import Dossier, User
-from services import handovers
 from services.calendar import LOCAL_TZ, load_calendar
 from services.dossiers import workflow
 from services.dossiers.receiving import prepare_received
+from services.handovers import batches as handovers
 
 #: After receipt, the steps towards each status (handovers are batched separately).
 WORK = {

@@ -14,9 +14,9 @@ import permissions
 from extensions import db
 from models.base import utcnow
 from models.dossier import Dossier
-from services import handovers
 from services.dossiers.timeliness import RUNNING_STATUSES
-from services.handover_queries import eligible_query, incoming_query
+from services.handovers import batches
+from services.handovers.queries import eligible_query, incoming_query
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def _count(query) -> int:
 def work_queues(user, now: datetime | None = None) -> list[Queue]:
     """The queues USER's roles and agency give them, with how much waits in each."""
     queues = []
-    direction = handovers.direction_of(user)
+    direction = batches.direction_of(user)
     if direction and permissions.can(user, "handover", "create"):
         queues.append(Queue("to_hand_over", _count(eligible_query(user, direction))))
     if direction and permissions.can(user, "handover", "confirm"):

@@ -88,7 +88,7 @@ def make_dossier(procedure, clerk, applicant="Nguyễn Văn Thuận", received_a
 
 def make_handover(dossiers, creator, direction="to_department", now=None):
     """A batch of DOSSIERS created and sent by CREATOR through the service (committed)."""
-    from services.handovers import create_and_send
+    from services.handovers.batches import create_and_send
 
     handover = create_and_send(
         creator, direction, dossier_codes=[d.code for d in dossiers], now=now
@@ -99,7 +99,7 @@ def make_handover(dossiers, creator, direction="to_department", now=None):
 
 def confirm_handover(handover, receiver, missing=(), now=None):
     """HANDOVER confirmed by RECEIVER, MISSING codes marked missing (committed)."""
-    from services.handovers import confirm
+    from services.handovers.batches import confirm
 
     confirm(handover, receiver, missing_codes=missing, now=now)
     db.session.commit()

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import AuditEntry, DossierHistory, Handover, HandoverItem, User
-from services import handovers
 from services.calendar import LOCAL_TZ
 from services.errors import Conflict
+from services.handovers import batches as handovers
 from tests import factories
 
 THREADS = 20

@@ -1,4 +1,4 @@
-"""The handover rules (services.handovers): who may send, confirm and cancel which batch."""
+"""The handover rules (services.handovers.batches): who may send, confirm and cancel which batch."""
 
 from datetime import date, datetime, timedelta
 
@@ -8,10 +8,10 @@ from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 from models import AuditEntry, Dossier, DossierHistory, Handover, HandoverItem
-from services import handover_queries, handovers
 from services.calendar import LOCAL_TZ
 from services.dossiers import workflow
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.handovers import batches, queries
 from tests import factories
 
 MORNING = datetime(2026, 3, 10, 9, 30, tzinfo=LOCAL_TZ)  # a Tuesday
@@ -57,7 +57,7 @@ def test_eligible_groups_by_department_and_marks_late_receipts(app, world, three
         datetime(2026, 3, 10, 15, 40, tzinfo=LOCAL_TZ),
     )
     factories.make_dossier(world.procedures["publish"], world.users["po_clerk2"], "Quầy khác")
-    groups = handover_queries.eligible(world.users["po_clerk"], "to_department", now=SENT)
+    groups = queries.eligible(world.users["po_clerk"], "to_department", now=SENT)
     by_agency = {g.agency.code: g for g in groups}
     assert set(by_agency) == {"000.00.15.H55", "000.00.18.H55"}
     listed = {w.dossier.code: w.next_morning for w in by_agency["000.00.15.H55"].items}
@@ -65,7 +65,7 @@ def test_eligible_groups_by_department_and_marks_late_receipts(app, world, three
     assert [w.dossier.code for w in by_agency["000.00.18.H55"].items] == [other.code]
     # the next morning has come: the late dossier is an ordinary one
     later = datetime(2026, 3, 11, 8, 30, tzinfo=LOCAL_TZ)
-    groups = handover_queries.eligible(world.users["po_clerk"], "to_department", now=later)
+    groups = queries.eligible(world.users["po_clerk"], "to_department", now=later)
     assert all(w.next_morning is None for g in groups for w in g.items)
 
 
@@ -74,7 +74,7 @@ def test_a_dossier_in_an_open_batch_or_processing_is_not_eligible(app, world, th
     factories.make_handover(own[:1], world.users["po_clerk"])
     codes = {
         w.dossier.code
-        for g in handover_queries.eligible(world.users["po_clerk"], "to_department")
+        for g in queries.eligible(world.users["po_clerk"], "to_department")
         for w in g.items
     }
     assert own[0].code not in codes and own[1].code in codes
@@ -84,7 +84,7 @@ def test_a_dossier_in_an_open_batch_or_processing_is_not_eligible(app, world, th
 def test_create_and_send_takes_agencies_from_dossiers_and_user(app, world, three):
     own, _ = three
     clerk = world.users["po_clerk"]
-    batch = handovers.create_and_send(
+    batch = batches.create_and_send(
         clerk, "to_department", dossier_codes=[d.code for d in own], note="Lô sáng", now=SENT
     )
     db.session.commit()
@@ -111,7 +111,7 @@ def test_create_and_send_takes_agencies_from_dossiers_and_user(app, world, three
 def test_only_the_sending_side_creates(app, world, three, username, direction, error):
     own, _ = three
     with pytest.raises(error):
-        handovers.create_and_send(
+        batches.create_and_send(
             world.users[username], direction, dossier_codes=[own[0].code], now=SENT
         )
     db.session.rollback()
@@ -134,7 +134,7 @@ def test_refusals_name_every_code_and_create_nothing(app, world, three):
     ]
     for codes, error, reasons in cases:
         with pytest.raises(error) as caught:
-            handovers.create_and_send(clerk, "to_department", dossier_codes=codes, now=SENT)
+            batches.create_and_send(clerk, "to_department", dossier_codes=codes, now=SENT)
         db.session.rollback()
         for code, reason in reasons.items():
             assert code in caught.value.message
@@ -149,7 +149,7 @@ def test_a_dossier_not_received_is_refused_with_its_status(app, world, three):
     workflow.transition(own[0], "withdraw", world.users["po_clerk"])
     db.session.commit()
     with pytest.raises(Conflict, match="đã rút"):
-        handovers.create_and_send(world.users["po_clerk"], "to_department", ids=[own[0].id])
+        batches.create_and_send(world.users["po_clerk"], "to_department", ids=[own[0].id])
 
 
 def test_the_database_keeps_a_dossier_in_one_open_batch(app, world, three):
@@ -175,7 +175,7 @@ def test_receiver_confirms_with_one_missing(app, world, three):
     batch = factories.make_handover(own, world.users["po_clerk"], now=SENT)
     dept = world.users["dept_admin"]
     at = SENT + timedelta(hours=1)
-    handovers.confirm(
+    batches.confirm(
         batch, dept, missing_codes=[own[2].code], item_notes={own[2].code: "Không có"}, now=at
     )
     db.session.commit()
@@ -210,9 +210,9 @@ def test_receiver_confirms_with_one_missing(app, world, three):
         ("handover_to_department", "dossier"),
     ]
     # the missing dossier is free to go in the next batch; the delay is derivable
-    assert handovers.refusal(world.users["po_clerk"], "to_department", own[2], own[2].code) is None
-    assert handover_queries.handover_delay(own[0]) == at - MORNING
-    assert handover_queries.handover_delay(own[2]) is None
+    assert batches.refusal(world.users["po_clerk"], "to_department", own[2], own[2].code) is None
+    assert queries.handover_delay(own[0]) == at - MORNING
+    assert queries.handover_delay(own[2]) is None
 
 
 @pytest.mark.parametrize(
@@ -223,7 +223,7 @@ def test_only_the_receiving_side_confirms(app, world, three, username, error):
     own, _ = three
     batch = factories.make_handover(own[:1], world.users["po_clerk"])
     with pytest.raises(error):
-        handovers.confirm(batch, world.users[username])
+        batches.confirm(batch, world.users[username])
     db.session.rollback()
     assert own[0].status == "received" and batch.status == "sent"
 
@@ -233,14 +233,14 @@ def test_confirming_twice_a_stale_copy_or_a_stranger_code_is_refused(app, world,
     dept = world.users["dept_admin"]
     batch = factories.make_handover(own[:2], world.users["po_clerk"])
     with pytest.raises(ValidationFailed, match="KHAC-01"):
-        handovers.confirm(batch, dept, missing_codes=["KHAC-01"])
+        batches.confirm(batch, dept, missing_codes=["KHAC-01"])
     db.session.rollback()
     with pytest.raises(Conflict):
-        handovers.confirm(batch, dept, version=batch.version + 1)
+        batches.confirm(batch, dept, version=batch.version + 1)
     db.session.rollback()
     factories.confirm_handover(batch, dept)
     with pytest.raises(Conflict, match="đã được xác nhận"):
-        handovers.confirm(batch, dept)
+        batches.confirm(batch, dept)
 
 
 # -- cancelling -----------------------------------------------------------------------
@@ -249,22 +249,22 @@ def test_supervisor_cancels_with_a_reason_and_the_dossiers_come_back(app, world,
     batch = factories.make_handover(own[:2], world.users["po_clerk"])
     for username, error in (("po_clerk", Forbidden), ("dept_admin", Forbidden)):
         with pytest.raises(error):
-            handovers.cancel(batch, world.users[username], reason="Nhầm")
+            batches.cancel(batch, world.users[username], reason="Nhầm")
         db.session.rollback()
     supervisor = world.users["po_supervisor"]
     with pytest.raises(ValidationFailed):
-        handovers.cancel(batch, supervisor, reason="  ")
+        batches.cancel(batch, supervisor, reason="  ")
     db.session.rollback()
-    handovers.cancel(batch, supervisor, reason="Lập nhầm lô")
+    batches.cancel(batch, supervisor, reason="Lập nhầm lô")
     db.session.commit()
     assert (batch.status, batch.cancel_reason, batch.cancelled_by_id) == (
         "cancelled",
         "Lập nhầm lô",
         supervisor.id,
     )
-    assert handovers.refusal(world.users["po_clerk"], "to_department", own[0], own[0].code) is None
+    assert batches.refusal(world.users["po_clerk"], "to_department", own[0], own[0].code) is None
     with pytest.raises(Conflict, match="đã bị hủy"):
-        handovers.confirm(batch, world.users["dept_admin"])
+        batches.confirm(batch, world.users["dept_admin"])
 
 
 # -- results back to the post office ---------------------------------------------------
@@ -276,18 +276,18 @@ def test_results_go_back_grouped_by_post_office(app, world, three):
         world,
     )
     dept = world.users["dept_admin"]
-    groups = handover_queries.eligible(dept, "to_post_office")
+    groups = queries.eligible(dept, "to_post_office")
     assert {g.agency.code: [w.dossier.code for w in g.items] for g in groups} == {
         "VNP.H55.001": [mine.code],
         "VNP.H55.002": [theirs.code],
     }
     with pytest.raises(ValidationFailed, match=theirs.code):
-        handovers.create_and_send(dept, "to_post_office", dossier_codes=[mine.code, theirs.code])
+        batches.create_and_send(dept, "to_post_office", dossier_codes=[mine.code, theirs.code])
     db.session.rollback()
     batch = factories.make_handover([mine], dept, "to_post_office")
     assert batch.to_agency.code == "VNP.H55.001"
     with pytest.raises(NotFound):
-        handovers.confirm(batch, world.users["po_clerk2"])
+        batches.confirm(batch, world.users["po_clerk2"])
     db.session.rollback()
     factories.confirm_handover(batch, world.users["po_clerk"])
     assert mine.status == "result_at_counter"
@@ -297,12 +297,12 @@ def test_scan_says_why_a_code_cannot_go(app, world, three):
     own, _ = three
     clerk = world.users["po_clerk"]
     batch = factories.make_handover([own[0]], clerk)
-    assert handovers.scan(clerk, "to_department", f"  {own[1].code} ").id == own[1].id
+    assert batches.scan(clerk, "to_department", f"  {own[1].code} ").id == own[1].id
     with pytest.raises(NotFound, match="Không tìm thấy"):
-        handovers.scan(clerk, "to_department", "XYZ")
+        batches.scan(clerk, "to_department", "XYZ")
     with pytest.raises(Conflict, match=batch.code):
-        handovers.scan(clerk, "to_department", own[0].code)
+        batches.scan(clerk, "to_department", own[0].code)
     factories.confirm_handover(batch, world.users["dept_admin"])
     with pytest.raises(Conflict, match="đang xử lý"):
-        handovers.scan(clerk, "to_department", own[0].code)
+        batches.scan(clerk, "to_department", own[0].code)
     assert db.session.get(Dossier, own[0].id).status == "processing"

@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 import permissions
-from services import handovers
 from services.dossiers import transfers as dossier_transfers
+from services.handovers import batches as handovers
 from views import labels
 from views.admin.handover_flow import parse_ids, send_batch
 

@@ -13,7 +13,7 @@ import permissions
 from models.dossier import Dossier
 from models.handover import Handover, HandoverItem
 from models.user import name_only, named_only
-from services import handovers
+from services.handovers import batches as handovers
 from views import labels
 from views.admin.base import SecuredModelView
 from views.admin.formatters import labelled

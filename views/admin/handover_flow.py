@@ -1,5 +1,5 @@
 """The handover screens' own routes: the queue to hand over (with the scanner), sending,
-the incoming batches, confirming and cancelling; each a thin call of services.handovers."""
+the incoming batches, confirming and cancelling; each a thin call of services.handovers.batches."""
 
 from flask import flash, jsonify, redirect, request, url_for
 from flask_admin import expose
@@ -8,8 +8,9 @@ from flask_login import current_user
 
 from extensions import db
 from models.handover import Handover, HandoverItem
-from services import handover_queries, handovers
 from services.errors import ServiceError
+from services.handovers import batches as handovers
+from services.handovers import queries
 from views import labels
 from views.admin.params import parse_id
 
@@ -65,7 +66,7 @@ class HandoverFlowMixin:
         direction = handovers.direction_of(current_user)
         groups = []
         try:
-            groups = handover_queries.eligible(current_user, direction)
+            groups = queries.eligible(current_user, direction)
         except ServiceError as exc:
             flash(exc.message, "error")
         return self.render("admin/handover_queue.html", direction=direction, groups=groups)
@@ -89,9 +90,7 @@ class HandoverFlowMixin:
 
     @expose("/incoming/")
     def incoming_view(self):
-        return self.render(
-            "admin/handover_incoming.html", batches=handover_queries.incoming(current_user)
-        )
+        return self.render("admin/handover_incoming.html", batches=queries.incoming(current_user))
 
     @expose("/confirm/", methods=("GET", "POST"))
     def confirm_view(self):

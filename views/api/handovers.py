@@ -1,6 +1,6 @@
 """Handover batches in the API: create and send, confirm, list, read.
 
-Thin over services.handovers; reads are scoped with permissions.scope, and
+Thin over services.handovers.batches; reads are scoped with permissions.scope, and
 every write is one transaction (commit on success, roll back on any error:
 a refused batch leaves nothing behind, not even its number).
 """
@@ -15,9 +15,9 @@ import permissions
 from extensions import db
 from models.dossier import Dossier
 from models.handover import DIRECTIONS, HANDOVER_STATUSES, Handover, HandoverItem
-from services import handovers
 from services.calendar import day_start
 from services.errors import NotFound
+from services.handovers import batches as handovers
 from views.api.auth import current_api_user, token_required
 from views.api.blueprint import bp
 from views.api.dossiers import DEFAULT_PER_PAGE, MAX_PER_PAGE, require

@@ -1,0 +1,1 @@
+"""Handovers: the batches between the post office and the departments, and reading their log."""
