@@ -4,7 +4,7 @@
         .venv/bin/python benchmarks/deliveries_feed.py [--batch 500]
 
 Works in a scratch schema of that database (created, then dropped), so it never
-touches the data there. 1,000 results are shipped through services.deliveries,
+touches the data there. 1,000 results are shipped through services.delivery.shipping,
 then each parcel's ten events (accepted → … three failed attempts … →
 delivered, which returns the dossier) are sent in batches, parcels interleaved,
 with a bearer token of a post-office account, as the postal system would. It
@@ -29,8 +29,8 @@ from extensions import db
 from models import DeliveryEvent, Dossier
 from models.base import utcnow
 from services.calendar import LOCAL_TZ
-from services.deliveries import Shipment, ship
-from services.postage import ensure_default_rates
+from services.delivery.postage import ensure_default_rates
+from services.delivery.shipping import Shipment, ship
 from tests import factories
 
 SCHEMA = "bench_deliveries"

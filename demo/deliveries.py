@@ -7,8 +7,8 @@ from sqlalchemy import func, select, update
 from extensions import db
 from models import DeliveryEvent, DeliveryOrder
 from models.base import utcnow
-from services.delivery_events import Event, record_event
-from services.postage import ensure_default_rates
+from services.delivery.events import Event, record_event
+from services.delivery.postage import ensure_default_rates
 
 FAILURE = "Không liên lạc được người nhận"
 

@@ -125,7 +125,7 @@ def make_delivery(dossier, post_office, tracking_code="EB123456785VN"):
 
 def make_rates():
     """The default postage price list (committed)."""
-    from services.postage import ensure_default_rates
+    from services.delivery.postage import ensure_default_rates
 
     ensure_default_rates()
     db.session.commit()
@@ -145,7 +145,7 @@ def ship_result(dossier, clerk, tracking_code="EB123456785VN", **shipment):
     from datetime import timedelta
 
     from models.base import utcnow
-    from services.deliveries import Shipment, ship, shipment_from
+    from services.delivery.shipping import Shipment, ship, shipment_from
 
     dossier.status, dossier.return_method = "result_at_counter", "post"
     values = shipment_from(dossier)

@@ -1,4 +1,4 @@
-"""services.deliveries and services.delivery_feed: shipping, every move, the feed's rules."""
+"""services.delivery.shipping and services.delivery.feed: shipping, every move, the feed's rules."""
 
 from datetime import datetime, timedelta
 
@@ -8,15 +8,16 @@ from sqlalchemy import func, select
 from extensions import db
 from models import DeliveryEvent, DeliveryOrder, Dossier
 from models.base import utcnow
-from services import deliveries, delivery_events
 from services.calendar import LOCAL_TZ
-from services.deliveries import Shipment
-from services.delivery_events import MOVES, Event
-from services.delivery_feed import FeedItem, record_events
-from services.delivery_watch import is_stuck, stuck_cutoff, working_days_back
+from services.delivery import events as delivery_events
+from services.delivery import shipping as deliveries
+from services.delivery.events import MOVES, Event
+from services.delivery.feed import FeedItem, record_events
+from services.delivery.postage import postage_for
+from services.delivery.shipping import Shipment
+from services.delivery.watch import is_stuck, stuck_cutoff, working_days_back
 from services.dossiers import workflow
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from services.postage import postage_for
 from tests import factories
 from vietnam.addresses import wards
 

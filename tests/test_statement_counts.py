@@ -10,7 +10,7 @@ from sqlalchemy import event
 from extensions import db
 from models import ExtraFieldDefinition
 from models.base import utcnow
-from services import delivery_events
+from services.delivery import events as delivery_events
 from services.dossiers import workflow
 from tests import factories
 from vietnam.validation import s10_check_digit

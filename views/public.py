@@ -23,7 +23,7 @@ from models.user import User
 from services import audit
 from services.accounts.auth import LoginFailed, LoginLocked, authenticate, check_current_password
 from services.accounts.users import end_sessions, set_password
-from services.deliveries import latest_order
+from services.delivery.shipping import latest_order
 from services.errors import ServiceError
 from views.urls import is_local_path
 

@@ -189,7 +189,7 @@ def check_shippable(dossier: Dossier, actor) -> None:
 
 
 def ship(dossier: Dossier, actor, *, tracking_code: str, now=None, ip_address=None):
-    """Move DOSSIER to in_delivery as its delivery order is created (services.deliveries)."""
+    """Move DOSSIER to in_delivery as its delivery order is created (services.delivery.shipping)."""
     check_shippable(dossier, actor)
     return move(
         dossier,

@@ -21,8 +21,9 @@ from models.base import utcnow
 from models.delivery import DeliveryEvent, DeliveryOrder
 from models.dossier import Dossier
 from models.user import named_only
-from services import deliveries, search
-from services.delivery_watch import STUCK_STATUSES, is_stuck, stuck_clause, stuck_cutoff, stuck_days
+from services import search
+from services.delivery import shipping
+from services.delivery.watch import STUCK_STATUSES, is_stuck, stuck_clause, stuck_cutoff, stuck_days
 from services.errors import ValidationFailed
 from vietnam.addresses import full_address
 from views import labels
@@ -100,7 +101,7 @@ class StuckFilter(BoundedIntEqualFilter):
 
 class DeliveryOrderView(AddressPickers, EventFormMixin, IndexedSearchMixin, SecuredModelView):
     resource = "delivery_order"
-    audits_create_itself = True  # services.deliveries.ship writes it
+    audits_create_itself = True  # services.delivery.shipping.ship writes it
     details_template = "admin/delivery_order/details.html"  # "In nhãn", timeline, event form
     route_actions = {"wards_view": "view", "postage_view": "create", "record_event_view": "view"}
     simple_list_pager = True  # grows with the dossiers: no COUNT(*) per page
@@ -214,7 +215,7 @@ class DeliveryOrderView(AddressPickers, EventFormMixin, IndexedSearchMixin, Secu
             form.postage.data = None  # empty: the price list fills it from the weight
         dossier = self._dossier_to_ship() if request.method == "GET" else None
         if dossier is not None:
-            s = deliveries.shipment_from(dossier)
+            s = shipping.shipment_from(dossier)
             form.dossier.data = dossier
             form.recipient_name.data, form.recipient_phone.data = (
                 s.recipient_name,
@@ -251,7 +252,7 @@ class DeliveryOrderView(AddressPickers, EventFormMixin, IndexedSearchMixin, Secu
             model.recipient_province_code, model.recipient_ward_code = province, ward
             model.recipient_address = full_address(model.recipient_street, province, ward)
             return
-        shipment = deliveries.Shipment(
+        shipment = shipping.Shipment(
             tracking_code=form.tracking_code.data,
             recipient_name=form.recipient_name.data,
             recipient_phone=form.recipient_phone.data,
@@ -262,7 +263,7 @@ class DeliveryOrderView(AddressPickers, EventFormMixin, IndexedSearchMixin, Secu
             postage=form.postage.data,
             cod_amount=form.cod_amount.data,
         )
-        deliveries.ship(
+        shipping.ship(
             model.dossier, current_user, shipment, order=model, ip_address=request.remote_addr
         )
 

@@ -14,10 +14,10 @@ from sqlalchemy.orm.exc import StaleDataError
 import permissions
 from extensions import db
 from models.base import utcnow
-from services import delivery_events
 from services.calendar import LOCAL_TZ
+from services.delivery import events as delivery_events
+from services.delivery.postage import postage_for, zone_of
 from services.errors import ServiceError, ValidationFailed
-from services.postage import postage_for, zone_of
 from views import labels
 from views.admin.address_pickers import DEFAULT_PROVINCE, WardsMixin, division_code, fill_choices
 

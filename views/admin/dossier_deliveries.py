@@ -5,7 +5,7 @@ from types import SimpleNamespace
 from flask import url_for
 from flask_login import current_user
 
-from services.deliveries import may_ship
+from services.delivery.shipping import may_ship
 from services.dossiers.transfers import visible_to
 from views import labels
 

@@ -1,6 +1,6 @@
 """Results by post: ship, list, read, and the postal tracking feed (one event or a batch).
 
-Thin over services.deliveries and services.delivery_feed; reads are scoped with
+Thin over services.delivery.shipping and services.delivery.feed; reads are scoped with
 permissions.scope; each call is one transaction.
 """
 
@@ -15,9 +15,10 @@ from sqlalchemy.orm.exc import StaleDataError
 import permissions
 from extensions import db
 from models.delivery import DELIVERY_STATUSES, DeliveryEvent, DeliveryOrder
-from services import deliveries, delivery_events
 from services.calendar import day_start
-from services.delivery_feed import FeedItem, record_events
+from services.delivery import events as delivery_events
+from services.delivery import shipping
+from services.delivery.feed import FeedItem, record_events
 from services.errors import NotFound
 from views.api.auth import current_api_user, token_required
 from views.api.blueprint import bp
@@ -61,7 +62,7 @@ def ship_result():
     require(user, "delivery_order", "create", "Vai trò của bạn không được tạo phiếu chuyển phát.")
     fields = Fields(json_object())
     code = fields.text("dossier_code")
-    shipment = deliveries.Shipment(
+    shipment = shipping.Shipment(
         tracking_code=fields.text("tracking_code"),
         recipient_name=fields.text("recipient_name"),
         recipient_phone=fields.text("recipient_phone"),
@@ -79,7 +80,7 @@ def ship_result():
         raise ApiError(422, "Vui lòng cho biết mã hồ sơ.", {"dossier_code": "Bắt buộc."})
     dossier = visible_dossier(user, code.strip())
     try:
-        order = deliveries.ship(dossier, user, shipment, ip_address=request.remote_addr)
+        order = shipping.ship(dossier, user, shipment, ip_address=request.remote_addr)
         db.session.commit()
     except Exception:
         db.session.rollback()

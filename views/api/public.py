@@ -6,7 +6,7 @@ from sqlalchemy.orm import joinedload
 
 from extensions import db, limiter
 from models.dossier import Dossier
-from services.deliveries import latest_order
+from services.delivery.shipping import latest_order
 from views.api.blueprint import bp
 from views.api.delivery_serializers import public_delivery
 from views.api.errors import ApiError

@@ -1,4 +1,4 @@
-"""Results returned by post: ship a dossier's result (services.delivery_events follows
+"""Results returned by post: ship a dossier's result (services.delivery.events follows
 the parcel afterwards).
 
 ``ship`` checks the shipment, creates the delivery order with its first event
@@ -16,9 +16,9 @@ from models.base import utcnow
 from models.delivery import DeliveryEvent, DeliveryOrder
 from models.dossier import Dossier
 from services import audit
+from services.delivery.postage import check_weight, postage_for, zone_of
 from services.dossiers import workflow
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from services.postage import check_weight, postage_for, zone_of
 from vietnam.addresses import full_address, province_name, ward_name
 from vietnam.validation import normalise_phone, normalise_tracking_code
 

@@ -17,7 +17,7 @@ from extensions import db
 from models.base import utcnow
 from models.delivery import DeliveryEvent, DeliveryOrder
 from models.dossier import Dossier
-from services.delivery_events import Event, apply_event
+from services.delivery.events import Event, apply_event
 from services.errors import Forbidden, ServiceError
 from vietnam.validation import normalise_tracking_code
 
