@@ -213,7 +213,7 @@ def test_every_form_of_the_demo_data_prints_or_answers_404(app, client):
 
     from demo.seed import DEMO_PASSWORD_DEFAULT, seed_demo
     from models import DeliveryOrder, Dossier, Handover
-    from services import printables
+    from services.printing import dossier_forms
     from views.print import TEMPLATES
 
     seed_demo()
@@ -221,7 +221,7 @@ def test_every_form_of_the_demo_data_prints_or_answers_404(app, client):
     dossiers = {d.status: d for d in db.session.scalars(select(Dossier).order_by(Dossier.id))}
     assert len(dossiers) == 10  # one of each status at least
     for dossier in dossiers.values():
-        offered = set(printables.available_forms(dossier))
+        offered = set(dossier_forms.available_forms(dossier))
         handed_over = dossier.status not in ("received", "not_accepted", "withdrawn")
         assert ("control-slip" in offered) == handed_over or dossier.status == "withdrawn"
         assert ("receipt" in offered) == (dossier.status != "not_accepted")
@@ -236,7 +236,7 @@ def test_every_form_of_the_demo_data_prints_or_answers_404(app, client):
 
 def test_a_move_with_no_batch_in_the_log_still_counts_on_the_control_slip(world, dossier):
     from services.dossiers import workflow
-    from services.printable_records import control_slip
+    from services.printing.control_slip import control_slip
 
     move = workflow.SYSTEM_MOVES["handover_to_department"]
     workflow.move(dossier, "handover_to_department", move, world.users["dept_admin"], now=at(11, 9))

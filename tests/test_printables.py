@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 
 from extensions import db
-from services import barcodes, print_common, printables
 from services.errors import NotFound
-from services.printable_handovers import delivery_label, handover_record
-from services.printable_records import control_slip, step_timeliness
+from services.printing import barcodes, common, dossier_forms
+from services.printing.control_slip import control_slip, step_timeliness
+from services.printing.handover_record import delivery_label, handover_record
 from tests import factories
 from tests.print_helpers import (
     at,
@@ -42,7 +42,7 @@ def dossier(world):
 
 
 def test_receipt_field_by_field(world, dossier):
-    form = printables.dossier_form(dossier, "receipt", LOOKUP + dossier.code)
+    form = dossier_forms.dossier_form(dossier, "receipt", LOOKUP + dossier.code)
     assert form.form_number == "Mẫu 01"
     assert form.title == "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
     assert form.heading.agency == "Bưu điện tỉnh"
@@ -76,23 +76,23 @@ def test_receipt_field_by_field(world, dossier):
 
 
 def test_place_and_date_follow_decree_30():
-    heading = print_common.Heading("", "", "", "Thái Nguyên", date(2026, 1, 5))
+    heading = common.Heading("", "", "", "Thái Nguyên", date(2026, 1, 5))
     assert heading.place_date == "Thái Nguyên, ngày 05 tháng 01 năm 2026"
-    heading = print_common.Heading("", "", "", "Thái Nguyên", date(2026, 12, 25))
+    heading = common.Heading("", "", "", "Thái Nguyên", date(2026, 12, 25))
     assert heading.place_date == "Thái Nguyên, ngày 25 tháng 12 năm 2026"
 
 
 def test_only_the_receipt_exists_right_after_receipt(world, dossier):
-    assert printables.available_forms(dossier) == ["receipt"]
-    assert printables.latest_form(dossier) == "receipt"
+    assert dossier_forms.available_forms(dossier) == ["receipt"]
+    assert dossier_forms.latest_form(dossier) == "receipt"
     for form in ("supplement", "refusal", "apology", "stop", "control-slip", "nonsense"):
         with pytest.raises(NotFound):
-            printables.dossier_form(dossier, form)
+            dossier_forms.dossier_form(dossier, form)
 
 
 def test_refusal_replaces_the_receipt(world, dossier):
     take(dossier, "refuse", world.users["po_clerk"], at(10, 10), note="Thiếu đơn đề nghị có chữ ký")
-    form = printables.dossier_form(dossier, "refusal")
+    form = dossier_forms.dossier_form(dossier, "refusal")
     assert (form.form_number, form.title) == ("Mẫu 03", "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ")
     assert form.reason == "Thiếu đơn đề nghị có chữ ký"
     assert form.at == at(10, 10)
@@ -100,18 +100,18 @@ def test_refusal_replaces_the_receipt(world, dossier):
     assert [(s.title, s.name) for s in form.signatures] == [
         ("NGƯỜI TIẾP NHẬN HỒ SƠ", "Người dùng po_clerk")
     ]
-    assert printables.available_forms(dossier) == ["refusal"]
-    assert printables.latest_form(dossier) == "refusal"
+    assert dossier_forms.available_forms(dossier) == ["refusal"]
+    assert dossier_forms.latest_form(dossier) == "refusal"
     with pytest.raises(NotFound):
-        printables.dossier_form(dossier, "receipt", LOOKUP)
+        dossier_forms.dossier_form(dossier, "receipt", LOOKUP)
 
 
 def test_letters_and_control_slip_through_the_whole_workflow(world, dossier):
     dept, clerk = world.users["dept_admin"], world.users["po_clerk"]
     hand_over(world, [dossier], sent=at(10, 10), confirmed=at(10, 14))
-    assert printables.latest_form(dossier) == "control-slip"
+    assert dossier_forms.latest_form(dossier) == "control-slip"
     take(dossier, "request_supplement", dept, at(11, 10), note="Bổ sung bản sao CCCD")
-    supplement = printables.dossier_form(dossier, "supplement")
+    supplement = dossier_forms.dossier_form(dossier, "supplement")
     assert (supplement.form_number, supplement.reason) == ("Mẫu 02", "Bổ sung bản sao CCCD")
     assert supplement.heading.agency == "Sở Thông tin và Truyền thông"
     assert supplement.heading.parent == "UBND TỈNH THÁI NGUYÊN"
@@ -120,13 +120,13 @@ def test_letters_and_control_slip_through_the_whole_workflow(world, dossier):
     take(dossier, "supplement_received", clerk, at(13, 9))
     due_before = dossier.due_at
     take(dossier, "apologize", dept, at(20, 16), note="Chờ ý kiến liên ngành", new_due_at=at(31, 9))
-    apology = printables.dossier_form(dossier, "apology")
+    apology = dossier_forms.dossier_form(dossier, "apology")
     assert (apology.form_number, apology.reason) == ("Mẫu 04", "Chờ ý kiến liên ngành")
     assert apology.due_before == due_before and apology.due_after == at(31, 9)
     take(dossier, "complete", dept, at(30, 15))
     hand_over(world, [dossier], at(30, 16), at(31, 8), direction="to_post_office")
     take(dossier, "return_at_counter", clerk, at(1, 10, month=4))
-    assert printables.available_forms(dossier) == [
+    assert dossier_forms.available_forms(dossier) == [
         "receipt",
         "supplement",
         "apology",
@@ -161,10 +161,10 @@ def test_letters_and_control_slip_through_the_whole_workflow(world, dossier):
 def test_stop_notice(world, dossier):
     hand_over(world, [dossier], sent=at(10, 10), confirmed=at(10, 14))
     take(dossier, "stop", world.users["dept_admin"], at(12, 9), note="Người nộp đề nghị dừng")
-    form = printables.dossier_form(dossier, "stop")
+    form = dossier_forms.dossier_form(dossier, "stop")
     assert (form.form_number, form.title) == ("Mẫu 05", "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ")
     assert (form.reason, form.at) == ("Người nộp đề nghị dừng", at(12, 9))
-    assert printables.latest_form(dossier) == "stop"
+    assert dossier_forms.latest_form(dossier) == "stop"
 
 
 def test_step_timeliness_compares_days():

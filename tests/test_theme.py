@@ -41,7 +41,7 @@ def test_the_csp_allows_no_inline_script_or_style(client):
 
 
 def test_barcodes_carry_no_style_attribute_the_csp_would_refuse():
-    from services.barcodes import code128_svg, qr_svg
+    from services.printing.barcodes import code128_svg, qr_svg
 
     for svg in (str(code128_svg("EB123456785VN")), str(qr_svg("http://127.0.0.1/lookup"))):
         assert "style=" not in svg

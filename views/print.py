@@ -16,9 +16,9 @@ from extensions import db
 from models.delivery import DeliveryOrder
 from models.dossier import Dossier
 from models.handover import Handover
-from services import barcodes, printables
 from services.errors import NotFound
-from services.printable_handovers import delivery_label, handover_record, load_handover
+from services.printing import barcodes, dossier_forms
+from services.printing.handover_record import delivery_label, handover_record, load_handover
 from views.access import requires
 
 bp = Blueprint("print", __name__, url_prefix="/print")
@@ -79,7 +79,7 @@ def dossier_form(code: str, form: str):
         ),
     )
     try:
-        data = printables.dossier_form(dossier, form, lookup_url(dossier.code))
+        data = dossier_forms.dossier_form(dossier, form, lookup_url(dossier.code))
     except NotFound:
         abort(404)
     codes = {}
@@ -134,7 +134,7 @@ def print_helpers():
 def print_links(dossier: Dossier, sent_batches: list | None = None) -> list[dict]:
     """One entry per form DOSSIER has now; the one its latest step made is marked
     (SENT_BATCHES: the batches that carried it, when the page has read them)."""
-    latest = printables.latest_form(dossier)
+    latest = dossier_forms.latest_form(dossier)
     return [
         {
             "form": form,
@@ -142,5 +142,5 @@ def print_links(dossier: Dossier, sent_batches: list | None = None) -> list[dict
             "url": url_for("print.dossier_form", code=dossier.code, form=form),
             "latest": form == latest,
         }
-        for form in printables.available_forms(dossier, sent_batches)
+        for form in dossier_forms.available_forms(dossier, sent_batches)
     ]

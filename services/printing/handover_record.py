@@ -10,7 +10,7 @@ from models.delivery import DeliveryOrder
 from models.dossier import Dossier
 from models.handover import Handover, HandoverItem
 from services.errors import NotFound
-from services.print_common import Heading, Signature, heading_for, local
+from services.printing.common import Heading, Signature, heading_for, local
 
 TITLES = {
     "to_department": "BIÊN BẢN BÀN GIAO HỒ SƠ",

@@ -1,7 +1,7 @@
 """What each printed form of a dossier says, as plain data (the templates only lay it out).
 
 Numbered as DOMAIN.md: 01 receipt, 02 supplement request, 03 refusal, 04 apology
-with a new appointment, 05 stop notice, 06 control slip (services/printable_records.py
+with a new appointment, 05 stop notice, 06 control slip (services/printing/control_slip.py
 builds the control slip, the handover record and the delivery label). A form exists
 only once its event has happened; asking for another raises NotFound.
 """
@@ -11,8 +11,8 @@ from datetime import datetime
 
 from models.dossier import Dossier
 from services.errors import NotFound
-from services.print_common import Heading, Signature, heading_for, last_step, local
-from services.printable_records import control_slip, has_control_slip
+from services.printing.common import Heading, Signature, heading_for, last_step, local
+from services.printing.control_slip import control_slip, has_control_slip
 
 DOCUMENT_KINDS = {
     "original": "Bản chính",

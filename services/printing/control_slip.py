@@ -22,7 +22,7 @@ from extensions import db
 from models.dossier import Dossier
 from models.handover import Handover, HandoverItem
 from services.errors import NotFound
-from services.print_common import Heading, heading_for, last_step, local
+from services.printing.common import Heading, heading_for, last_step, local
 
 TIMELINESS = {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Trễ hạn"}
 HANDOVER_MOVES = ("handover_to_department", "handover_to_post_office")

@@ -1,0 +1,1 @@
+"""Printed forms as plain data: dossier forms, control slip, handover record, barcodes."""
