@@ -48,7 +48,7 @@ def register_proxy(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     import models  # noqa: F401  (every table on the metadata, for Alembic)
-    import services.report_facts  # noqa: F401  (keeps the daily figures with each flush)
+    import services.reporting.facts  # noqa: F401  (keeps the daily figures with each flush)
 
     db.init_app(app)
     with app.app_context():

@@ -23,7 +23,7 @@ from app import create_app
 from demo.seed import DEMO_PASSWORD_DEFAULT
 from extensions import db
 from models import Dossier
-from services.report_periods import last_months, today
+from services.reporting.periods import last_months, today
 
 RUNS = 9
 TARGETS = {"dashboard": 150, "summary": 100, "book": 1000}

@@ -30,7 +30,7 @@ from demo.timeline import Timeline
 from extensions import db
 from models import Agency, CodeCounter, ProcedureType, User
 from services.calendar import LOCAL_TZ, load_calendar, parse_cutoff
-from services.report_facts import rebuild
+from services.reporting.facts import rebuild
 from vietnam.text import fold
 
 WEEKDAY_LOAD = (1.25, 1.05, 1.0, 1.0, 0.9, 0.5, 0.5)

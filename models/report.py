@@ -1,7 +1,7 @@
 """Daily figures: counts per local day, agency, procedure and post office.
 
 Kept in the same transaction as every change of a dossier or a parcel
-(services.report_facts), so that a year of figures sums a few thousand rows
+(services.reporting.facts), so that a year of figures sums a few thousand rows
 instead of a million dossiers.
 """
 

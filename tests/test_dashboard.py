@@ -10,8 +10,8 @@ from sqlalchemy import event
 
 from extensions import db
 from models.base import utcnow
-from services import queues, reports
-from services.report_periods import last_months, preset
+from services.reporting import figures, work_queues
+from services.reporting.periods import last_months, preset
 from tests import factories
 from tests.report_workload import Driver, live
 from views.admin import report_context as ctx
@@ -51,7 +51,7 @@ def test_the_dashboard_shows_the_reports_figures(app, world, year_of_work, usern
     with app.test_request_context():
         shown = dashboard(user)
     for key, period in (("this_month", preset("this_month")), ("last_12", last_months(12))):
-        expected = reports.summary(user, period, delays=False)
+        expected = figures.summary(user, period, delays=False)
         assert {k: shown[key][k] for k in KPIS} == pytest.approx({k: expected[k] for k in KPIS})
     assert shown["last_12"]["received"] > 0 and shown["last_12"]["in_progress"] >= 0
 
@@ -59,7 +59,7 @@ def test_the_dashboard_shows_the_reports_figures(app, world, year_of_work, usern
 def test_the_page_shows_those_figures(client, login_as, world, year_of_work):
     login_as("it_admin")
     page = client.get("/admin/").get_data(as_text=True)
-    month = reports.summary(world.users["it_admin"], preset("this_month"), delays=False)
+    month = figures.summary(world.users["it_admin"], preset("this_month"), delays=False)
     for name in KPIS:
         found = re.search(rf'data-figure="{name}">([^<]*)<', page).group(1)
         assert found == ctx.show(name, month[name]), name
@@ -96,14 +96,14 @@ def test_queue_counts_stop_at_the_limit(client, login_as, world, monkeypatch):
     login_as("po_clerk")
     page = client.get("/admin/").get_data(as_text=True)
     assert re.search(r'data-queue="to_hand_over".*?queue-count">3<', page, re.S)
-    monkeypatch.setattr(queues, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(work_queues, "COUNT_LIMIT", 3)
     page = client.get("/admin/").get_data(as_text=True)
     assert re.search(r'data-queue="to_hand_over".*?queue-count">2\+<', page, re.S)
-    monkeypatch.setattr(queues, "COUNT_LIMIT", 4)
-    counts = {q.key: q.count for q in queues.work_queues(world.users["po_clerk"])}
+    monkeypatch.setattr(work_queues, "COUNT_LIMIT", 4)
+    counts = {q.key: q.count for q in work_queues.work_queues(world.users["po_clerk"])}
     assert counts["to_hand_over"] == 3
 
 
 def test_a_queue_shows_99_plus_from_100():
-    assert queues.Queue("overdue", 99).shown == "99"
-    assert queues.Queue("overdue", 100).shown == "99+"
+    assert work_queues.Queue("overdue", 99).shown == "99"
+    assert work_queues.Queue("overdue", 100).shown == "99+"

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import AuditEntry
-from services.tracking_book import COLUMNS
+from services.reporting.tracking_book import COLUMNS
 from tests.report_workload import build_month
 
 MARCH = "preset=custom&from=01/03/2026&to=31/03/2026"

@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from services import reports
 from services.errors import ValidationFailed
-from services.report_periods import Period, make_period, preset
+from services.reporting import figures as reports
+from services.reporting.periods import Period, make_period, preset
 from tests.report_workload import at, build_month
 
 MARCH = Period(date(2026, 3, 1), date(2026, 3, 31))

@@ -9,11 +9,11 @@ from sqlalchemy import select
 import permissions
 from extensions import db
 from models import DeliveryOrder, Dossier, ReportDaily
-from services import reports
 from services.dossiers.timeliness import RUNNING_STATUSES
-from services.report_facts import rebuild
-from services.report_periods import Period
-from services.report_queries import OPEN_STATUSES, percentile
+from services.reporting import figures
+from services.reporting.facts import rebuild
+from services.reporting.periods import Period
+from services.reporting.queries import OPEN_STATUSES, percentile
 from tests.report_workload import Driver, at, live
 
 NOW = at(4, 15, 12)
@@ -87,7 +87,7 @@ def direct(user, period, dossiers, keep=lambda d: True) -> dict:
         "handover_delay_median": percentile(delays, 0.5),
         "handover_delay_p90": percentile(delays, 0.9),
     }
-    return reports.finish(raw)
+    return figures.finish(raw)
 
 
 @pytest.mark.parametrize("username", ["it_admin", "dept_admin", "dept_admin2", "po_clerk2"])
@@ -96,26 +96,26 @@ def test_every_figure_equals_a_direct_count(world, workload, username):
     assert sum(d.status == "returned" for d in workload) > 5  # the workload reaches every end
     for period in PERIODS:
         expected = direct(user, period, workload)
-        assert reports.summary(user, period, now=NOW) == pytest.approx(expected), period
+        assert figures.summary(user, period, now=NOW) == pytest.approx(expected), period
 
 
 def test_filters_and_tables_equal_direct_counts(world, workload):
     user, period = world.users["it_admin"], PERIODS[1]
     publish = world.procedures["publish"].id
     expected = direct(user, period, workload, lambda d: d.procedure_type_id == publish)
-    filters = reports.Filters(procedure_type_id=publish)
-    assert reports.summary(user, period, filters, now=NOW) == pytest.approx(expected)
-    for row in reports.table(user, period, "post_office", now=NOW):
+    filters = figures.Filters(procedure_type_id=publish)
+    assert figures.summary(user, period, filters, now=NOW) == pytest.approx(expected)
+    for row in figures.table(user, period, "post_office", now=NOW):
         expected = direct(user, period, workload, lambda d, o=row["id"]: d.post_office_id == o)
-        assert {k: row[k] for k in reports.FIGURES} == pytest.approx(expected)
+        assert {k: row[k] for k in figures.FIGURES} == pytest.approx(expected)
 
 
 def test_series_add_up_to_the_summary(world, workload):
     user, period = world.users["dept_admin"], PERIODS[1]
-    total = reports.summary(user, period, now=NOW)
+    total = figures.summary(user, period, now=NOW)
     for unit in ("day", "week", "month"):
-        buckets = reports.series(user, period, unit, now=NOW)
-        for name in reports.COUNTS:
+        buckets = figures.series(user, period, unit, now=NOW)
+        for name in figures.COUNTS:
             assert sum(b[name] for b in buckets) == total[name], (unit, name)
 
 
@@ -148,7 +148,7 @@ def test_edits_outside_the_workflow_keep_every_figure_exact(world, workload):
         user = world.users[username]
         for period in PERIODS:
             expected = direct(user, period, dossiers)
-            assert reports.summary(user, period, now=NOW) == pytest.approx(expected)
+            assert figures.summary(user, period, now=NOW) == pytest.approx(expected)
 
 
 def test_parcels_edited_moved_or_deleted_keep_every_figure_exact(world, workload):
@@ -178,6 +178,6 @@ def test_parcels_edited_moved_or_deleted_keep_every_figure_exact(world, workload
         user = world.users[username]
         for period in PERIODS:
             expected = direct(user, period, dossiers)
-            assert reports.summary(user, period, now=NOW) == pytest.approx(expected)
+            assert figures.summary(user, period, now=NOW) == pytest.approx(expected)
     rebuild(db.session.connection())
     assert _daily_rows() == kept

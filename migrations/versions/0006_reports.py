@@ -78,7 +78,7 @@ def upgrade():
         postgresql_include=["dossier_id"],
     )
     # Figures of the dossiers already there (the app keeps them from now on).
-    from services.report_facts import rebuild
+    from services.reporting.facts import rebuild
 
     rebuild(op.get_bind(), MEASURES)
 

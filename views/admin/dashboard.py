@@ -1,8 +1,8 @@
 """The home page's figures: this month and the last 12 months, in the user's scope."""
 
 import permissions
-from services import reports
-from services.report_periods import last_months, preset
+from services.reporting import figures
+from services.reporting.periods import last_months, preset
 from views.admin import report_context as ctx
 
 KPIS = ("received", "completed", "on_time_rate", "in_progress", "overdue")
@@ -24,16 +24,16 @@ def dashboard(user) -> dict | None:
     if not permissions.can(user, "report", "view"):
         return None
     year, month = last_months(12), preset("this_month")
-    days = reports.daily(user, year, open_too=False, measures=MEASURES)
-    weeks = reports.fold(days, year, "week")
-    months = reports.fold(days, year, "month")
-    overdue_month, overdue_year = reports.overdue_of(user, (month, year))
+    days = figures.daily(user, year, open_too=False, measures=MEASURES)
+    weeks = figures.fold(days, year, "week")
+    months = figures.fold(days, year, "month")
+    overdue_month, overdue_year = figures.overdue_of(user, (month, year))
     return {
         "year": year,
         "month": month,
         "kpis": KPIS,
-        "this_month": reports.total(days, month, overdue_month),
-        "last_12": reports.total(days, year, overdue_year),
+        "this_month": figures.total(days, month, overdue_month),
+        "last_12": figures.total(days, year, overdue_year),
         "charts": ctx.charts(weeks, "week", months, "month"),
         "ctx": ctx,
     }

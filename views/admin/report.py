@@ -5,10 +5,11 @@ from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from services import audit, reports, tracking_book
+from services import audit
 from services.errors import ValidationFailed
-from services.report_periods import Period, make_period
-from services.xlsx_stream import Sheet, stream_workbook
+from services.reporting import figures, tracking_book
+from services.reporting.periods import Period, make_period
+from services.reporting.xlsx import Sheet, stream_workbook
 from views.admin import report_context as ctx
 from views.admin.report_choice import Choice, filter_options, read_choice
 from views.admin.report_review import ReviewMixin
@@ -21,15 +22,15 @@ def figures_of(user, choice: Choice) -> dict:
     """Totals, series, tables and charts for the page and its XLSX."""
     period, filters = choice.period, choice.filters
     flow_unit, month_unit = ctx.units_for(period.days)
-    days = reports.daily(user, period, filters)
-    flow = reports.fold(days, period, flow_unit)
-    monthly = reports.fold(days, period, month_unit)
+    days = figures.daily(user, period, filters)
+    flow = figures.fold(days, period, flow_unit)
+    monthly = figures.fold(days, period, month_unit)
     return {
-        "totals": reports.total(days, period, reports.delays(user, period, filters)),
+        "totals": figures.total(days, period, figures.delays(user, period, filters)),
         "flow": flow,
         "flow_unit": flow_unit,
         "charts": ctx.charts(flow, flow_unit, monthly, month_unit),
-        "tables": {by: reports.table(user, period, by, filters) for by in reports.GROUPS},
+        "tables": {by: figures.table(user, period, by, filters) for by in figures.GROUPS},
     }
 
 

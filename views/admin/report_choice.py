@@ -8,9 +8,9 @@ import permissions
 from extensions import db
 from models.agency import Agency
 from models.catalog import ProcedureType
-from services import reports
 from services.errors import ValidationFailed
-from services.report_periods import PRESETS, Period, make_period, preset
+from services.reporting import figures
+from services.reporting.periods import PRESETS, Period, make_period, preset
 from views.admin.params import parse_id
 
 
@@ -20,7 +20,7 @@ class Choice:
 
     preset: str = "this_month"
     period: Period | None = None
-    filters: reports.Filters = field(default_factory=reports.Filters)
+    filters: figures.Filters = field(default_factory=figures.Filters)
     errors: dict = field(default_factory=dict)
     raw: dict = field(default_factory=dict)
 
@@ -39,7 +39,7 @@ def read_choice(args, prefix: str = "") -> Choice:
     if choice.period is None:
         choice.period = preset("this_month" if choice.preset == "custom" else choice.preset)
     ids = {k: parse_id(args.get(k)) for k in ("agency", "procedure", "post_office")}
-    choice.filters = reports.Filters(ids["agency"], ids["procedure"], ids["post_office"])
+    choice.filters = figures.Filters(ids["agency"], ids["procedure"], ids["post_office"])
     return choice
 
 

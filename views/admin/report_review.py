@@ -6,10 +6,10 @@ from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from services import reports
 from services.errors import ValidationFailed
-from services.report_periods import make_period
-from services.report_review import Change, compare
+from services.reporting import figures
+from services.reporting.periods import make_period
+from services.reporting.review import Change, compare
 from views.admin import report_context as ctx
 from views.admin.report_choice import read_choice
 
@@ -89,8 +89,8 @@ class ReviewMixin:
 def render_review(view):
     choice = read_choice(request.args, prefix="a_")
     against, earlier, b_errors = other_period(request.args, choice.period)
-    current = reports.summary(current_user, choice.period, choice.filters)
-    before = reports.summary(current_user, earlier, choice.filters)
+    current = figures.summary(current_user, choice.period, choice.filters)
+    before = figures.summary(current_user, earlier, choice.filters)
     changes = compare(current, before)
     return view.render(
         "admin/report/review.html",

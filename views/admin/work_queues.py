@@ -5,7 +5,7 @@ from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from services.queues import work_queues
+from services.reporting.work_queues import work_queues
 from views.admin.filters import OverdueFilter
 
 LABELS = {

@@ -2,8 +2,8 @@
 
 from flask import jsonify
 
-from services import reports
-from services.report_periods import make_period
+from services.reporting import figures as reports
+from services.reporting.periods import make_period
 from views.api.auth import current_api_user, token_required
 from views.api.blueprint import bp
 from views.api.dossiers import require

@@ -18,10 +18,10 @@ from models.base import utcnow
 from models.catalog import ProcedureType
 from models.dossier import Dossier
 from models.report import MEASURES
-from services import report_queries as q
 from services.errors import ValidationFailed
-from services.report_periods import Period
-from services.report_queries import Filters
+from services.reporting import queries as q
+from services.reporting.periods import Period
+from services.reporting.queries import Filters
 
 __all__ = ["FIGURES", "GROUPS", "Filters", "series", "summary", "table"]
 

@@ -18,7 +18,7 @@ from models.delivery import DeliveryOrder
 from models.dossier import Dossier, DossierHistory
 from models.report import MEASURES, ReportDaily
 from services.dossiers.timeliness import RUNNING_STATUSES
-from services.report_periods import Period
+from services.reporting.periods import Period
 
 OPEN_STATUSES = ("received", "processing", "supplement_requested")
 LOCAL_ZONE = "Asia/Ho_Chi_Minh"

@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 from models.delivery import DeliveryOrder
 from models.dossier import Dossier, DossierHistory
 from models.report import MEASURES, ReportDaily
-from services import report_queries as q
 from services.calendar import LOCAL_TZ
-from services.report_periods import Period
+from services.reporting import queries as q
+from services.reporting.periods import Period
 
 FIELDS = ("status", "channel", "fee_amount", "received_at", "completed_at", "timeliness")
 KEYS = ("agency_id", "procedure_type_id", "post_office_id")

@@ -12,9 +12,9 @@ from extensions import db
 from models.catalog import ProcedureType
 from models.dossier import Dossier, DossierHistory
 from services.dossiers.workflow import STATUS_NAMES
-from services.report_periods import Period
-from services.report_queries import Filters, narrow
-from services.xlsx_stream import Sheet
+from services.reporting.periods import Period
+from services.reporting.queries import Filters, narrow
+from services.reporting.xlsx import Sheet
 
 COLUMNS = (
     "STT",
