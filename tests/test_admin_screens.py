@@ -113,7 +113,7 @@ def _filter_arg(app, endpoint, column, filter_class):
 
 
 def test_dossier_list_filters_by_local_received_day(app, client, login_as, world):
-    from views.admin.filters import LocalDayBetween, LocalDayEqual
+    from views.admin.core.filters import LocalDayBetween, LocalDayEqual
 
     clerk = world.users["po_clerk"]
     late_night = datetime(2026, 3, 10, 23, 30, tzinfo=LOCAL_TZ)  # 16:30 UTC on the 10th

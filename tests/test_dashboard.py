@@ -14,8 +14,8 @@ from services.reporting import figures, work_queues
 from services.reporting.periods import last_months, preset
 from tests import factories
 from tests.report_workload import Driver, live
-from views.admin import report_context as ctx
-from views.admin.dashboard import KPIS, dashboard
+from views.admin.reports import context as ctx
+from views.admin.reports.dashboard import KPIS, dashboard
 
 ROLES = ("it_admin", "dept_admin", "dept_admin2", "po_supervisor", "po_clerk", "po_clerk2")
 

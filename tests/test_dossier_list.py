@@ -9,7 +9,7 @@ from flask_admin.contrib.sqla.filters import FilterEqual
 from extensions import db
 from services.calendar import LOCAL_TZ
 from tests import factories
-from views.admin.filters import BoundedIntEqualFilter, OverdueFilter
+from views.admin.core.filters import BoundedIntEqualFilter, OverdueFilter
 
 
 def _filter_arg(app, name, kind=BoundedIntEqualFilter):
@@ -102,7 +102,7 @@ def test_a_status_is_filtered_by_equality_not_by_contains(app, client, login_as,
 def test_rows_escape_what_applicants_typed_and_keep_buttons_and_checkboxes(
     app, client, login_as, world
 ):
-    """The rows drawn in one call per page (views/admin/fast_rows.py) escape every typed
+    """The rows drawn in one call per page (views/admin/core/fast_rows.py) escape every typed
     value, while badges and the row's buttons stay HTML; a screen with bulk actions keeps
     its checkbox per row."""
     clerk, publish = world.users["po_clerk"], world.procedures["publish"]

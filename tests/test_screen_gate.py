@@ -10,7 +10,7 @@ from flask_admin import expose
 
 from extensions import db
 from views.access import requires
-from views.admin.screens import SecuredScreen
+from views.admin.core.screens import SecuredScreen
 
 
 class FiguresScreen(SecuredScreen):

@@ -175,7 +175,7 @@ def test_delegated_management_works_inside_the_agency_without_new_powers(client,
 
 
 def test_user_lookups_are_scoped_like_the_list(world, delegated):
-    """The panel's look-ups (views/admin/ajax.py) narrow their query with this same scope."""
+    """The panel's look-ups (views/admin/core/ajax.py) narrow their query with this same scope."""
     query = permissions.scope(world.users["dept_admin"], "user", db.session.query(User))
     assert {u.username for u in query} == {"dept_admin", "dept_clerk"}
 

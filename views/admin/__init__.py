@@ -19,15 +19,15 @@ from models.delivery import DeliveryOrder, PostageRate
 from views.admin.audit import AuditLogView
 from views.admin.calendar import CalendarOverrideView
 from views.admin.catalog import AgencyView, ProcedureTypeView
-from views.admin.delivery import DeliveryOrderView
-from views.admin.dossier import DossierView
-from views.admin.handover import HandoverLink, HandoverView
-from views.admin.home import SecuredIndexView
-from views.admin.kept_menu import kept_menu, kept_static_url
+from views.admin.core.kept_menu import kept_menu, kept_static_url
+from views.admin.delivery.postage import PostageRateView
+from views.admin.delivery.screen import DeliveryOrderView
+from views.admin.dossiers.screen import DossierView
+from views.admin.handovers.screen import HandoverLink, HandoverView
 from views.admin.people import RoleView, UserView
-from views.admin.postage import PostageRateView
-from views.admin.report import ReportView
-from views.admin.work_queues import work_queue_links
+from views.admin.reports.home import SecuredIndexView
+from views.admin.reports.screen import ReportView
+from views.admin.reports.work_queues import work_queue_links
 from views.security import csp_nonce
 
 

@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from models.audit import AuditEntry
 from views import labels
-from views.admin.base import SecuredModelView
+from views.admin.core.base import SecuredModelView
 
 
 def action_formatter(view, context, model, name):

@@ -10,7 +10,7 @@ from flask_login import current_user
 from wtforms.validators import InputRequired
 
 from services.calendar import LOCAL_TZ, due_date_for, parse_cutoff, year_exceptions
-from views.admin.base import SecuredModelView
+from views.admin.core.base import SecuredModelView
 
 WEEKDAYS = (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun"))
 

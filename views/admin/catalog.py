@@ -5,8 +5,8 @@ from wtforms.validators import InputRequired, NumberRange, Regexp
 
 from models.catalog import ExtraFieldDefinition, ProcedureType, RequiredDocument
 from views import labels
-from views.admin.base import SecuredModelView
-from views.admin.formatters import money_formatter
+from views.admin.core.base import SecuredModelView
+from views.admin.core.formatters import money_formatter
 
 
 class AgencyView(SecuredModelView):

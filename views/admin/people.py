@@ -20,8 +20,8 @@ from services.accounts import users as user_service
 from services.accounts.passwords import hash_password, policy_problem
 from services.errors import ServiceError
 from views import labels
-from views.admin.base import SecuredModelView
-from views.admin.params import parse_id
+from views.admin.core.base import SecuredModelView
+from views.admin.core.params import parse_id
 
 
 def roles_formatter(view, context, model, name):

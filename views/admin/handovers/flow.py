@@ -12,7 +12,7 @@ from services.errors import ServiceError
 from services.handovers import batches as handovers
 from services.handovers import queries
 from views import labels
-from views.admin.params import parse_id
+from views.admin.core.params import parse_id
 
 
 def parse_ids(values) -> list[int]:

@@ -11,7 +11,7 @@ from models.catalog import ProcedureType
 from services.errors import ValidationFailed
 from services.reporting import figures
 from services.reporting.periods import PRESETS, Period, make_period, preset
-from views.admin.params import parse_id
+from views.admin.core.params import parse_id
 
 
 @dataclass

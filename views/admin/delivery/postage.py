@@ -4,8 +4,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from models.delivery import POSTAGE_ZONES
-from views.admin.base import SecuredModelView
-from views.admin.formatters import labelled, money_formatter
+from views.admin.core.base import SecuredModelView
+from views.admin.core.formatters import labelled, money_formatter
 
 ZONE = {"within": _l("Within the province"), "outside": _l("Outside the province")}
 

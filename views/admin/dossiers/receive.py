@@ -23,7 +23,7 @@ from services.dossiers.extra_fields import describe as describe_extra_fields
 from services.dossiers.receipt import REASON_MAX
 from services.errors import ValidationFailed
 from views import labels
-from views.admin.address_pickers import DEFAULT_PROVINCE, WardsMixin, division_code, fill_choices
+from views.admin.core.pickers import DEFAULT_PROVINCE, WardsMixin, division_code, fill_choices
 
 APPLICANT_FIELDS = (
     "applicant_name",

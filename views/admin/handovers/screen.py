@@ -15,9 +15,9 @@ from models.handover import Handover, HandoverItem
 from models.user import name_only, named_only
 from services.handovers import batches as handovers
 from views import labels
-from views.admin.base import SecuredModelView
-from views.admin.formatters import labelled
-from views.admin.handover_flow import HandoverFlowMixin
+from views.admin.core.base import SecuredModelView
+from views.admin.core.formatters import labelled
+from views.admin.handovers.flow import HandoverFlowMixin
 
 HANDOVER_BADGES = {
     "draft": "secondary",

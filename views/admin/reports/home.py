@@ -4,7 +4,7 @@ from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 
 from views.access import deny, password_change_due
-from views.admin.dashboard import dashboard
+from views.admin.reports.dashboard import dashboard
 
 
 class SecuredIndexView(AdminIndexView):

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from services.reporting.work_queues import work_queues
-from views.admin.filters import OverdueFilter
+from views.admin.core.filters import OverdueFilter
 
 LABELS = {
     "to_hand_over": (_l("Waiting to hand over"), "fa-paper-plane"),

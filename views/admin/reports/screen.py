@@ -10,10 +10,10 @@ from services.errors import ValidationFailed
 from services.reporting import figures, tracking_book
 from services.reporting.periods import Period, make_period
 from services.reporting.xlsx import Sheet, stream_workbook
-from views.admin import report_context as ctx
-from views.admin.report_choice import Choice, filter_options, read_choice
-from views.admin.report_review import ReviewMixin
-from views.admin.screens import SecuredScreen
+from views.admin.core.screens import SecuredScreen
+from views.admin.reports import context as ctx
+from views.admin.reports.choice import Choice, filter_options, read_choice
+from views.admin.reports.review import ReviewMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -20,26 +20,26 @@ from services.dossiers import transfers as dossier_transfers
 from services.dossiers.timeliness import RUNNING_STATUSES, is_due_today, is_overdue
 from services.errors import ValidationFailed
 from views import labels
-from views.admin import validators
-from views.admin.address_pickers import division_code
-from views.admin.base import SecuredModelView
-from views.admin.dossier_actions import DossierActionsMixin
-from views.admin.dossier_deliveries import dossier_deliveries
-from views.admin.dossier_handover import DossierHandoverMixin
-from views.admin.dossier_query import FastListMixin
-from views.admin.dossier_receive import (
-    APPLICANT_FIELDS,
-    LATE_ENTRY_FIELDS,
-    RECEIPT_FIELDS,
-    ReceiveFormMixin,
-)
-from views.admin.filters import (
+from views.admin.core import validators
+from views.admin.core.base import SecuredModelView
+from views.admin.core.filters import (
     BoundedIntEqualFilter,
     OverdueFilter,
     QueryOptions,
     forget_options,
 )
-from views.admin.formatters import labelled, money_formatter
+from views.admin.core.formatters import labelled, money_formatter
+from views.admin.core.pickers import division_code
+from views.admin.dossiers.actions import DossierActionsMixin
+from views.admin.dossiers.deliveries import dossier_deliveries
+from views.admin.dossiers.handover import DossierHandoverMixin
+from views.admin.dossiers.query import FastListMixin
+from views.admin.dossiers.receive import (
+    APPLICANT_FIELDS,
+    LATE_ENTRY_FIELDS,
+    RECEIPT_FIELDS,
+    ReceiveFormMixin,
+)
 
 STATUS_BADGES = {
     "received": "info",

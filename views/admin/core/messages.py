@@ -11,7 +11,7 @@ from wtforms.validators import ValidationError
 from services.errors import ServiceError
 from views.errors import is_outage
 
-log = logging.getLogger("views.admin.base")
+log = logging.getLogger("views.admin.core.base")
 
 
 class MessagesMixin:

@@ -9,7 +9,7 @@ from models.catalog import ProcedureType
 from models.dossier import Dossier, DossierHistory
 from models.user import named_only
 from services import search
-from views.admin.indexed_search import IndexedSearchMixin
+from views.admin.core.indexed_search import IndexedSearchMixin
 
 
 class FastListMixin(IndexedSearchMixin):

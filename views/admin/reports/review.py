@@ -10,8 +10,8 @@ from services.errors import ValidationFailed
 from services.reporting import figures
 from services.reporting.periods import make_period
 from services.reporting.review import Change, compare
-from views.admin import report_context as ctx
-from views.admin.report_choice import read_choice
+from views.admin.reports import context as ctx
+from views.admin.reports.choice import read_choice
 
 AGAINST = ("year_before", "before", "custom")
 

@@ -27,14 +27,14 @@ from services.delivery.watch import STUCK_STATUSES, is_stuck, stuck_clause, stuc
 from services.errors import ValidationFailed
 from vietnam.addresses import full_address
 from views import labels
-from views.admin import validators
-from views.admin.address_pickers import division_code
-from views.admin.base import SecuredModelView
-from views.admin.delivery_forms import AddressPickers, DeliveryHelpers, EventFormMixin
-from views.admin.filters import BoundedIntEqualFilter, QueryOptions
-from views.admin.formatters import labelled, money_formatter
-from views.admin.indexed_search import IndexedSearchMixin
-from views.admin.params import parse_id
+from views.admin.core import validators
+from views.admin.core.base import SecuredModelView
+from views.admin.core.filters import BoundedIntEqualFilter, QueryOptions
+from views.admin.core.formatters import labelled, money_formatter
+from views.admin.core.indexed_search import IndexedSearchMixin
+from views.admin.core.params import parse_id
+from views.admin.core.pickers import division_code
+from views.admin.delivery.forms import AddressPickers, DeliveryHelpers, EventFormMixin
 
 STATUS_BADGES = {
     "created": "secondary",

@@ -3,7 +3,7 @@
 import permissions
 from services.reporting import figures
 from services.reporting.periods import last_months, preset
-from views.admin import report_context as ctx
+from views.admin.reports import context as ctx
 
 KPIS = ("received", "completed", "on_time_rate", "in_progress", "overdue")
 KPIS += ("returned_at_counter", "returned_by_post", "supplement_requests")

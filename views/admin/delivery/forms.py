@@ -19,7 +19,7 @@ from services.delivery import events as delivery_events
 from services.delivery.postage import postage_for, zone_of
 from services.errors import ServiceError, ValidationFailed
 from views import labels
-from views.admin.address_pickers import DEFAULT_PROVINCE, WardsMixin, division_code, fill_choices
+from views.admin.core.pickers import DEFAULT_PROVINCE, WardsMixin, division_code, fill_choices
 
 
 class DeliveryHelpers(rules.BaseRule):

@@ -7,7 +7,7 @@ from sqlalchemy import false
 import permissions
 from models import Agency, DeliveryOrder, Dossier, Handover, ProcedureType, Role, User
 from vietnam.text import fold, search_key
-from views.admin.params import clamp, parse_id
+from views.admin.core.params import clamp, parse_id
 
 MAX_LOOKUP_ROWS = 20
 # Small catalogs searched without diacritics in Python: model → the fields matched.

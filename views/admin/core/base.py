@@ -17,14 +17,14 @@ from services import audit
 from services.errors import ServiceError
 from services.versions import check_version
 from views.access import deny, gate
-from views.admin.ajax import ScopedAjaxLoader
-from views.admin.exports import ExportMixin
-from views.admin.fast_rows import FastRowsMixin
-from views.admin.filters import FilterConverter, kept_a_while
-from views.admin.formatters import DETAIL_FORMATTERS, EXPORT_FORMATTERS, FORMATTERS
-from views.admin.forms import PanelModelConverter, TranslatedForm
-from views.admin.messages import MessagesMixin
-from views.admin.params import clamp, parse_id
+from views.admin.core.ajax import ScopedAjaxLoader
+from views.admin.core.exports import ExportMixin
+from views.admin.core.fast_rows import FastRowsMixin
+from views.admin.core.filters import FilterConverter, kept_a_while
+from views.admin.core.formatters import DETAIL_FORMATTERS, EXPORT_FORMATTERS, FORMATTERS
+from views.admin.core.forms import PanelModelConverter, TranslatedForm
+from views.admin.core.messages import MessagesMixin
+from views.admin.core.params import clamp, parse_id
 from views.urls import is_local_path
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models.agency import Agency
-from views.admin.filters import kept_a_while
+from views.admin.core.filters import kept_a_while
 
 
 def agency_codes() -> frozenset[str]:

@@ -11,7 +11,7 @@ import permissions
 from services.dossiers import transfers as dossier_transfers
 from services.handovers import batches as handovers
 from views import labels
-from views.admin.handover_flow import parse_ids, send_batch
+from views.admin.handovers.flow import parse_ids, send_batch
 
 
 class DossierHandoverMixin:

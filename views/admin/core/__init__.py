@@ -1,0 +1,1 @@
+"""The Flask-Admin adapter: secured bases, list rows, filters, exports, forms, pickers."""

@@ -1,0 +1,1 @@
+"""The delivery screens: parcels, their events and forms, and the postage price list."""

@@ -1,0 +1,1 @@
+"""The dossier screens: the list, the receipt form, the details page and its actions."""

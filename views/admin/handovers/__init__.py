@@ -1,0 +1,1 @@
+"""The handover screens: the log, the queue with its scanner, sending and confirming."""

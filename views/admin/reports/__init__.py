@@ -1,0 +1,1 @@
+"""The home page, the dashboard, the reports page and its review."""
