@@ -9,12 +9,12 @@ from views.api import (  # noqa: F401  (routes on bp)
     dossiers,
     errors,
     handovers,
-    openapi,
-    openapi_handovers,
     public,
     reports,
 )
 from views.api.blueprint import bp
+from views.api.openapi import document  # noqa: F401  (on bp)
+from views.api.openapi import handovers as openapi_handovers  # noqa: F401  (adds its paths)
 
 errors.install(bp)
 

@@ -1,4 +1,4 @@
-"""The OpenAPI description of the delivery endpoints (merged into views/api/openapi.py)."""
+"""The OpenAPI description of the delivery endpoints (merged into views/api/openapi/document.py)."""
 
 from models.delivery import DELIVERY_STATUSES, EVENT_SOURCES
 

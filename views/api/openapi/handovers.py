@@ -3,8 +3,8 @@
 from models.dossier import STATUSES
 from models.handover import DIRECTIONS, HANDOVER_STATUSES
 from views.api.dossiers import DEFAULT_PER_PAGE, MAX_PER_PAGE
-from views.api.openapi import CODE, DOCUMENT, _query
-from views.api.schemas import (
+from views.api.openapi.document import CODE, DOCUMENT, _query
+from views.api.openapi.schemas import (
     BOOL,
     DAY,
     INSTANT,

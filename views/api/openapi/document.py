@@ -1,6 +1,6 @@
 """``GET /openapi.json``: the OpenAPI 3.0 description of every route of this blueprint.
 
-Kept by hand (the bodies' schemas in views/api/schemas.py); tests/test_api.py
+Kept by hand (the bodies' schemas in views/api/openapi/schemas.py); tests/test_api.py
 compares it with app.url_map, so a route added without its description here
 fails the suite.
 """
@@ -9,12 +9,11 @@ from flask import jsonify
 
 from models.dossier import STATUSES
 from services.dossiers.workflow import TRANSITIONS
-from views.api import openapi_deliveries as deliveries
 from views.api.blueprint import bp
 from views.api.dossiers import DEFAULT_PER_PAGE, MAX_PER_PAGE
 from views.api.errors import HTTP_ERRORS
-from views.api.reports import SUMMARY_FIELDS
-from views.api.schemas import (
+from views.api.openapi import deliveries
+from views.api.openapi.schemas import (
     BOOL,
     DAY,
     DOSSIER,
@@ -33,6 +32,7 @@ from views.api.schemas import (
     ok,
     ref,
 )
+from views.api.reports import SUMMARY_FIELDS
 
 REPORT_SUMMARY = obj(
     {
