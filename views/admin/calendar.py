@@ -20,7 +20,7 @@ class CalendarOverrideView(SecuredModelView):
 
     resource = "holiday"
     route_actions = {"calculator_view": "view", "year_view": "view"}
-    list_template = "admin/calendar_list.html"
+    list_template = "admin/calendar/list.html"
     allow_delete = True
     column_list = ("day", "is_working", "name", "created_by", "created_at")
     column_default_sort = ("day", True)
@@ -64,7 +64,7 @@ class CalendarOverrideView(SecuredModelView):
                 clock, due = due_date_for(start, days, cutoff)
                 result = {"start": start, "clock": clock, "due": due, "days": days}
         return self.render(
-            "admin/calendar_calculator.html",
+            "admin/calendar/calculator.html",
             result=result,
             error=error,
             args=args,
@@ -80,4 +80,4 @@ class CalendarOverrideView(SecuredModelView):
         today = datetime.now(LOCAL_TZ).date()
         year = request.args.get("year", type=int) or today.year
         year = min(max(year, 2000), 2100)
-        return self.render("admin/calendar_year.html", year=year, days=year_exceptions(year))
+        return self.render("admin/calendar/year.html", year=year, days=year_exceptions(year))

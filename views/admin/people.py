@@ -193,7 +193,7 @@ class UserView(SecuredModelView):
                 db.session.commit()
                 flash(_("Temporary password set for %(name)s.", name=user.username), "success")
                 return redirect(url_for(".details_view", id=user.id))
-        return self.render("admin/user_reset_password.html", user=user, error=error)
+        return self.render("admin/people/reset_password.html", user=user, error=error)
 
 
 class RoleView(SecuredModelView):
@@ -249,7 +249,7 @@ class RoleView(SecuredModelView):
         granted = {(p.resource, p.action) for p in role.permissions}
         grid = [(r, actions_of(r)) for r in RESOURCES]
         return self.render(
-            "admin/role_permissions.html",
+            "admin/people/role_permissions.html",
             role=role,
             grid=grid,
             granted=granted,

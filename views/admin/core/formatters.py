@@ -53,7 +53,7 @@ def yes_no(view, value, name=None) -> str:
 
 def handover_items(view, context, model, name):
     """The dossiers of a handover, as links (not ``<HandoverItem 373>``)."""
-    html = render_template("admin/cells/handover_items.html", items=model.items)
+    html = render_template("admin/handover/_items.html", items=model.items)
     return Markup(html)  # noqa: S704  (rendered by an autoescaping template)
 
 
@@ -62,7 +62,7 @@ def delivery_events(view, context, model, name):
     from views.labels import EVENT_SOURCE
 
     html = render_template(
-        "admin/cells/delivery_events.html", events=model.events, event_sources=EVENT_SOURCE
+        "admin/delivery_order/_events.html", events=model.events, event_sources=EVENT_SOURCE
     )
     return Markup(html)  # noqa: S704  (rendered by an autoescaping template)
 

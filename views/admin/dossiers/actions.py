@@ -63,7 +63,7 @@ def _version(value: str | None) -> str | None:
 class DossierActionsMixin:
     """Adds the timeline and the action forms to the dossier screen."""
 
-    details_template = "admin/dossier_details.html"
+    details_template = "admin/dossier/details.html"
     route_actions = {"transition_view": "view"}  # each action is checked by the service
 
     def actions_for(self, dossier) -> list[tuple[str, str]]:

@@ -69,7 +69,7 @@ class HandoverFlowMixin:
             groups = queries.eligible(current_user, direction)
         except ServiceError as exc:
             flash(exc.message, "error")
-        return self.render("admin/handover_queue.html", direction=direction, groups=groups)
+        return self.render("admin/handover/queue.html", direction=direction, groups=groups)
 
     @expose("/scan/")
     def scan_view(self):
@@ -90,7 +90,7 @@ class HandoverFlowMixin:
 
     @expose("/incoming/")
     def incoming_view(self):
-        return self.render("admin/handover_incoming.html", batches=queries.incoming(current_user))
+        return self.render("admin/handover/incoming.html", batches=queries.incoming(current_user))
 
     @expose("/confirm/", methods=("GET", "POST"))
     def confirm_view(self):
@@ -117,7 +117,7 @@ class HandoverFlowMixin:
                 return redirect(url_for(".confirm_view", id=batch.id))
             flash(_("Batch %(code)s confirmed.", code=batch.code), "success")
             return redirect(url_for(".details_view", id=batch.id))
-        return self.render("admin/handover_confirm.html", batch=batch)
+        return self.render("admin/handover/confirm.html", batch=batch)
 
     @expose("/cancel/", methods=("POST",))
     def cancel_view(self):

@@ -38,7 +38,7 @@ class HandoverView(HandoverFlowMixin, SecuredModelView):
     resource = "handover"
     allow_edit = False  # a batch changes only by being confirmed or cancelled
     details_template = "admin/handover/details.html"  # with "In biên bản" (print)
-    list_template = "admin/handover_list.html"
+    list_template = "admin/handover/list.html"
     route_actions = HandoverFlowMixin.route_actions
     simple_list_pager = True  # grows with the dossiers: no COUNT(*) per page
     column_select_related_list = (

@@ -20,4 +20,4 @@ class SecuredIndexView(AdminIndexView):
 
     @expose("/")
     def index(self):
-        return self.render("admin/home.html", dashboard=dashboard(current_user))
+        return self.render("admin/report/home.html", dashboard=dashboard(current_user))

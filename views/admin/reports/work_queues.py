@@ -1,4 +1,4 @@
-"""The home page's work queues (templates/admin/_work_queues.html): labels and links."""
+"""The home page's work queues (templates/admin/report/_work_queues.html): labels and links."""
 
 from flask import current_app, url_for
 from flask_admin.contrib.sqla.filters import FilterEqual
