@@ -39,7 +39,7 @@ def correct_admin_catalogue() -> None:
     Flask-Babel merges catalogues in directory order, later ones winning, and
     Flask-Admin puts its own last; so its domain's base directories are set to
     its own and then ours. (Flask-Admin 2.2.1 / Flask-Babel 4.0: checked by
-    tests/test_i18n.py.)
+    tests/panel/test_i18n.py.)
     """
     from flask_admin import translations as admin_translations
     from flask_admin.babel import domain as admin_domain

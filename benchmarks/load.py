@@ -6,7 +6,7 @@
         [--gunicorn-args "--worker-class gthread --threads 4"]
 
 Starts ``gunicorn -c gunicorn.conf.py "app:create_app()"`` on a free loopback port
-(the same helper as tests/test_two_servers.py) with WORKERS workers, signs in as
+(the same helper as tests/scale/test_two_servers.py) with WORKERS workers, signs in as
 it_admin (demo password), and fetches the first page of /admin/dossier/ with
 CLIENTS connections for SECONDS seconds: with ``wrk`` when it is installed (it
 costs little CPU, so the server gets the machine), else with a bounded Python

@@ -1,6 +1,6 @@
 """``GET /openapi.json``: the OpenAPI 3.0 description of every route of this blueprint.
 
-Kept by hand (the bodies' schemas in views/api/openapi/schemas.py); tests/test_api.py
+Kept by hand (the bodies' schemas in views/api/openapi/schemas.py); tests/api/test_api.py
 compares it with app.url_map, so a route added without its description here
 fails the suite.
 """

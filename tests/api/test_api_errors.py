@@ -12,7 +12,7 @@ from models.catalog import ExtraFieldDefinition
 from services.accounts.auth import TOO_MANY_ATTEMPTS, WRONG_CREDENTIALS
 from services.accounts.users import set_active, set_password
 from tests import factories
-from tests.test_api import PREFIX, RECEIPT, Api, assert_error, get_token
+from tests.api.test_api import PREFIX, RECEIPT, Api, assert_error, get_token
 from views.api import auth as api_auth
 
 

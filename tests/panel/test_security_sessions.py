@@ -11,7 +11,7 @@ from extensions import db
 from tests.conftest import IsolatedClient, make_config
 from tests.factories import PASSWORD
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _installation(database_url, instance_path):

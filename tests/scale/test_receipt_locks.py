@@ -18,8 +18,8 @@ from models import Dossier, ProcedureType, User
 from models.report import ReportDaily
 from services.calendar import LOCAL_TZ
 from services.dossiers.receiving import prepare_received
+from tests.api.test_api import RECEIPT, Api, get_token
 from tests.factories import make_dossier
-from tests.test_api import RECEIPT, Api, get_token
 
 MARCH_10 = datetime(2026, 3, 10, 9, 30, tzinfo=LOCAL_TZ)
 WRITTEN = re.compile(r"^\s*(?:INSERT INTO|UPDATE|DELETE FROM)\s+\"?(\w+)", re.IGNORECASE)

@@ -2,8 +2,8 @@
 
 import pytest
 
+from tests.api.test_api import api_as, assert_error  # noqa: F401  (fixture)
 from tests.report_workload import build_month
-from tests.test_api import api_as, assert_error  # noqa: F401  (fixture)
 from views.api.reports import SUMMARY_FIELDS
 
 MARCH = "/reports/summary?from=2026-03-01&to=2026-03-31"

@@ -15,8 +15,8 @@ from config import engine_options
 from extensions import db, limiter
 from models import Dossier
 from tests import factories
+from tests.api.test_api import RECEIPT, get_token
 from tests.outage import DatabaseSwitch
-from tests.test_api import RECEIPT, get_token
 
 UNAVAILABLE = "Dịch vụ tạm thời gián đoạn"
 

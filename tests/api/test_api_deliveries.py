@@ -13,8 +13,8 @@ from models import DeliveryEvent, Dossier
 from models.base import utcnow
 from services.calendar import LOCAL_TZ
 from tests import factories
-from tests.test_api import Api, assert_error, get_token
-from tests.test_api_fuzz import FAST, JSON, assert_well_formed, shaped
+from tests.api.test_api import Api, assert_error, get_token
+from tests.api.test_api_fuzz import FAST, JSON, assert_well_formed, shaped
 
 SHIP_KEYS = (
     "dossier_code",

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from services.dossiers.workflow import TRANSITIONS
 from tests import factories
-from tests.test_api import PREFIX, RECEIPT, get_token, processing
+from tests.api.test_api import PREFIX, RECEIPT, get_token, processing
 
 FAST = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

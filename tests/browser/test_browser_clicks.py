@@ -10,8 +10,8 @@ from sqlalchemy import select
 from demo.seed import seed_demo
 from extensions import db
 from models import ProcedureType, User
+from tests.browser.test_browser_screens import sign_in
 from tests.browser_watch import Watch
-from tests.test_browser_screens import sign_in
 
 pytestmark = pytest.mark.browser
 

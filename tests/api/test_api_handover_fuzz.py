@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from extensions import db
 from models import Handover
 from tests import factories
-from tests.test_api import PREFIX, get_token
-from tests.test_api_fuzz import FAST, JSON, assert_well_formed, shaped
+from tests.api.test_api import PREFIX, get_token
+from tests.api.test_api_fuzz import FAST, JSON, assert_well_formed, shaped
 
 CREATE_KEYS = ("direction", "dossier_codes", "note")
 CONFIRM_KEYS = ("missing_codes", "item_notes", "note", "version")

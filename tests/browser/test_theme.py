@@ -7,7 +7,7 @@ import flask_admin
 
 from config import Config
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
+STATIC = Path(__file__).resolve().parents[2] / "static"
 ADMIN_STATIC = Path(flask_admin.__file__).parent / "static"
 OUTSIDE = re.compile(r"(@import|url\()\s*[\"']?(https?:)?//", re.IGNORECASE)
 
@@ -50,7 +50,7 @@ def test_barcodes_carry_no_style_attribute_the_csp_would_refuse():
 
 def test_no_template_or_script_carries_an_inline_handler_or_script_link():
     """The CSP refuses them, so a button written that way is dead in the browser."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     pattern = re.compile(r"href=[\"']javascript:|\son[a-z]+\s*=\s*[\"']", re.IGNORECASE)
     found = [
         f"{path.relative_to(root)}:{number}"

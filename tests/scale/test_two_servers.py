@@ -16,8 +16,8 @@ import pytest
 import redis
 
 from tests import factories
+from tests.api.test_api import RECEIPT
 from tests.servers import Client, Server
-from tests.test_api import RECEIPT
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/12")
 RECEIPTS = 16

@@ -8,7 +8,7 @@ from babel.messages.pofile import read_po
 
 from i18n import local_date, local_datetime, vnd
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None}
 SOURCES = (
     ("views", "**.py", "python"),

@@ -13,10 +13,10 @@ from models.base import utcnow
 from services.calendar import LOCAL_TZ
 from services.dossiers import receipt
 from tests import factories
-from tests.test_api import RECEIPT, assert_error
-from tests.test_api import api_as as api_as  # the fixture
-from tests.test_migrations import empty_database as empty_database  # the fixture
-from tests.test_receive_form import _form
+from tests.api.test_api import RECEIPT, assert_error
+from tests.api.test_api import api_as as api_as  # the fixture
+from tests.panel.test_receive_form import _form
+from tests.services.test_migrations import empty_database as empty_database  # the fixture
 
 YEARS_BACK = "2024-03-11T09:00:00+07:00"
 REASON = "Hồ sơ nhận trong đợt mất điện ngày 11/3/2024, nhập bổ sung"

@@ -9,7 +9,7 @@ from extensions import db
 from models import Handover
 from services.dossiers import workflow
 from tests import factories
-from tests.test_api import Api, assert_error, get_token
+from tests.api.test_api import Api, assert_error, get_token
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from demo.seed import seed_demo
 from extensions import db
 from models import CalendarOverride
 from tests import factories
+from tests.browser.test_browser_screens import sign_in
 from tests.browser_watch import Watch
-from tests.test_browser_screens import sign_in
 
 
 def test_dates_are_typed_and_shown_as_dd_mm_yyyy(client, login_as):

@@ -1,0 +1,1 @@
+"""The JSON API, as an integrating system and an attacker meet it."""

@@ -1,0 +1,1 @@
+"""In Chromium: every screen, button and printed form as a person meets it."""

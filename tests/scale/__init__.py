@@ -1,0 +1,1 @@
+"""Scale, concurrency and outages: statement counts, locks, two servers, real faults."""

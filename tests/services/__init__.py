@@ -1,0 +1,1 @@
+"""The services, models and commands, called directly on both databases."""
