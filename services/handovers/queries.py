@@ -13,7 +13,7 @@ from models.base import utcnow
 from models.dossier import Dossier
 from models.handover import Handover, HandoverItem
 from services.calendar import LOCAL_TZ
-from services.handovers.batches import (
+from services.handovers.eligibility import (
     RECEIVER_COLUMN,
     SENDER_COLUMN,
     SOURCE_STATUS,

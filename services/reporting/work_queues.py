@@ -15,7 +15,7 @@ from extensions import db
 from models.base import utcnow
 from models.dossier import Dossier
 from services.dossiers.timeliness import RUNNING_STATUSES
-from services.handovers import batches
+from services.handovers import eligibility
 from services.handovers.queries import eligible_query, incoming_query
 
 
@@ -46,7 +46,7 @@ def _count(query) -> int:
 def work_queues(user, now: datetime | None = None) -> list[Queue]:
     """The queues USER's roles and agency give them, with how much waits in each."""
     queues = []
-    direction = batches.direction_of(user)
+    direction = eligibility.direction_of(user)
     if direction and permissions.can(user, "handover", "create"):
         queues.append(Queue("to_hand_over", _count(eligible_query(user, direction))))
     if direction and permissions.can(user, "handover", "confirm"):

@@ -11,7 +11,7 @@ from models import AuditEntry, Dossier, DossierHistory, Handover, HandoverItem
 from services.calendar import LOCAL_TZ
 from services.dossiers import workflow
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from services.handovers import batches, queries
+from services.handovers import batches, eligibility, queries
 from tests import factories
 
 MORNING = datetime(2026, 3, 10, 9, 30, tzinfo=LOCAL_TZ)  # a Tuesday
@@ -210,7 +210,9 @@ def test_receiver_confirms_with_one_missing(app, world, three):
         ("handover_to_department", "dossier"),
     ]
     # the missing dossier is free to go in the next batch; the delay is derivable
-    assert batches.refusal(world.users["po_clerk"], "to_department", own[2], own[2].code) is None
+    assert (
+        eligibility.refusal(world.users["po_clerk"], "to_department", own[2], own[2].code) is None
+    )
     assert queries.handover_delay(own[0]) == at - MORNING
     assert queries.handover_delay(own[2]) is None
 
@@ -262,7 +264,9 @@ def test_supervisor_cancels_with_a_reason_and_the_dossiers_come_back(app, world,
         "Lập nhầm lô",
         supervisor.id,
     )
-    assert batches.refusal(world.users["po_clerk"], "to_department", own[0], own[0].code) is None
+    assert (
+        eligibility.refusal(world.users["po_clerk"], "to_department", own[0], own[0].code) is None
+    )
     with pytest.raises(Conflict, match="đã bị hủy"):
         batches.confirm(batch, world.users["dept_admin"])
 
@@ -297,12 +301,12 @@ def test_scan_says_why_a_code_cannot_go(app, world, three):
     own, _ = three
     clerk = world.users["po_clerk"]
     batch = factories.make_handover([own[0]], clerk)
-    assert batches.scan(clerk, "to_department", f"  {own[1].code} ").id == own[1].id
+    assert eligibility.scan(clerk, "to_department", f"  {own[1].code} ").id == own[1].id
     with pytest.raises(NotFound, match="Không tìm thấy"):
-        batches.scan(clerk, "to_department", "XYZ")
+        eligibility.scan(clerk, "to_department", "XYZ")
     with pytest.raises(Conflict, match=batch.code):
-        batches.scan(clerk, "to_department", own[0].code)
+        eligibility.scan(clerk, "to_department", own[0].code)
     factories.confirm_handover(batch, world.users["dept_admin"])
     with pytest.raises(Conflict, match="đang xử lý"):
-        batches.scan(clerk, "to_department", own[0].code)
+        eligibility.scan(clerk, "to_department", own[0].code)
     assert db.session.get(Dossier, own[0].id).status == "processing"

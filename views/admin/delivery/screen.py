@@ -2,13 +2,11 @@
 
 from functools import cache
 
-from flask import flash, g, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.form import rules
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import SelectField
@@ -16,14 +14,11 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 
 import permissions
 from extensions import db
-from models.agency import Agency
-from models.base import utcnow
 from models.delivery import DeliveryEvent, DeliveryOrder
 from models.dossier import Dossier
 from models.user import named_only
 from services import search
 from services.delivery import shipping
-from services.delivery.watch import STUCK_STATUSES, is_stuck, stuck_clause, stuck_cutoff, stuck_days
 from services.errors import ValidationFailed
 from vietnam.addresses import full_address
 from views import labels
@@ -34,17 +29,14 @@ from views.admin.core.formatters import labelled, money_formatter
 from views.admin.core.indexed_search import IndexedSearchMixin
 from views.admin.core.params import parse_id
 from views.admin.core.pickers import division_code
+from views.admin.delivery.columns import (
+    StuckFilter,
+    dossier_link,
+    office_options,
+    status_formatter,
+)
 from views.admin.delivery.forms import AddressPickers, DeliveryHelpers, EventFormMixin
 
-STATUS_BADGES = {
-    "created": "secondary",
-    "accepted": "info",
-    "in_transit": "primary",
-    "out_for_delivery": "warning",
-    "delivered": "success",
-    "failed": "danger",
-    "returned_to_sender": "dark",
-}
 SHIP_FIELDS = (
     "tracking_code",
     "recipient_name",
@@ -56,47 +48,6 @@ SHIP_FIELDS = (
     "postage",
     "cod_amount",
 )
-
-
-def office_options():
-    rows = db.session.execute(
-        select(Agency.id, Agency.name).where(Agency.kind == "post_office").order_by(Agency.name)
-    )
-    return [(str(i), name) for i, name in rows]
-
-
-def status_formatter(view, context, model, name):
-    """The parcel's status badge, flagged when it has not moved for N working days."""
-    badge = labelled(labels.DELIVERY_STATUS, STATUS_BADGES)(view, context, model, name)
-    if model.status not in STUCK_STATUSES:  # the cut-off reads the calendar: not for these
-        return badge
-    if "_stuck_cutoff" not in g:
-        g._stuck_cutoff = stuck_cutoff(utcnow())
-    if is_stuck(model, g._stuck_cutoff):
-        flag = _("Stuck over %(days)s working days", days=stuck_days())
-        return Markup('{} <span class="badge badge-danger stuck-flag">{}</span>').format(
-            badge, flag
-        )
-    return badge
-
-
-def dossier_link(view, context, model, name):
-    return Markup('<a href="{}">{}</a>').format(
-        url_for("dossier.details_view", id=model.dossier_id), model.dossier.code
-    )
-
-
-class StuckFilter(BoundedIntEqualFilter):
-    """Orders out for delivery or failed for more than N working days."""
-
-    def __init__(self, column, name):
-        super().__init__(column, name, options=(("1", _l("Yes")),))
-
-    def apply(self, query, value, alias=None):
-        return query.filter(stuck_clause(stuck_cutoff(utcnow())))
-
-    def operation(self):
-        return _l("is")
 
 
 class DeliveryOrderView(AddressPickers, EventFormMixin, IndexedSearchMixin, SecuredModelView):

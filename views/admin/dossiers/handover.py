@@ -9,7 +9,7 @@ from flask_login import current_user
 
 import permissions
 from services.dossiers import transfers as dossier_transfers
-from services.handovers import batches as handovers
+from services.handovers import eligibility
 from views import labels
 from views.admin.handovers.flow import parse_ids, send_batch
 
@@ -33,7 +33,7 @@ class DossierHandoverMixin:
 
     def may_hand_over(self) -> bool:
         return permissions.can(current_user, "handover", "create") and (
-            handovers.direction_of(current_user) is not None
+            eligibility.direction_of(current_user) is not None
         )
 
     def handovers_of(self, transfers):

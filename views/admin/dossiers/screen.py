@@ -1,23 +1,13 @@
 """The dossier screens (hồ sơ)."""
 
-from datetime import datetime
-
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup, escape
-from sqlalchemy import event, select
 from wtforms.validators import DataRequired, Email, InputRequired, Optional
 
-from extensions import db
-from i18n import local_datetime
-from models.agency import Agency
-from models.catalog import ProcedureType
 from models.dossier import Dossier
-from services.calendar import LOCAL_TZ
 from services.dossiers import receipt
 from services.dossiers import transfers as dossier_transfers
-from services.dossiers.timeliness import RUNNING_STATUSES, is_due_today, is_overdue
+from services.dossiers.timeliness import RUNNING_STATUSES
 from services.errors import ValidationFailed
 from views import labels
 from views.admin.core import validators
@@ -26,11 +16,18 @@ from views.admin.core.filters import (
     BoundedIntEqualFilter,
     OverdueFilter,
     QueryOptions,
-    forget_options,
 )
 from views.admin.core.formatters import labelled, money_formatter
 from views.admin.core.pickers import division_code
 from views.admin.dossiers.actions import DossierActionsMixin
+from views.admin.dossiers.columns import (
+    department_options,
+    documents_formatter,
+    due_formatter,
+    extra_data_formatter,
+    procedure_formatter,
+    procedure_options,
+)
 from views.admin.dossiers.deliveries import dossier_deliveries
 from views.admin.dossiers.handover import DossierHandoverMixin
 from views.admin.dossiers.query import FastListMixin
@@ -54,58 +51,6 @@ STATUS_BADGES = {
     "stopped": "danger",
 }
 TIMELINESS_BADGES = {"early": "success", "on_time": "info", "late": "danger"}
-
-
-def procedure_options():
-    """(id, code — name) of every procedure type, for the list filter."""
-    rows = db.session.execute(
-        select(ProcedureType.id, ProcedureType.code, ProcedureType.name).order_by(
-            ProcedureType.code
-        )
-    )
-    return [(str(i), f"{code} — {name}") for i, code, name in rows]
-
-
-def department_options():
-    rows = db.session.execute(
-        select(Agency.id, Agency.name).where(Agency.kind == "department").order_by(Agency.name)
-    )
-    return [(str(i), name) for i, name in rows]
-
-
-for _model in (ProcedureType, Agency):  # the options below list their rows
-    for _event in ("after_insert", "after_update", "after_delete"):
-        event.listen(_model, _event, forget_options)
-
-
-def due_formatter(view, context, model, name):
-    """The appointment, flagged when overdue or due today."""
-    now = datetime.now(LOCAL_TZ)
-    text = local_datetime(model.due_at)
-    if is_overdue(model.status, model.due_at, now):
-        return Markup('{} <span class="badge badge-danger">{}</span>').format(text, _("Overdue"))
-    if is_due_today(model.status, model.due_at, now):
-        return Markup('{} <span class="badge badge-warning">{}</span>').format(text, _("Due today"))
-    return text
-
-
-def extra_data_formatter(view, context, model, name):
-    """The procedure's extra fields, by their labels."""
-    values = model.extra_data or {}
-    labels_by_key = {f.key: f.label for f in model.procedure_type.extra_fields}
-    items = [(labels_by_key.get(k, k), v) for k, v in values.items()]
-    return Markup("<br>").join(Markup("<b>{}</b>: {}").format(k, v) for k, v in items)
-
-
-def documents_formatter(view, context, model, name):
-    return Markup("<br>").join(model.documents_checked or [])
-
-
-def procedure_formatter(view, context, model, name):
-    """The procedure's name, its national code small and muted above it."""
-    procedure = model.procedure_type
-    code, name = escape(procedure.code), escape(procedure.name)
-    return Markup(f'<small class="text-muted d-block">{code}</small>{name}')  # noqa: S704
 
 
 class DossierView(

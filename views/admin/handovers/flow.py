@@ -10,7 +10,7 @@ from extensions import db
 from models.handover import Handover, HandoverItem
 from services.errors import ServiceError
 from services.handovers import batches as handovers
-from services.handovers import queries
+from services.handovers import eligibility, queries
 from views import labels
 from views.admin.core.params import parse_id
 
@@ -22,7 +22,7 @@ def parse_ids(values) -> list[int]:
 
 def send_batch(ids: list[int], note: str | None):
     """Create and send one batch of IDS for the current user; a redirect either way."""
-    direction = handovers.direction_of(current_user)
+    direction = eligibility.direction_of(current_user)
     try:
         batch = handovers.create_and_send(
             current_user, direction, ids=ids, note=note, ip_address=request.remote_addr
@@ -63,7 +63,7 @@ class HandoverFlowMixin:
 
     @expose("/queue/")
     def queue_view(self):
-        direction = handovers.direction_of(current_user)
+        direction = eligibility.direction_of(current_user)
         groups = []
         try:
             groups = queries.eligible(current_user, direction)
@@ -76,7 +76,7 @@ class HandoverFlowMixin:
         """JSON for the scanner: the dossier's id when it may go in the batch, else why not."""
         code = request.args.get("code", "")
         try:
-            dossier = handovers.scan(current_user, handovers.direction_of(current_user), code)
+            dossier = eligibility.scan(current_user, eligibility.direction_of(current_user), code)
         except ServiceError as exc:
             return jsonify(ok=False, message=exc.message)
         return jsonify(ok=True, id=dossier.id, code=dossier.code)

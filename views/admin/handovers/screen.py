@@ -13,7 +13,7 @@ import permissions
 from models.dossier import Dossier
 from models.handover import Handover, HandoverItem
 from models.user import name_only, named_only
-from services.handovers import batches as handovers
+from services.handovers import eligibility
 from views import labels
 from views.admin.core.base import SecuredModelView
 from views.admin.core.formatters import labelled
@@ -144,7 +144,7 @@ class HandoverLink(MenuLink):
             current_user.is_authenticated
             and permissions.can(current_user, "handover", "view")
             and permissions.can(current_user, "handover", self.action)
-            and handovers.direction_of(current_user) is not None
+            and eligibility.direction_of(current_user) is not None
         )
 
     def is_visible(self) -> bool:
