@@ -11,7 +11,7 @@ Private names (``module.Class.name``; "set" for an attribute the class sets on i
 - ``flask_admin.model.base.BaseModelView._get_field_value``: a cell's raw value (fast_rows).
 - ``flask_admin.model.base.BaseModelView._column_choices_map`` (set): choices' labels (fast_rows).
 - ``flask_admin.model.base.BaseModelView._get_filter_groups``: the filter menu, kept (base).
-- ``flask_admin.model.base.BaseModelView._filters`` (set): filters named in an export's audit (exports).
+- ``flask_admin.model.base.BaseModelView._filters`` (set): filters named in an export (exports).
 - ``flask_admin.model.base.BaseModelView._get_list_filter_args``: an export's filters (exports).
 - ``flask_admin.model.base.BaseModelView._export_csv``: a BOM first, for Excel (exports).
 - ``flask_admin.model.base.BaseModelView._create_ajax_loader``: scoped look-ups (base, ajax).
