@@ -1,16 +1,15 @@
 """The home page's figures: this month and the last 12 months, in the user's scope."""
 
 import permissions
+from models.report import FIGURES, placed, stored_for
 from services.reporting import figures
 from services.reporting.periods import last_months, preset
 from views.admin.reports import context as ctx
 
-KPIS = ("received", "completed", "on_time_rate", "in_progress", "overdue")
-KPIS += ("returned_at_counter", "returned_by_post", "supplement_requests")
-#: The stored daily figures the KPIs and the charts are made of (returned by post is
-#: ``delivered``; the on-time rate, early and on-time over completed).
-MEASURES = ("received", "completed", "completed_early", "completed_on_time", "in_progress")
-MEASURES += ("returned_at_counter", "delivered", "supplement_requests")
+#: The dashboard's KPIs, in their order (the catalogue's ``kpi`` places).
+KPIS = tuple(figure.name for figure in placed("kpi"))
+#: The stored daily figures the KPIs and the charts are made of.
+MEASURES = stored_for((*KPIS, *(figure.name for figure in FIGURES if figure.chart)))
 
 
 def dashboard(user) -> dict | None:

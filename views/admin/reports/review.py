@@ -6,6 +6,7 @@ from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from models.report import FIGURE, HOURS, RATE
 from services.errors import ValidationFailed
 from services.reporting import figures
 from services.reporting.periods import make_period
@@ -33,10 +34,10 @@ def other_period(args, first):
 
 def amount(change: Change) -> str:
     """The size of the change, in the figure's own unit."""
-    size = abs(change.difference)
-    if change.name.endswith("_rate"):
+    size, kind = abs(change.difference), FIGURE[change.name].kind
+    if kind == RATE:
         return _("%(points)s percentage points", points=format_decimal(round(size * 100, 1)))
-    if change.name.startswith("handover_delay"):
+    if kind == HOURS:
         return ctx.hours(size)
     text = ctx.show(change.name, size)
     if change.relative is not None:
