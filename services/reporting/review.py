@@ -7,6 +7,9 @@ catalogue (models.report.FIGURES: ``review`` and ``better``).
 from dataclasses import dataclass
 
 from models.report import FIGURE, NEITHER, RATE, UP, placed
+from services.reporting import figures
+from services.reporting.periods import Period
+from services.reporting.queries import Filters
 
 #: The figures a review reads out, in reading order.
 REVIEWED = tuple(f.name for f in placed("review"))
@@ -41,3 +44,11 @@ def change(name: str, now, then) -> Change:
 def compare(current: dict, earlier: dict) -> list[Change]:
     """Every reviewed figure of CURRENT against EARLIER, in reading order."""
     return [change(name, current[name], earlier[name]) for name in REVIEWED]
+
+
+def review(user, period: Period, earlier: Period, filters: Filters | None = None) -> list[Change]:
+    """The review page in one call: PERIOD against EARLIER, in USER's scope, narrowed by
+    FILTERS."""
+    current = figures.summary(user, period, filters)
+    before = figures.summary(user, earlier, filters)
+    return compare(current, before)

@@ -11,12 +11,12 @@ from sqlalchemy import event
 
 from extensions import db
 from models.base import utcnow
-from services.reporting import figures, work_queues
+from services.reporting import figures, pages, work_queues
+from services.reporting.pages import KPIS
 from services.reporting.periods import last_months, preset
 from tests import factories
 from tests.report_workload import Driver, live
 from views.admin.reports import context as ctx
-from views.admin.reports.dashboard import KPIS, dashboard
 from views.admin.reports.work_queues import QUEUES
 
 ROLES = ("it_admin", "dept_admin", "dept_admin2", "po_supervisor", "po_clerk", "po_clerk2")
@@ -51,11 +51,12 @@ def year_of_work(world):
 def test_the_dashboard_shows_the_reports_figures(app, world, year_of_work, username):
     user = world.users[username]
     with app.test_request_context():
-        shown = dashboard(user)
+        shown = pages.home(user).dashboard
     for key, period in (("this_month", preset("this_month")), ("last_12", last_months(12))):
         expected = figures.summary(user, period, delays=False)
-        assert {k: shown[key][k] for k in KPIS} == pytest.approx({k: expected[k] for k in KPIS})
-    assert shown["last_12"]["received"] > 0 and shown["last_12"]["in_progress"] >= 0
+        got = getattr(shown, key)
+        assert {k: got[k] for k in KPIS} == pytest.approx({k: expected[k] for k in KPIS})
+    assert shown.last_12["received"] > 0 and shown.last_12["in_progress"] >= 0
 
 
 def test_the_page_shows_those_figures(client, login_as, world, year_of_work):

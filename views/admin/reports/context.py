@@ -103,12 +103,3 @@ def charts(flow: list, flow_unit: str, monthly: list, monthly_unit: str) -> list
             }
         )
     return drawn
-
-
-def units_for(days: int) -> tuple[str, str]:
-    """The buckets of the flow chart and of the monthly charts for a period of DAYS."""
-    if days <= 45:
-        return "day", "week"
-    if days <= 190:
-        return "week", "month" if days > 62 else "week"
-    return "month", "month"

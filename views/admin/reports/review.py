@@ -8,9 +8,8 @@ from flask_login import current_user
 
 from models.report import FIGURE, HOURS, RATE
 from services.errors import ValidationFailed
-from services.reporting import figures
 from services.reporting.periods import make_period
-from services.reporting.review import Change, compare
+from services.reporting.review import Change, review
 from views.admin.reports import context as ctx
 from views.admin.reports.choice import read_choice
 
@@ -90,9 +89,7 @@ class ReviewMixin:
 def render_review(view):
     choice = read_choice(request.args, prefix="a_")
     against, earlier, b_errors = other_period(request.args, choice.period)
-    current = figures.summary(current_user, choice.period, choice.filters)
-    before = figures.summary(current_user, earlier, choice.filters)
-    changes = compare(current, before)
+    changes = review(current_user, choice.period, earlier, choice.filters)
     return view.render(
         "admin/report/review.html",
         choice=choice,

@@ -2,9 +2,8 @@
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
-from services.reporting.work_queues import work_queues
+from services.reporting.work_queues import Queue
 
 #: Each queue: its label, its icon, and the screen that holds its work, with the dossier
 #: list's named filters (views.admin.core.filters.NamedFilterUrls) where that is the list.
@@ -26,10 +25,10 @@ QUEUES = {
 }
 
 
-def work_queue_links() -> list[dict]:
-    """The signed-in user's queues: key, label, icon, count and the screen that holds them."""
+def work_queue_links(queues: tuple[Queue, ...]) -> list[dict]:
+    """QUEUES as the page shows them: key, label, icon, count and the screen's URL."""
     links = []
-    for queue in work_queues(current_user):
+    for queue in queues:
         label, icon, endpoint, filters = QUEUES[queue.key]
         links.append(
             {
