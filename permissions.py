@@ -113,6 +113,18 @@ def sees_all_rows(user) -> bool:
     return bool(user.role_names & ALL_ROWS_ROLES) and user.agency.kind in ("it_unit", "leadership")
 
 
+def report_filter_bounds(user) -> tuple[int | None, int | None]:
+    """The department and the post office USER may narrow the reports to alone (None: any).
+
+    Department staff choose only their department (and its procedures), post-office staff
+    only their office; IT staff and leaders, like anyone else, any.
+    """
+    if sees_all_rows(user):
+        return None, None
+    kind, own = user.agency.kind, user.agency_id
+    return (own if kind == "department" else None), (own if kind == "post_office" else None)
+
+
 def roles_misfit(role_names, agency_kind: str) -> list[str]:
     """The built-in roles among ROLE_NAMES that do not belong in an agency of AGENCY_KIND."""
     return sorted(r for r in role_names if ROLE_AGENCY_KIND.get(r, agency_kind) != agency_kind)

@@ -70,13 +70,14 @@ def timed(client, path, runs, statements):
     return statistics.median(times), sql
 
 
-def status_equals(view) -> int:
-    """The index of VIEW's "status equals" filter (each view numbers its filters)."""
-    return next(
-        i
+def status_equals(view) -> str:
+    """VIEW's "status equals" filter in a URL: its number, or its name (named filters)."""
+    index, flt = next(
+        (i, f)
         for i, f in enumerate(view._filters)
         if isinstance(f, FilterEqual) and getattr(f.column, "key", None) == "status"
     )
+    return view.get_filter_arg(index, flt)
 
 
 def cases(sample) -> list[tuple[str, str]]:

@@ -1,46 +1,132 @@
-"""Daily figures: counts per local day, agency, procedure and post office.
+"""Report figures: the catalogue of every figure, and the daily table keeping the stored ones.
 
-Kept in the same transaction as every change of a dossier or a parcel
-(services.reporting.facts), so that a year of figures sums a few thousand rows
-instead of a million dossiers.
+Each figure is one record (``Figure``): its English msgid (Vietnamese in
+messages.po), its kind (how it reads), which way is better, whether it is a
+column of ``report_daily`` or computed, and where it is shown. The daily table's
+columns, the summary API's fields, the dashboard's KPIs and charts, the reports
+page's tables, the review and the formatting all derive from ``FIGURES``.
+
+The daily table is kept in the same transaction as every change of a dossier or
+a parcel (services.reporting.facts), so that a year of figures sums a few
+thousand rows instead of a million dossiers.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import BigInteger, Date, Index
+from sqlalchemy import BigInteger, Date, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
 
-#: The additive figures the table keeps, one column each.
-MEASURES = (
-    "received",
-    "received_counter",
-    "received_post",
-    "received_online",
-    "fees",
-    "completed",
-    "completed_early",
-    "completed_on_time",
-    "completed_late",
-    "supplement_requests",
-    "refused",
-    "apologies",
-    "stopped",
-    "withdrawn",
-    "returned_at_counter",
-    "delivered",
-    "returned_to_sender",
-    "parcels",
-    "postage",
-    "in_progress",
+COUNT, MONEY, RATE, HOURS = "count", "money", "rate", "hours"
+KINDS = (COUNT, MONEY, RATE, HOURS)
+UP, DOWN, NEITHER = "up", "down", "neither"
+#: How a figure is had: a column of report_daily; the sum of stored PARTS; PARTS over WHOLE;
+#: or a query of its own (overdue, the handover delays), which does not add up across days.
+STORED, SUM, RATIO, QUERY = "stored", "sum", "ratio", "query"
+#: Where a figure may be placed, each an ordered list (1, 2, …).
+PLACES = ("kpi", "table", "api", "review")
+
+
+def N_(msgid: str) -> str:
+    """Mark MSGID for pybabel (a default keyword); it is translated where it is shown."""
+    return msgid
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One report figure. KPI, TABLE, API, REVIEW: its place on the dashboard, among the
+    reports page's table columns, in GET /api/v1/reports/summary and in the review (None:
+    not there); CHART: the dashboard and reports chart that plots it."""
+
+    name: str
+    msgid: str
+    kind: str
+    better: str
+    source: str = STORED
+    parts: tuple[str, ...] = ()
+    whole: tuple[str, ...] = ()
+    kpi: int | None = None
+    chart: str | None = None
+    table: int | None = None
+    api: int | None = None
+    review: int | None = None
+
+    def place(self, where: str) -> int | None:
+        return getattr(self, where)
+
+
+# In the order the reports page and its XLSX show them.
+# fmt: off
+FIGURES = (
+    Figure("received", N_("Dossiers received"), COUNT, NEITHER,
+           kpi=1, chart="flow", table=1, api=1, review=1),
+    Figure("received_counter", N_("Received at the counter"), COUNT, NEITHER),
+    Figure("received_post", N_("Received by post"), COUNT, NEITHER),
+    Figure("received_online", N_("Received online"), COUNT, NEITHER),
+    Figure("in_progress", N_("Still being processed"), COUNT, NEITHER, kpi=4, table=7, api=5),
+    Figure("overdue", N_("Overdue"), COUNT, DOWN, QUERY, kpi=5, table=8, api=6, review=7),
+    Figure("completed", N_("Completed"), COUNT, UP,
+           kpi=2, chart="flow", table=2, review=2),
+    Figure("completed_early", N_("Completed early"), COUNT, UP, table=3, api=2, review=3),
+    Figure("completed_on_time", N_("Completed on time"), COUNT, UP, table=4, api=3, review=4),
+    Figure("completed_late", N_("Completed late"), COUNT, DOWN, table=5, api=4, review=5),
+    Figure("on_time_rate", N_("On-time rate"), RATE, UP, RATIO,
+           ("completed_early", "completed_on_time"), ("completed",),
+           kpi=3, chart="ontime", table=6, api=14, review=6),
+    Figure("supplement_requests", N_("Supplement requests"), COUNT, DOWN,
+           kpi=8, table=9, api=9, review=8),
+    Figure("refused", N_("Refusals"), COUNT, DOWN, table=10, api=10, review=9),
+    Figure("apologies", N_("Apologies"), COUNT, DOWN, api=11, review=10),
+    Figure("stopped", N_("Processing stopped"), COUNT, DOWN),
+    Figure("withdrawn", N_("Withdrawn by the applicant"), COUNT, NEITHER),
+    Figure("returned_at_counter", N_("Returned at the counter"), COUNT, NEITHER,
+           kpi=6, chart="returns", table=11, api=7, review=11),
+    Figure("returned_by_post", N_("Returned by post"), COUNT, NEITHER, SUM, ("delivered",),
+           kpi=7, chart="returns", table=12, api=8, review=12),
+    Figure("delivered", N_("Parcels delivered"), COUNT, UP, api=12),
+    Figure("returned_to_sender", N_("Parcels returned to sender"), COUNT, DOWN, api=13),
+    Figure("parcels", N_("Parcels sent"), COUNT, NEITHER),
+    Figure("delivered_rate", N_("Delivery success rate"), RATE, UP, RATIO,
+           ("delivered",), ("delivered", "returned_to_sender"), review=13),
+    Figure("returned_to_sender_rate", N_("Return-to-sender rate"), RATE, DOWN, RATIO,
+           ("returned_to_sender",), ("delivered", "returned_to_sender"), review=14),
+    Figure("postage", N_("Postage"), MONEY, NEITHER, review=15),
+    Figure("fees", N_("Fees collected"), MONEY, NEITHER, review=16),
+    Figure("handover_delay_median", N_("Receipt to department, median"), HOURS, DOWN, QUERY,
+           review=17),
+    Figure("handover_delay_p90", N_("Receipt to department, 9 in 10 within"), HOURS, DOWN,
+           QUERY),
 )
+# fmt: on
+FIGURE = {figure.name: figure for figure in FIGURES}
+#: The figures the daily table keeps, one column each (additive: they sum across days).
+MEASURES = tuple(f.name for f in FIGURES if f.source == STORED)
+
+
+def placed(where: str) -> tuple[Figure, ...]:
+    """The figures shown at WHERE (one of PLACES), in their order there."""
+    return tuple(sorted((f for f in FIGURES if f.place(where)), key=lambda f: f.place(where)))
+
+
+def stored_for(names) -> tuple[str, ...]:
+    """The stored figures that the figures NAMES are made of, in catalogue order."""
+    wanted = set()
+    for name in names:
+        figure = FIGURE[name]
+        wanted |= {name} if figure.source == STORED else {*figure.parts, *figure.whole}
+    return tuple(m for m in MEASURES if m in wanted)
 
 
 class ReportDaily(db.Model):
     """One local day's figures of the dossiers of one procedure received by one post office.
 
     ``post_office_id`` 0 stands for dossiers that no post office received (online).
+    Besides its key, one column per stored figure (added below, from FIGURES):
+    ``in_progress`` counts those of the day's receipts open now (received,
+    processing, supplement); ``parcels`` and ``postage`` the delivery orders
+    created that day for those dossiers.
     """
 
     __tablename__ = "report_daily"
@@ -53,25 +139,14 @@ class ReportDaily(db.Model):
     agency_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     procedure_type_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     post_office_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    received: Mapped[int] = mapped_column(default=0)
-    received_counter: Mapped[int] = mapped_column(default=0)
-    received_post: Mapped[int] = mapped_column(default=0)
-    received_online: Mapped[int] = mapped_column(default=0)
-    fees: Mapped[int] = mapped_column(BigInteger, default=0)
-    completed: Mapped[int] = mapped_column(default=0)
-    completed_early: Mapped[int] = mapped_column(default=0)
-    completed_on_time: Mapped[int] = mapped_column(default=0)
-    completed_late: Mapped[int] = mapped_column(default=0)
-    supplement_requests: Mapped[int] = mapped_column(default=0)
-    refused: Mapped[int] = mapped_column(default=0)
-    apologies: Mapped[int] = mapped_column(default=0)
-    stopped: Mapped[int] = mapped_column(default=0)
-    withdrawn: Mapped[int] = mapped_column(default=0)
-    returned_at_counter: Mapped[int] = mapped_column(default=0)
-    delivered: Mapped[int] = mapped_column(default=0)
-    returned_to_sender: Mapped[int] = mapped_column(default=0)
-    # Parcels (delivery orders) created that day for those dossiers, and their postage.
-    parcels: Mapped[int] = mapped_column(default=0, server_default="0")
-    postage: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
-    # Of the dossiers received that day, those open now (received, processing, supplement).
-    in_progress: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+def _add_measure_columns() -> None:
+    """One column per stored figure; money in BigInteger (a year of fees passes 2**31 đồng)."""
+    for name in MEASURES:
+        kind = BigInteger if FIGURE[name].kind == MONEY else Integer
+        column = mapped_column(kind, nullable=False, default=0, server_default="0")
+        setattr(ReportDaily, name, column)
+
+
+_add_measure_columns()

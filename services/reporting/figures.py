@@ -17,7 +17,8 @@ from models.agency import Agency
 from models.base import utcnow
 from models.catalog import ProcedureType
 from models.dossier import Dossier
-from models.report import MEASURES
+from models.report import FIGURES as CATALOGUE
+from models.report import HOURS, MEASURES, QUERY, RATE, RATIO, STORED, SUM
 from services.errors import ValidationFailed
 from services.reporting import queries as q
 from services.reporting.periods import Period
@@ -25,33 +26,8 @@ from services.reporting.queries import Filters
 
 __all__ = ["FIGURES", "GROUPS", "Filters", "series", "summary", "table"]
 
-COUNTS = (
-    "received",
-    "received_counter",
-    "received_post",
-    "received_online",
-    "in_progress",
-    "overdue",
-    "completed",
-    "completed_early",
-    "completed_on_time",
-    "completed_late",
-    "supplement_requests",
-    "refused",
-    "apologies",
-    "stopped",
-    "withdrawn",
-    "returned_at_counter",
-    "returned_by_post",
-    "delivered",
-    "returned_to_sender",
-    "parcels",
-    "postage",
-    "fees",
-)
-RATES = ("on_time_rate", "delivered_rate", "returned_to_sender_rate")
-DELAYS = ("handover_delay_median", "handover_delay_p90")
-FIGURES = COUNTS + RATES + DELAYS
+#: Every figure's name, in the catalogue's order (models.report.FIGURES).
+FIGURES = tuple(f.name for f in CATALOGUE)
 #: Table groupings: name → the dossier column and the model naming its values.
 GROUPS = {
     "agency": (Dossier.agency_id, Agency),
@@ -65,18 +41,21 @@ def _ratio(part: int, whole: int) -> float | None:
 
 
 def finish(values: dict) -> dict:
-    """Every figure from the raw counts: zeros filled in, rates and aliases computed."""
-    figures = {name: int(values.get(name) or 0) for name in COUNTS}
-    figures["returned_by_post"] = figures["delivered"]
-    done = figures["completed"]
-    figures["on_time_rate"] = _ratio(
-        figures["completed_early"] + figures["completed_on_time"], done
-    )
-    outcomes = figures["delivered"] + figures["returned_to_sender"]
-    figures["delivered_rate"] = _ratio(figures["delivered"], outcomes)
-    figures["returned_to_sender_rate"] = _ratio(figures["returned_to_sender"], outcomes)
-    for name in DELAYS:
-        figures[name] = values.get(name)
+    """Every figure from the raw values: zeros filled in, sums and ratios computed.
+
+    A stored or queried count or amount missing is 0; a missing delay stays None.
+    """
+    figures = {}
+    for figure in CATALOGUE:
+        if figure.source in (STORED, QUERY):
+            value = values.get(figure.name)
+            figures[figure.name] = value if figure.kind in (RATE, HOURS) else int(value or 0)
+    for figure in CATALOGUE:
+        parts = sum(figures[name] for name in figure.parts)
+        if figure.source == SUM:
+            figures[figure.name] = parts
+        elif figure.source == RATIO:
+            figures[figure.name] = _ratio(parts, sum(figures[name] for name in figure.whole))
     return figures
 
 

@@ -106,10 +106,12 @@ def test_dossier_search_ignores_diacritics(client, login_as, world):
 def _filter_arg(app, endpoint, column, filter_class):
     """The URL argument Flask-Admin gives one filter of one list screen."""
     view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == endpoint)
-    index = next(
-        i for i, f in enumerate(view._filters) if type(f) is filter_class and f.column.key == column
+    index, flt = next(
+        (i, f)
+        for i, f in enumerate(view._filters)
+        if type(f) is filter_class and f.column.key == column
     )
-    return f"flt0_{index}"
+    return f"flt0_{view.get_filter_arg(index, flt)}"
 
 
 def test_dossier_list_filters_by_local_received_day(app, client, login_as, world):

@@ -1,6 +1,7 @@
 """The home page: the reports' figures for every role, in a fixed number of statements,
 and work queues counted only so far."""
 
+import html
 import random
 import re
 from datetime import timedelta
@@ -10,12 +11,13 @@ from sqlalchemy import event
 
 from extensions import db
 from models.base import utcnow
-from services.reporting import figures, work_queues
+from services.reporting import figures, pages, work_queues
+from services.reporting.pages import KPIS
 from services.reporting.periods import last_months, preset
 from tests import factories
 from tests.report_workload import Driver, live
 from views.admin.reports import context as ctx
-from views.admin.reports.dashboard import KPIS, dashboard
+from views.admin.reports.work_queues import QUEUES
 
 ROLES = ("it_admin", "dept_admin", "dept_admin2", "po_supervisor", "po_clerk", "po_clerk2")
 
@@ -49,11 +51,12 @@ def year_of_work(world):
 def test_the_dashboard_shows_the_reports_figures(app, world, year_of_work, username):
     user = world.users[username]
     with app.test_request_context():
-        shown = dashboard(user)
+        shown = pages.home(user).dashboard
     for key, period in (("this_month", preset("this_month")), ("last_12", last_months(12))):
         expected = figures.summary(user, period, delays=False)
-        assert {k: shown[key][k] for k in KPIS} == pytest.approx({k: expected[k] for k in KPIS})
-    assert shown["last_12"]["received"] > 0 and shown["last_12"]["in_progress"] >= 0
+        got = getattr(shown, key)
+        assert {k: got[k] for k in KPIS} == pytest.approx({k: expected[k] for k in KPIS})
+    assert shown.last_12["received"] > 0 and shown.last_12["in_progress"] >= 0
 
 
 def test_the_page_shows_those_figures(client, login_as, world, year_of_work):
@@ -107,3 +110,31 @@ def test_queue_counts_stop_at_the_limit(client, login_as, world, monkeypatch):
 def test_a_queue_shows_99_plus_from_100():
     assert work_queues.Queue("overdue", 99).shown == "99"
     assert work_queues.Queue("overdue", 100).shown == "99+"
+
+
+def test_queue_links_name_the_dossier_lists_filters(app):
+    view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == "dossier")
+    named = [view.get_filter_arg(i, f) for i, f in enumerate(view._filters)]
+    assert len(named) == len(set(named))  # no two filters share a name
+    linked = {arg for *_, filters in QUEUES.values() for arg in filters}
+    assert linked == {"flt0_status_equals", "flt0_appointment_is"}
+    assert {arg.removeprefix("flt0_") for arg in linked} <= set(named)
+
+
+def test_queue_links_list_their_dossiers(client, login_as, world):
+    clerk, publish = world.users["po_clerk"], world.procedures["publish"]
+    late = factories.make_dossier(publish, clerk, "Đã Quá Hạn", utcnow() - timedelta(days=40))
+    recent = utcnow() - timedelta(hours=1)
+    waiting = factories.make_dossier(publish, clerk, "Kết Quả Chờ Trả", recent)
+    factories.make_dossier(publish, clerk, "Mới Tiếp Nhận", recent)
+    waiting.status = "result_at_counter"
+    db.session.commit()
+    login_as("po_clerk")
+    page = client.get("/admin/").get_data(as_text=True)
+    names = {"at_counter": waiting.applicant_name, "overdue": late.applicant_name}
+    for key, shown in names.items():
+        url = html.unescape(re.search(rf'href="([^"]+)" data-queue="{key}"', page).group(1))
+        assert "flt0_" in url and not re.search(r"flt0_\d", url)
+        listed = client.get(url).get_data(as_text=True)
+        others = [name for name in (*names.values(), "Mới Tiếp Nhận") if name != shown]
+        assert shown in listed and not any(name in listed for name in others), key

@@ -15,8 +15,10 @@ from views.admin.core.filters import BoundedIntEqualFilter, OverdueFilter
 def _filter_arg(app, name, kind=BoundedIntEqualFilter):
     """The URL argument of the dossier list's filter of class KIND named NAME."""
     view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == "dossier")
-    index = next(i for i, f in enumerate(view._filters) if type(f) is kind and str(f.name) == name)
-    return f"flt0_{index}"
+    index, flt = next(
+        (i, f) for i, f in enumerate(view._filters) if type(f) is kind and str(f.name) == name
+    )
+    return f"flt0_{view.get_filter_arg(index, flt)}"
 
 
 def _page(client, query=""):

@@ -157,12 +157,12 @@ def test_impossible_ids_are_not_found(client, login_as, world, path):
     "query",
     [
         f"page={HUGE}",
-        "flt0_7=9999-12-31",  # received on the day
-        "flt0_8=0001-01-01",  # received from the day
-        "flt0_10=0001-01-01+to+9999-12-31",  # received between the days
-        f"flt0_5={HUGE}",  # procedure equals
-        "flt0_5=abc",
-        "flt0_0=no-such-status",  # status equals
+        "flt0_received_at_on_the_day=9999-12-31",
+        "flt0_received_at_from_the_day=0001-01-01",
+        "flt0_received_at_between_the_days=0001-01-01+to+9999-12-31",
+        f"flt0_procedure_equals={HUGE}",
+        "flt0_procedure_equals=abc",
+        "flt0_status_equals=no-such-status",
     ],
 )
 def test_wild_list_arguments_never_crash(client, login_as, world, query):

@@ -40,7 +40,7 @@ def test_panel_search_filters_lookups_and_exports(client, login_as, bad):
     login_as("po_supervisor")
     for path in (
         f"/admin/dossier/?search={bad}",
-        f"/admin/dossier/?flt0_0={bad}",
+        f"/admin/dossier/?flt0_status_equals={bad}",
         f"/admin/dossier/?flt{bad}=1",
         f"/admin/dossier/export/csv/?search={bad}",
         f"/admin/handover/?search={bad}",

@@ -1,10 +1,12 @@
 """How many SQL statements a page sends: the dossier's page in two besides the signed-in
-user, and the handover and delivery screens the same however many rows they show."""
+user, the handover and delivery screens the same however many rows they show, and none while
+the home and reports pages' templates are drawn."""
 
 import sys
 from datetime import date, timedelta
 
 import pytest
+from flask import before_render_template, template_rendered
 from sqlalchemy import event
 
 from extensions import db
@@ -203,3 +205,44 @@ def test_the_parcel_page_reads_in_one_statement_however_many_events(client, logi
     many, page = read(client, f"/admin/delivery_order/details/?id={busy.id}")
     assert busy.dossier.code in page and "Người dùng po_clerk" in page  # event actors
     assert len(many.page) == len(one.page) == 1, many.page
+
+
+class WhileDrawn(Statements):
+    """The statements sent while a template is drawn (Flask's render signals around it)."""
+
+    def __init__(self, app):
+        super().__init__()
+        self.drawing, self.drawn = False, []
+        before_render_template.connect(self.start, app)
+        template_rendered.connect(self.stop, app)
+
+    def start(self, *_args, **_kwargs):
+        self.drawing = True
+
+    def stop(self, *_args, **_kwargs):
+        self.drawing = False
+
+    def __call__(self, conn, cursor, statement, *args):
+        if self.drawing:
+            self.drawn.append(statement)
+
+
+@pytest.mark.parametrize("username", ["po_clerk", "dept_admin", "it_admin", "viewer"])
+@pytest.mark.parametrize(
+    "path", ["/admin/", "/admin/report/?preset=this_year", "/admin/report/review"]
+)
+def test_the_home_and_reports_pages_read_nothing_while_drawn(
+    app, client, login_as, world, username, path
+):
+    factories.make_dossier(world.procedures["publish"], world.users["po_clerk"])
+    login_as(username)
+    client.get(path)  # per-process caches warm
+    watch = WhileDrawn(app)
+    event.listen(db.engine, "before_cursor_execute", watch)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", watch)
+        before_render_template.disconnect(watch.start, app)
+        template_rendered.disconnect(watch.stop, app)
+    assert watch.drawn == []

@@ -4,8 +4,10 @@ from datetime import date
 
 import pytest
 
+import permissions
 from services.errors import ValidationFailed
 from services.reporting import figures as reports
+from services.reporting import pages
 from services.reporting.periods import Period, make_period, preset
 from tests.report_workload import at, build_month
 
@@ -179,3 +181,25 @@ def test_periods_read_both_ways_and_presets():
     days = Period(date(2026, 3, 10), date(2026, 3, 19))
     assert days.before() == Period(date(2026, 2, 28), date(2026, 3, 9))
     assert pilot.start.isoformat() == "2020-02-29T17:00:00+00:00"
+
+
+def test_the_report_filters_are_held_to_the_users_own_agency(world):
+    """permissions.report_filter_bounds, and the options the reports page offers from it."""
+    dept, po = world.agencies["dept"].id, world.agencies["po"].id
+    expected = {
+        "dept_admin": (dept, None),
+        "po_clerk": (None, po),
+        "po_supervisor": (None, po),
+        "it_admin": (None, None),
+        "viewer": (None, None),
+    }
+    for username, bounds in expected.items():
+        assert permissions.report_filter_bounds(world.users[username]) == bounds, username
+    options = pages.filter_options(world.users["dept_admin"])
+    assert [i for i, _name in options["agency"]] == [dept]
+    assert {p.id for p in world.procedures.values() if p.agency_id == dept} == {
+        i for i, _text in options["procedure"]
+    }
+    assert len(options["post_office"]) == 2
+    assert [i for i, _name in pages.filter_options(world.users["po_clerk"])["post_office"]] == [po]
+    assert len(pages.filter_options(world.users["viewer"])["agency"]) == 2

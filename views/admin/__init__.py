@@ -27,7 +27,6 @@ from views.admin.handovers.screen import HandoverLink, HandoverView
 from views.admin.people import RoleView, UserView
 from views.admin.reports.home import SecuredIndexView
 from views.admin.reports.screen import ReportView
-from views.admin.reports.work_queues import work_queue_links
 from views.security import csp_nonce
 
 
@@ -65,7 +64,6 @@ def register_admin(app) -> Admin:
     admin.add_view(RoleView(Role, db, name=_l("Roles"), category=system))
     admin.add_view(AuditLogView(AuditEntry, db, name=_l("Audit log"), category=system))
     admin.add_view(ReportView(name=_l("Reports"), endpoint="report", url="report"))
-    app.jinja_env.globals["work_queue_links"] = work_queue_links
     app.jinja_env.globals["kept_menu"] = kept_menu
     app.jinja_env.globals["kept_static_url"] = kept_static_url
     return admin

@@ -1,5 +1,12 @@
-"""List filters for instants stored in UTC, picked by users as local calendar days."""
+"""List filters for instants stored in UTC, picked by users as local calendar days, and
+filters named in URLs the same in every language.
 
+Relies on Flask-Admin's ``named_filter_urls`` and ``get_filter_arg`` and on
+Flask-Babel's ``LazyString._args`` (the msgid of a lazy label; Flask-Admin reads it
+too, for a filter's operation).
+"""
+
+import re
 import time
 from datetime import datetime, timedelta
 
@@ -138,6 +145,28 @@ class OverdueFilter(sqla_filters.BaseSQLAFilter):
 
     def operation(self):
         return lazy_gettext("is")
+
+
+def msgid(text) -> str:
+    """The English msgid of a lazily translated TEXT; TEXT itself when it is plain."""
+    return str(getattr(text, "_args", (text,))[0])
+
+
+def filter_arg(flt) -> str:
+    """The name of list filter FLT in a URL (``flt0_<name>``): its label and operation in
+    English, lower case, words joined by "_" (``status_equals``, ``appointment_is``)."""
+    words = re.sub(r"[^a-z0-9 ]", "", f"{msgid(flt.name)} {msgid(flt.operation())}".lower())
+    return "_".join(words.split())
+
+
+class NamedFilterUrls:
+    """Filters named in URLs (``flt0_status_equals=received``), not numbered, and the same
+    in every language: Flask-Admin would name them from their label as drawn, in Vietnamese."""
+
+    named_filter_urls = True
+
+    def get_filter_arg(self, index: int, flt) -> str:
+        return filter_arg(flt)
 
 
 class QueryOptions:

@@ -14,6 +14,7 @@ from views.admin.core import validators
 from views.admin.core.base import SecuredModelView
 from views.admin.core.filters import (
     BoundedIntEqualFilter,
+    NamedFilterUrls,
     OverdueFilter,
     QueryOptions,
 )
@@ -54,7 +55,12 @@ TIMELINESS_BADGES = {"early": "success", "on_time": "info", "late": "danger"}
 
 
 class DossierView(
-    FastListMixin, ReceiveFormMixin, DossierActionsMixin, DossierHandoverMixin, SecuredModelView
+    NamedFilterUrls,
+    FastListMixin,
+    ReceiveFormMixin,
+    DossierActionsMixin,
+    DossierHandoverMixin,
+    SecuredModelView,
 ):
     resource = "dossier"
     audits_create_itself = True  # services.dossiers.receiving.prepare_received writes it

@@ -3,8 +3,21 @@
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 
+from models.base import utcnow
+from services.reporting import pages
 from views.access import deny, password_change_due
-from views.admin.reports.dashboard import dashboard
+from views.admin.reports.dashboard import dashboard_shown
+from views.admin.reports.work_queues import work_queue_links
+
+
+def menu_cards(admin) -> list[tuple]:
+    """The menu's categories with the entries the user may open: (name, [(name, url)])."""
+    cards = []
+    for item in admin.menu():
+        children = item.get_children() if item.is_category() else ()
+        if children:
+            cards.append((item.name, [(child.name, child.get_url()) for child in children]))
+    return cards
 
 
 class SecuredIndexView(AdminIndexView):
@@ -20,4 +33,12 @@ class SecuredIndexView(AdminIndexView):
 
     @expose("/")
     def index(self):
-        return self.render("admin/report/home.html", dashboard=dashboard(current_user))
+        """Built by the reporting service in one call; the template only draws it."""
+        home = pages.home(current_user, utcnow())
+        return self.render(
+            "admin/report/home.html",
+            home=home,
+            queues=work_queue_links(home.queues),
+            dashboard=dashboard_shown(home.dashboard),
+            menu=menu_cards(self.admin),
+        )

@@ -6,10 +6,10 @@ from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from models.report import FIGURE, HOURS, RATE
 from services.errors import ValidationFailed
-from services.reporting import figures
 from services.reporting.periods import make_period
-from services.reporting.review import Change, compare
+from services.reporting.review import Change, review
 from views.admin.reports import context as ctx
 from views.admin.reports.choice import read_choice
 
@@ -33,10 +33,10 @@ def other_period(args, first):
 
 def amount(change: Change) -> str:
     """The size of the change, in the figure's own unit."""
-    size = abs(change.difference)
-    if change.name.endswith("_rate"):
+    size, kind = abs(change.difference), FIGURE[change.name].kind
+    if kind == RATE:
         return _("%(points)s percentage points", points=format_decimal(round(size * 100, 1)))
-    if change.name.startswith("handover_delay"):
+    if kind == HOURS:
         return ctx.hours(size)
     text = ctx.show(change.name, size)
     if change.relative is not None:
@@ -89,9 +89,7 @@ class ReviewMixin:
 def render_review(view):
     choice = read_choice(request.args, prefix="a_")
     against, earlier, b_errors = other_period(request.args, choice.period)
-    current = figures.summary(current_user, choice.period, choice.filters)
-    before = figures.summary(current_user, earlier, choice.filters)
-    changes = compare(current, before)
+    changes = review(current_user, choice.period, earlier, choice.filters)
     return view.render(
         "admin/report/review.html",
         choice=choice,

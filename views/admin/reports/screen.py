@@ -7,31 +7,15 @@ from flask_login import current_user
 
 from services import audit
 from services.errors import ValidationFailed
-from services.reporting import figures, tracking_book
+from services.reporting import pages, tracking_book
 from services.reporting.periods import Period, make_period
 from services.reporting.xlsx import Sheet, stream_workbook
 from views.admin.core.screens import SecuredScreen
 from views.admin.reports import context as ctx
-from views.admin.reports.choice import Choice, filter_options, read_choice
+from views.admin.reports.choice import read_choice
 from views.admin.reports.review import ReviewMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def figures_of(user, choice: Choice) -> dict:
-    """Totals, series, tables and charts for the page and its XLSX."""
-    period, filters = choice.period, choice.filters
-    flow_unit, month_unit = ctx.units_for(period.days)
-    days = figures.daily(user, period, filters)
-    flow = figures.fold(days, period, flow_unit)
-    monthly = figures.fold(days, period, month_unit)
-    return {
-        "totals": figures.total(days, period, figures.delays(user, period, filters)),
-        "flow": flow,
-        "flow_unit": flow_unit,
-        "charts": ctx.charts(flow, flow_unit, monthly, month_unit),
-        "tables": {by: figures.table(user, period, by, filters) for by in figures.GROUPS},
-    }
 
 
 class ReportView(ReviewMixin, SecuredScreen):
@@ -46,11 +30,12 @@ class ReportView(ReviewMixin, SecuredScreen):
     @expose("/")
     def index_view(self):
         choice = read_choice(request.args)
+        report = pages.report(current_user, choice.period, choice.filters)
         return self.render(
             "admin/report/index.html",
             choice=choice,
-            data=figures_of(current_user, choice),
-            options=filter_options(current_user),
+            report=report,
+            charts=ctx.charts(report.flow, report.flow_unit, report.monthly, report.monthly_unit),
             ctx=ctx,
             may_export=self.allows("export"),
             query=request.query_string.decode()[:500],
@@ -60,10 +45,10 @@ class ReportView(ReviewMixin, SecuredScreen):
     def report_export(self):
         """What the page shows, as XLSX: totals, then each table."""
         choice = read_choice(request.args)
-        data = figures_of(current_user, choice)
+        report = pages.report(current_user, choice.period, choice.filters, options=False)
         self._audit("report", choice.period)
-        sheets = [_totals_sheet(choice.period, data["totals"])]
-        sheets += [_table_sheet(by, rows) for by, rows in data["tables"].items()]
+        sheets = [_totals_sheet(choice.period, report.totals)]
+        sheets += [_table_sheet(by, rows) for by, rows in report.tables.items()]
         return _xlsx(stream_workbook(sheets), f"bao-cao-{choice.period.first:%Y%m%d}.xlsx")
 
     @expose("/tracking-book.xlsx")
