@@ -6,7 +6,6 @@ named here; tests/panel/test_flask_admin_fence.py fails when an upgrade removes 
 Private names (``module.Class.name``; "set" for an attribute the class sets on its instances):
 - ``flask_admin.base.BaseView._handle_view``: the one gate of every exposed route (base, screens).
 - ``flask_admin.base.BaseView._template_args``: every page's remembered ``_gettext`` (fast_rows).
-- ``flask_admin.base.Admin._views`` (set): the dossier view's filters for the work-queue links.
 - ``flask_admin.model.base.BaseModelView._get_list_value``: one cell, kept rules (fast_rows).
 - ``flask_admin.model.base.BaseModelView._get_field_value``: a cell's raw value (fast_rows).
 - ``flask_admin.model.base.BaseModelView._column_choices_map`` (set): choices' labels (fast_rows).
