@@ -26,7 +26,7 @@ from services.handovers.eligibility import (
     check_sender,
     refusal,
 )
-from services.versions import check_version
+from services.transactions import check_version
 
 MAX_ITEMS = 500
 NOTE_LENGTH = 500
