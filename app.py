@@ -48,9 +48,10 @@ def register_proxy(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     import models  # noqa: F401  (every table on the metadata, for Alembic)
-    import services.reporting.facts  # noqa: F401  (keeps the daily figures with each flush)
+    from services.reporting import facts
 
     db.init_app(app)
+    facts.install(db.session)  # the daily figures kept with every flush of the app's session
     with app.app_context():
         keep_prepared_statements(db.engine)
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True)

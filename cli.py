@@ -14,6 +14,7 @@ from extensions import db
 from models.user import User
 from services.accounts.users import create_user
 from services.errors import ServiceError
+from services.transactions import transaction
 
 
 def register_commands(app) -> None:
@@ -55,10 +56,9 @@ def create_user_command(username, roles, agency_code, full_name, password_stdin)
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user = create_user(username, password, list(roles), agency_code, full_name=full_name)
-        db.session.commit()
+        with transaction():
+            user = create_user(username, password, list(roles), agency_code, full_name=full_name)
     except ServiceError as exc:
-        db.session.rollback()
         raise click.ClickException(exc.message) from exc
     click.echo(f"Created user {user.username} ({', '.join(roles)}) in {agency_code}.")
 

@@ -20,11 +20,17 @@ from sqlalchemy.orm import joinedload
 from extensions import db, limiter, login_manager
 from models.dossier import Dossier
 from models.user import User
-from services import audit
-from services.accounts.auth import LoginFailed, LoginLocked, authenticate, check_current_password
-from services.accounts.users import end_sessions, set_password
+from services.accounts.auth import (
+    LoginFailed,
+    LoginLocked,
+    authenticate,
+    check_current_password,
+    sign_out,
+)
+from services.accounts.users import set_password
 from services.delivery.shipping import latest_order
 from services.errors import ServiceError
+from services.transactions import transaction
 from views.urls import is_local_path
 
 bp = Blueprint("auth", __name__)
@@ -94,16 +100,8 @@ def logout():
     with ``end_tokens=1`` the user's API tokens end as well."""
     user = current_user._get_current_object()
     end_tokens = request.form.get("end_tokens") == "1"
-    end_sessions(user, tokens=end_tokens)
-    audit.record(
-        "logout",
-        "user",
-        user.id,
-        actor=user,
-        ip_address=request.remote_addr,
-        summary="Đăng xuất, thu hồi mã truy cập API" if end_tokens else "Đăng xuất",
-    )
-    db.session.commit()
+    with transaction():
+        sign_out(user, end_tokens=end_tokens, ip_address=request.remote_addr)
     logout_user()
     _fresh_session()
     if end_tokens:
@@ -132,17 +130,17 @@ def change_password():
             error = exc.message
         else:
             try:
-                set_password(
-                    user,
-                    request.form.get("new_password", ""),
-                    confirmation=request.form.get("confirm_password", ""),
-                    actor=user,
-                    ip_address=request.remote_addr,
-                )
+                with transaction():
+                    set_password(
+                        user,
+                        request.form.get("new_password", ""),
+                        confirmation=request.form.get("confirm_password", ""),
+                        actor=user,
+                        ip_address=request.remote_addr,
+                    )
             except ServiceError as exc:
                 error = exc.message
             else:
-                db.session.commit()
                 login_user(user)  # this session carries the new epoch; others end
                 flash(_("Your password has been changed."), "success")
                 return redirect(url_for("admin.index"))

@@ -1,10 +1,12 @@
-"""Signing in: one answer for any wrong username or password, and a lock that holds.
+"""Signing in and out: one answer for any wrong username or password, a lock that holds,
+and the epochs that end a user's sessions and tokens.
 
 Every attempt at a username, existing or not, is counted in the database
 (``login_throttle``) *before* the password is checked, by one atomic
 statement; so a burst of N simultaneous guesses checks at most MAX_FAILURES
 passwords, the rest being refused as locked. The panel's form, the API's token
-endpoint and the password-change form share this one counter.
+endpoint and the password-change form share this one counter. Each write here is its
+own transaction: a failure counted stays counted whatever the caller does next.
 """
 
 import random
@@ -20,6 +22,7 @@ from models.user import User
 from services import audit
 from services.accounts.passwords import PasswordChecksBusy, verify_password_bounded
 from services.errors import ServiceError
+from services.transactions import transaction
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
@@ -56,11 +59,34 @@ def authenticate(username: str, password: str, ip_address: str | None = None) ->
     if not (ok and user is not None and user.active):
         _failed(user, key, ip_address, "login_failed")
         raise LoginFailed(WRONG_CREDENTIALS)
-    user.locked_until = None
-    user.last_login_at = utcnow()
-    audit.record("login", "user", user.id, actor=user, ip_address=ip_address)
-    db.session.commit()
+    with transaction():
+        user.locked_until = None
+        user.last_login_at = utcnow()
+        audit.record("login", "user", user.id, actor=user, ip_address=ip_address)
     return user
+
+
+def end_sessions(user: User, *, tokens: bool) -> None:
+    """End USER's panel sessions everywhere (a copied cookie too); with TOKENS, the API
+    tokens as well. Sessions and tokens carry the epoch they were issued under; a password
+    change, a reset and a deactivation end both (services.accounts.users), a sign-out the
+    sessions and, when asked, the tokens."""
+    user.session_epoch += 1
+    if tokens:
+        user.token_epoch += 1
+
+
+def sign_out(user: User, *, end_tokens: bool, ip_address: str | None = None) -> None:
+    """End USER's sessions (and with END_TOKENS the API tokens) and audit it."""
+    end_sessions(user, tokens=end_tokens)
+    audit.record(
+        "logout",
+        "user",
+        user.id,
+        actor=user,
+        ip_address=ip_address,
+        summary="Đăng xuất, thu hồi mã truy cập API" if end_tokens else "Đăng xuất",
+    )
 
 
 def check_current_password(user: User, password: str, ip_address: str | None = None) -> None:
@@ -84,8 +110,8 @@ def _guarded_check(key: str, user: User | None, password: str, ip_address) -> bo
         _uncount(key)
         raise LoginBusy(BUSY) from exc
     if ok and user is not None and user.active:
-        db.session.execute(delete(LoginThrottle).where(LoginThrottle.username == key))
-        db.session.commit()
+        with transaction():
+            db.session.execute(delete(LoginThrottle).where(LoginThrottle.username == key))
         return True
     if attempts >= MAX_FAILURES:
         _lock(key, now)
@@ -117,21 +143,21 @@ def _count_attempt(key: str, now) -> tuple[int, object]:
         )
         .returning(LoginThrottle.attempts, LoginThrottle.locked_until)
     )
-    attempts, locked_until = db.session.execute(statement).one()
-    if random.random() < 0.01:  # noqa: S311 (housekeeping, not security)
-        _forget_old(now)
-    db.session.commit()
+    with transaction():
+        attempts, locked_until = db.session.execute(statement).one()
+        if random.random() < 0.01:  # noqa: S311 (housekeeping, not security)
+            _forget_old(now)
     return attempts, locked_until
 
 
 def _uncount(key: str) -> None:
     """Give back an attempt whose password could not be checked (server busy)."""
-    db.session.execute(
-        update(LoginThrottle)
-        .where(LoginThrottle.username == key, LoginThrottle.attempts > 0)
-        .values(attempts=LoginThrottle.attempts - 1)
-    )
-    db.session.commit()
+    with transaction():
+        db.session.execute(
+            update(LoginThrottle)
+            .where(LoginThrottle.username == key, LoginThrottle.attempts > 0)
+            .values(attempts=LoginThrottle.attempts - 1)
+        )
 
 
 def _lock(key: str, now) -> None:
@@ -164,7 +190,7 @@ def unlock(username: str) -> None:
 
 
 def _failed(user, username, ip_address, action) -> None:
-    audit.record(
-        action, "user", user.id if user else None, ip_address=ip_address, summary=username[:80]
-    )
-    db.session.commit()
+    with transaction():
+        audit.record(
+            action, "user", user.id if user else None, ip_address=ip_address, summary=username[:80]
+        )

@@ -1,9 +1,10 @@
-"""Editing the permission matrix of one role, and separation of duties between roles."""
+"""Roles: the permission matrix of one role, separation of duties between roles, and the
+built-in roles' fixed codes."""
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from extensions import db
-from models.user import Permission, Role, User, user_roles
+from models.user import ROLE_NAMES, Permission, Role, User, user_roles
 from permissions import ALL_ROWS_ROLES, RESOURCES, WORKFLOW_PAIRS, actions_of
 from services import audit
 from services.errors import ValidationFailed
@@ -15,6 +16,18 @@ SEPARATION = (
 
 # Without these the IT staff could lock themselves out of the grid.
 IT_ADMIN_KEEPS = frozenset({("role", "view"), ("role", "edit")})
+BUILT_IN_CODE = "Không được đổi mã của vai trò có sẵn."
+
+
+class BuiltInRoleCode(ValidationFailed):
+    """A built-in role renamed: the code is what DEFAULT_MATRIX and the rules name."""
+
+
+def check_rename(role: Role) -> None:
+    """Refuse a pending change of a built-in role's code (its name)."""
+    before = inspect(role).attrs.name.history.deleted
+    if before and before[0] in ROLE_NAMES and role.name != before[0]:
+        raise BuiltInRoleCode(BUILT_IN_CODE, {"name": BUILT_IN_CODE})
 
 
 def valid_pairs() -> frozenset[tuple[str, str]]:

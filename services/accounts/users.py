@@ -1,13 +1,15 @@
-"""Creating accounts and seeding the roles with their default permissions."""
+"""Accounts: created (the only way to a first password), edited, given a new password,
+deactivated; and the roles seeded with their default permissions."""
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from extensions import db
 from models.agency import Agency
 from models.user import ROLE_NAMES, Permission, Role, User
 from permissions import DEFAULT_MATRIX, roles_misfit
 from services import audit
-from services.accounts.auth import unlock
+from services.accounts import delegation
+from services.accounts.auth import end_sessions, unlock
 from services.accounts.passwords import hash_password, policy_problem
 from services.accounts.roles import check_separation
 from services.errors import Conflict, ValidationFailed
@@ -58,9 +60,15 @@ def create_user(
     email: str | None = None,
     actor=None,
     enforce_policy: bool = True,
+    *,
+    active: bool = True,
+    temporary: bool = False,
+    ip_address: str | None = None,
 ) -> User:
-    """A new active user; raises ValidationFailed or Conflict with a Vietnamese message.
+    """A new user with a first password; raises a ServiceError with a Vietnamese message.
 
+    ACTOR (None for the CLI and the demo) grants only what delegation allows. TEMPORARY
+    (IT staff chose the password) makes the user choose their own at first sign-in.
     ``enforce_policy=False`` is for the demo accounts only, whose password the
     contract fixes; seed-demo is refused in production.
     """
@@ -86,23 +94,29 @@ def create_user(
         )
     check_roles_fit(role_names, agency)
     check_separation([roles[r] for r in role_names])
+    delegation.check_grant(actor, role_names)
     user = User(
         username=username,
         full_name=full_name or username,
         email=email,
         password_hash=hash_password(password),
+        must_change_password=temporary,
+        active=active,
         agency=agency,
         roles=[roles[r] for r in role_names],
     )
     db.session.add(user)
+    changes = audit.changes_of(user)
     db.session.flush()
+    delegation.check_manages(actor, user)
     audit.record(
         "create",
         "user",
         user.id,
         actor=actor,
+        ip_address=ip_address,
         summary=f"Tạo tài khoản {username}",
-        changes={"after": {"username": username, "roles": role_names, "agency": agency_code}},
+        changes=changes,
     )
     return user
 
@@ -132,6 +146,24 @@ def check_roles(roles, agency: Agency) -> None:
     check_separation(roles)
 
 
+def check_edit(actor, user: User) -> None:
+    """The rules of ACTOR's pending edit of USER (read from the row's unsaved changes): not
+    one's own roles or agency, roles that fit and keep duties apart, only roles ACTOR holds,
+    not one's own deactivation; a deactivation ends the user's sessions and tokens.
+
+    Scope (the agency the user ends in) is checked once the edit is flushed.
+    """
+    state = inspect(user)
+    roles, agency, active = (state.attrs[key].history for key in ("roles", "agency", "active"))
+    with db.session.no_autoflush:  # the edit stays unsaved: the screen audits it next
+        delegation.check_own_roles(actor, user, changed=roles.has_changes() or agency.has_changes())
+        check_roles(user.roles, user.agency)
+        delegation.check_grant(actor, {r.name for r in roles.added})
+    if active.has_changes() and not user.active:
+        delegation.check_not_self(actor, user)
+        end_sessions(user, tokens=True)
+
+
 def set_password(
     user: User,
     password: str,
@@ -146,6 +178,7 @@ def set_password(
     CONFIRMATION, when given (a form's second entry), must equal PASSWORD.
     TEMPORARY (a reset by IT staff) makes the user choose a new one at next sign-in.
     """
+    delegation.check_manages(actor, user)
     if confirmation is not None and confirmation != password:
         raise ValidationFailed(
             "Hai lần nhập mật khẩu mới không khớp nhau.", {"confirmation": "Không khớp."}
@@ -168,16 +201,12 @@ def set_password(
     )
 
 
-def end_sessions(user: User, *, tokens: bool) -> None:
-    """End USER's panel sessions everywhere (a copied cookie too); with TOKENS, the API
-    tokens as well. Sessions and tokens carry the epoch they were issued under."""
-    user.session_epoch += 1
-    if tokens:
-        user.token_epoch += 1
-
-
 def set_active(user: User, active: bool, *, actor=None, ip_address=None) -> None:
-    """Activate or deactivate USER; deactivation ends the user's sessions at once."""
+    """Activate or deactivate USER (never one's own account); deactivation ends the user's
+    sessions and tokens at once."""
+    if not active:
+        delegation.check_not_self(actor, user)
+    delegation.check_manages(actor, user)
     if user.active == active:
         return
     before = user.active

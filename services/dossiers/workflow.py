@@ -22,7 +22,7 @@ from services.dossiers.action_inputs import Result, check_inputs, local
 from services.dossiers.receipt import return_method_error
 from services.dossiers.timeliness import timeliness_at, working_days_left
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from services.versions import check_version
+from services.transactions import check_version
 
 STATUS_NAMES = {
     "received": "đã tiếp nhận",

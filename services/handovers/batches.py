@@ -9,6 +9,7 @@ works in the caller's transaction: the caller commits, or rolls back on an error
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 import permissions
@@ -25,7 +26,7 @@ from services.handovers.eligibility import (
     check_sender,
     refusal,
 )
-from services.versions import check_version
+from services.transactions import check_version
 
 MAX_ITEMS = 500
 NOTE_LENGTH = 500
@@ -156,8 +157,16 @@ def _check_open(user, handover: Handover, action: str, version) -> None:
         raise Conflict(f"Lô {handover.code} {state}.")
 
 
+def _dossiers_of(handover: Handover) -> dict[int, Dossier]:
+    """The batch's dossiers by id, with their history: two statements, not two per dossier."""
+    ids = [item.dossier_id for item in handover.items]
+    query = select(Dossier).where(Dossier.id.in_(ids)).options(selectinload(Dossier.history))
+    return {d.id: d for d in db.session.scalars(query)}
+
+
 def _flush_batch() -> None:
-    """Write the batch's new state first: of two people confirming at once, one wins."""
+    """Write the batch and its moves in one flush: of two people confirming at once, one wins
+    (the other's versioned rows are stale)."""
     try:
         db.session.flush()
     except StaleDataError as exc:
@@ -177,7 +186,8 @@ def confirm(
 ) -> Handover:
     """Confirm HANDOVER as its receiver; dossiers not missing move on, missing ones stay."""
     _check_open(user, handover, "confirm", version)
-    by_code = {item.dossier.code: item for item in handover.items}
+    dossiers = _dossiers_of(handover)  # held here: the session keeps them only while used
+    by_code = {dossiers[item.dossier_id].code: item for item in handover.items}
     missing = set(missing_codes or ())
     strangers = sorted(missing - by_code.keys())
     if strangers:
@@ -185,6 +195,11 @@ def confirm(
             "Các mã sau không thuộc lô này: " + ", ".join(strangers),
             {f"missing_codes.{c}": "Không thuộc lô." for c in strangers},
         )
+    given = {
+        "handover": handover.code,
+        "given_by": getattr(handover.created_by, "full_name", None),
+        "given_at": handover.sent_at.isoformat() if handover.sent_at else None,
+    }
     now = now or utcnow()
     handover.status, handover.confirmed_at, handover.confirmed_by_id = "confirmed", now, user.id
     handover.has_missing = bool(missing)
@@ -193,19 +208,14 @@ def confirm(
     for code, item in by_code.items():
         item.missing, item.open_dossier_id = code in missing, None
         item.note = _clean((item_notes or {}).get(code), NOTE_LENGTH)
-    _flush_batch()
-    given = {
-        "handover": handover.code,
-        "given_by": getattr(handover.created_by, "full_name", None),
-        "given_at": handover.sent_at.isoformat() if handover.sent_at else None,
-    }
     step = workflow.SYSTEM_MOVES[STEP[handover.direction]]
-    for code, item in by_code.items():
-        if code not in missing:
-            workflow.move(
-                item.dossier, STEP[handover.direction], step, user,
-                note=item.note, data=given, now=now, ip_address=ip_address,
-            )  # fmt: skip
+    with db.session.no_autoflush:  # every dossier moved in memory, then one flush below
+        for code, item in by_code.items():
+            if code not in missing:
+                workflow.move(
+                    item.dossier, STEP[handover.direction], step, user,
+                    note=item.note, data=given, now=now, ip_address=ip_address, flush=False,
+                )  # fmt: skip
     audit.record(
         "confirm",
         "handover",
@@ -216,6 +226,7 @@ def confirm(
         + (f"; thiếu: {', '.join(sorted(missing))}" if missing else ""),
         changes={"after": {"status": "confirmed", "missing": sorted(missing)}},
     )
+    _flush_batch()
     return handover
 
 

@@ -7,7 +7,8 @@ and added to ``report_daily`` rows with one upsert just before it commits
 (rows in a fixed order, so concurrent moves never deadlock): a day's row is
 shared by every receipt of that day, and its lock is held only for the commit
 (inside a savepoint they are written at once, since it may roll back alone).
-Bulk loads that bypass the ORM call ``rebuild``.
+Bulk loads that bypass the ORM call ``rebuild``. The app factory ``install``s the
+listeners on the app's session; nothing is listened to at import.
 """
 
 from collections import Counter, defaultdict
@@ -16,7 +17,6 @@ from functools import cache
 
 from sqlalchemy import column, delete, event, insert, inspect, or_, select, table
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
 from models.delivery import DeliveryOrder
 from models.dossier import Dossier, DossierHistory
@@ -69,7 +69,6 @@ def _step(row):
     return (row.action, row.from_status, row.to_status, row.at)
 
 
-@event.listens_for(Session, "before_flush")
 def _remember_before(session, _context, _instances) -> None:
     """The counted fields of the changed dossiers as the database still has them."""
     ids = [d.id for d in session.dirty if isinstance(d, Dossier) and d.id is not None]
@@ -99,7 +98,6 @@ def _difference(dossier, new_steps: list, before: dict | None) -> Counter:
     return change
 
 
-@event.listens_for(Session, "after_flush")
 def _keep_daily_figures(session, _context) -> None:
     steps = defaultdict(list)
     for row in session.new:
@@ -121,7 +119,6 @@ def _keep_daily_figures(session, _context) -> None:
         session.info.setdefault(PENDING, Counter()).update(total)
 
 
-@event.listens_for(Session, "before_commit")
 def _write_daily_figures(session) -> None:
     """Add the transaction's differences, last: the commit's own flush comes after this event."""
     session.flush()
@@ -130,7 +127,6 @@ def _write_daily_figures(session) -> None:
         add(session.connection(), pending)
 
 
-@event.listens_for(Session, "after_transaction_end")
 def _forget_daily_figures(session, transaction) -> None:
     if transaction.parent is None:  # rolled back or closed: its differences never happened
         session.info.pop(PENDING, None)
@@ -225,7 +221,6 @@ def _orders_with_keys(*where):
     return select(*columns, *keys).join(Dossier, Dossier.id == order.dossier_id).where(*where)
 
 
-@event.listens_for(Session, "before_flush")
 def _remember_parcels_before(session, _context, _instances) -> None:
     """What the parcels edited or deleted, and the dossiers moved, counted for before."""
     orders = {
@@ -250,7 +245,6 @@ def _remember_parcels_before(session, _context, _instances) -> None:
         before[1].update({r[0]: _key(*r[1:]) for r in rows})
 
 
-@event.listens_for(Session, "after_flush")
 def _keep_parcel_figures(session, _context) -> None:
     """The parcels' differences, added to the daily rows with the dossiers' at the commit."""
     orders_before, keys_before = session.info.pop("parcels_before", ({}, {}))
@@ -276,3 +270,21 @@ def _keep_parcel_figures(session, _context) -> None:
         add(session.connection(), change)
     else:
         session.info.setdefault(PENDING, Counter()).update(change)
+
+
+LISTENERS = (  # in this order: each flush's "before" is read before its "after" is counted
+    ("before_flush", _remember_before),
+    ("after_flush", _keep_daily_figures),
+    ("before_commit", _write_daily_figures),
+    ("after_transaction_end", _forget_daily_figures),
+    ("before_flush", _remember_parcels_before),
+    ("after_flush", _keep_parcel_figures),
+)
+
+
+def install(session) -> None:
+    """Keep the daily figures with every flush of SESSION (a scoped session or session
+    class: the app's, by the app factory); a second install adds nothing."""
+    for name, listener in LISTENERS:
+        if not event.contains(session, name, listener):
+            event.listen(session, name, listener)

@@ -195,6 +195,23 @@ def test_agency_change_is_audited(client, login_as, world):
     )
 
 
+def test_deactivating_a_leader_in_the_edit_form_ends_the_session_and_is_audited(
+    app, client, login_as, world
+):
+    """The leader holds an all-rows role: checking the roles must not save the edit early."""
+    viewer = _signed_in_as(app, "viewer")
+    login_as("it_admin")
+    user_id = world.users["viewer"].id
+    data = _user_form(world, "viewer", agency="lead", roles=("viewer",))
+    del data["active"]  # the box unticked
+    response = client.post(f"/admin/user/edit/?id={user_id}", data=data)
+    assert response.status_code == 302
+    assert _user("viewer").active is False
+    assert viewer.get("/admin/").location.startswith("/login")
+    [entry] = [e for e in _audit("edit", "user") if e.entity_id == str(user_id)]
+    assert (entry.changes["before"]["active"], entry.changes["after"]["active"]) == (True, False)
+
+
 # -- the permission grid ------------------------------------------------------------
 def _grid_url(role_name) -> str:
     return f"/admin/role/permissions/?id={_role_ids()[role_name]}"

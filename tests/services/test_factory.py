@@ -1,11 +1,14 @@
 """The application factory and its configuration."""
 
 import pytest
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, event, inspect
+from sqlalchemy.orm import Session
 
 import app as app_module
 from app import create_app
 from config import ConfigError, ProductionConfig, config_from_env
+from extensions import db
+from services.reporting import facts
 from tests.conftest import make_config
 
 
@@ -23,6 +26,20 @@ def test_each_call_builds_an_independent_app(database_url, schema):
     second = create_app(make_config(database_url))
     assert first is not second
     assert first.extensions["admin"][0] is not second.extensions["admin"][0]
+
+
+def test_the_factory_installs_the_daily_figures_on_the_app_s_session_once(database_url, schema):
+    """Not at import on SQLAlchemy's global Session class: a session of another
+    engine (services.audit.record_now's, a script's) counts nothing."""
+    create_app(make_config(database_url))
+    app = create_app(make_config(database_url))
+    for name, listener in facts.LISTENERS:
+        assert event.contains(db.session, name, listener)
+        assert not event.contains(Session, name, listener)
+    with app.app_context():
+        after_flush = list(db.session().dispatch.after_flush)
+        db.session.remove()
+    assert after_flush.count(facts._keep_daily_figures) == 1
 
 
 def test_factory_creates_no_tables(tmp_path):

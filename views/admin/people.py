@@ -1,27 +1,58 @@
-"""Screens for users and roles, with the permission grid and the password reset."""
+"""Screens for users and roles, with the permission grid and the password reset.
+
+Every account rule is in services.accounts; these screens call it and show its refusal.
+"""
+
+import logging
 
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
+from flask_admin.babel import gettext as admin_gettext
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import inspect as sa_inspect
 from wtforms import PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
-import permissions
-from extensions import db
-from models.user import ROLE_NAMES, User
+from models.user import User
 from permissions import CRUD, RESOURCES, actions_of, forget_grants
+from services.accounts import delegation
 from services.accounts import roles as role_service
 from services.accounts import users as user_service
-from services.accounts.passwords import hash_password, policy_problem
+from services.accounts.passwords import policy_problem
 from services.errors import ServiceError
+from services.transactions import transaction
 from views import labels
 from views.admin.core.base import SecuredModelView
 from views.admin.core.params import parse_id
+
+log = logging.getLogger(__name__)
+
+# The account rules' refusals in the panel's language (services.accounts speaks Vietnamese).
+REFUSALS = {
+    delegation.OwnRolesOrAgency: _l("You cannot change your own roles or agency."),
+    delegation.OwnAccount: _l("You cannot deactivate your own account."),
+    delegation.RolesNotHeld: _l("You may only give roles that you hold yourself."),
+    delegation.OutsideScope: _l("You may only record data that belongs to your own agency."),
+    role_service.BuiltInRoleCode: _l("The code of a built-in role cannot change."),
+}
+
+
+def refusal(exc: ServiceError) -> str:
+    """What the panel shows for EXC."""
+    return str(REFUSALS.get(type(exc), exc.message))
+
+
+class AccountRulesMixin:
+    """Refusals of the account rules flashed in the panel's language."""
+
+    def handle_view_exception(self, exc):
+        if type(exc) in REFUSALS:
+            flash(refusal(exc), "error")
+            return True
+        return super().handle_view_exception(exc)
 
 
 def roles_formatter(view, context, model, name):
@@ -35,10 +66,11 @@ def password_policy(form, field):
         raise ValidationError(problem)
 
 
-class UserView(SecuredModelView):
+class UserView(AccountRulesMixin, SecuredModelView):
     """Accounts: created with an agency and roles, deactivated but never deleted."""
 
     resource = "user"
+    audits_create_itself = True  # services.accounts.users.create_user writes it
     route_actions = {"reset_password_view": "edit"}
     action_permissions = {"deactivate": "edit", "activate": "edit"}
     column_select_related_list = (User.agency,)
@@ -121,46 +153,47 @@ class UserView(SecuredModelView):
         del form.confirm_password
         return form
 
+    def create_model(self, form):
+        """Flask-Admin's create, the account made by users.create_user (the one door to a
+        first password): IT staff knew it, so the user picks their own at first sign-in."""
+        try:
+            with transaction():
+                model = user_service.create_user(
+                    form.username.data,
+                    form.new_password.data,
+                    [role.name for role in form.roles.data],
+                    form.agency.data.code,
+                    full_name=form.full_name.data,
+                    email=form.email.data or None,
+                    actor=current_user,
+                    active=form.active.data,
+                    temporary=True,
+                    ip_address=request.remote_addr,
+                )
+        except Exception as exc:
+            if not self.handle_view_exception(exc):
+                flash(admin_gettext("Failed to create record. %(error)s", error=str(exc)), "error")
+                log.exception("Failed to create record.")
+            return False
+        self.after_model_change(form, model, True)
+        return model
+
     def prepare(self, form, model, is_created):
-        state = sa_inspect(model)
-        if (
-            not is_created
-            and model.id == current_user.id
-            and (
-                state.attrs.roles.history.has_changes() or state.attrs.agency.history.has_changes()
-            )
-        ):
-            raise ValidationError(_("You cannot change your own roles or agency."))
-        user_service.check_roles(model.roles, model.agency)
-        given = {r.name for r in state.attrs.roles.history.added}
-        if not permissions.manages_all_users(current_user) and given - current_user.role_names:
-            raise ValidationError(_("You may only give roles that you hold yourself."))
-        if is_created:
-            model.password_hash = hash_password(form.new_password.data)
-            model.must_change_password = True  # IT staff knew it: the user picks their own
-            return
-        history = state.attrs.active.history
-        if history.deleted and not model.active:
-            if model.id == current_user.id:
-                raise ValidationError(_("You cannot deactivate your own account."))
-            user_service.end_sessions(model, tokens=True)
+        user_service.check_edit(current_user, model)
         forget_grants()
 
     def _set_active(self, ids, active: bool):
         wanted = [pk for pk in map(parse_id, ids) if pk is not None]
         users = self.get_query().filter(User.id.in_(wanted)).all()
         try:
-            for user in users:
-                if not active and user.id == current_user.id:
-                    raise ServiceError(_("You cannot deactivate your own account."))
-                user_service.set_active(
-                    user, active, actor=current_user, ip_address=request.remote_addr
-                )
+            with transaction():  # all or nothing
+                for user in users:
+                    user_service.set_active(
+                        user, active, actor=current_user, ip_address=request.remote_addr
+                    )
         except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
+            flash(refusal(exc), "error")
             return
-        db.session.commit()
         flash(_("%(count)s accounts updated.", count=len(users)), "success")
 
     @action("deactivate", _l("Deactivate"), _l("Deactivate the selected accounts?"))
@@ -178,25 +211,24 @@ class UserView(SecuredModelView):
         error = None
         if request.method == "POST":
             try:
-                user_service.set_password(
-                    user,
-                    request.form.get("password", ""),
-                    confirmation=request.form.get("confirm", ""),
-                    actor=current_user,
-                    temporary=True,
-                    ip_address=request.remote_addr,
-                )
+                with transaction():
+                    user_service.set_password(
+                        user,
+                        request.form.get("password", ""),
+                        confirmation=request.form.get("confirm", ""),
+                        actor=current_user,
+                        temporary=True,
+                        ip_address=request.remote_addr,
+                    )
             except ServiceError as exc:
-                db.session.rollback()
-                error = exc.message
+                error = refusal(exc)
             else:
-                db.session.commit()
                 flash(_("Temporary password set for %(name)s.", name=user.username), "success")
                 return redirect(url_for(".details_view", id=user.id))
         return self.render("admin/people/reset_password.html", user=user, error=error)
 
 
-class RoleView(SecuredModelView):
+class RoleView(AccountRulesMixin, SecuredModelView):
     """Roles and, per role, the permission grid (resources × actions)."""
 
     resource = "role"
@@ -218,9 +250,7 @@ class RoleView(SecuredModelView):
     }
 
     def prepare(self, form, model, is_created):
-        before = sa_inspect(model).attrs.name.history.deleted
-        if not is_created and before and before[0] in ROLE_NAMES and model.name != before[0]:
-            raise ValidationError(_("The code of a built-in role cannot change."))
+        role_service.check_rename(model)
 
     @expose("/permissions/", methods=("GET", "POST"))
     def permissions_view(self):
@@ -228,14 +258,13 @@ class RoleView(SecuredModelView):
         if request.method == "POST":
             pairs = {tuple(v.split(":", 1)) for v in request.form.getlist("perm") if ":" in v}
             try:
-                result = role_service.set_permissions(
-                    role, pairs, actor=current_user, ip_address=request.remote_addr
-                )
+                with transaction():
+                    result = role_service.set_permissions(
+                        role, pairs, actor=current_user, ip_address=request.remote_addr
+                    )
             except ServiceError as exc:
-                db.session.rollback()
-                flash(exc.message, "error")
+                flash(refusal(exc), "error")
             else:
-                db.session.commit()
                 forget_grants()
                 flash(
                     _(

@@ -20,6 +20,7 @@ from models.security import RevokedToken
 from models.user import User
 from services.accounts.auth import authenticate
 from services.errors import ServiceError
+from services.transactions import transaction
 from views.api.blueprint import bp
 from views.api.errors import ApiError
 from views.api.inputs import Fields, json_object
@@ -144,7 +145,7 @@ SIGN_IN_ERRORS = {
 def revoke_token():
     """End the token this call carries (at once, on every app server)."""
     jti, expires_at = g.api_token
-    db.session.add(RevokedToken(jti=jti, expires_at=expires_at))
-    db.session.execute(delete(RevokedToken).where(RevokedToken.expires_at < datetime.now(UTC)))
-    db.session.commit()
+    with transaction():
+        db.session.add(RevokedToken(jti=jti, expires_at=expires_at))
+        db.session.execute(delete(RevokedToken).where(RevokedToken.expires_at < datetime.now(UTC)))
     return jsonify(revoked=True)

@@ -20,6 +20,7 @@ from services.delivery import events as delivery_events
 from services.delivery import shipping
 from services.delivery.feed import FeedItem, record_events
 from services.errors import NotFound
+from services.transactions import transaction
 from views.api.auth import current_api_user, token_required
 from views.api.blueprint import bp
 from views.api.delivery_serializers import order_detail, order_dict
@@ -79,12 +80,8 @@ def ship_result():
     if not (code or "").strip():
         raise ApiError(422, "Vui lòng cho biết mã hồ sơ.", {"dossier_code": "Bắt buộc."})
     dossier = visible_dossier(user, code.strip())
-    try:
+    with transaction():
         order = shipping.ship(dossier, user, shipment, ip_address=request.remote_addr)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     response = jsonify(order_detail(order))
     response.status_code = 201
     response.headers["Location"] = url_for(
@@ -147,18 +144,14 @@ def record_delivery_event(tracking_code: str):
     for attempt in range(ATTEMPTS):  # the same event racing in twice: the second is a duplicate
         order = visible_order(user, tracking_code)
         try:
-            result = delivery_events.record_event(
-                order, event, user, source="tracking", ip_address=request.remote_addr
-            )
-            db.session.commit()
+            with transaction():
+                result = delivery_events.record_event(
+                    order, event, user, source="tracking", ip_address=request.remote_addr
+                )
             break
         except (IntegrityError, StaleDataError):
-            db.session.rollback()
             if attempt == ATTEMPTS - 1:
                 raise
-        except Exception:
-            db.session.rollback()
-            raise
     db.session.expire(order)
     body = {
         "result": "duplicate" if result == "duplicate" else "applied",
@@ -194,11 +187,10 @@ def record_delivery_events():
     items, refused = _feed_items(raw)
     for attempt in range(ATTEMPTS):
         try:
-            outcomes = record_events(items, user, ip_address=request.remote_addr)
-            db.session.commit()
+            with transaction():
+                outcomes = record_events(items, user, ip_address=request.remote_addr)
             break
         except (IntegrityError, StaleDataError):
-            db.session.rollback()
             if attempt == ATTEMPTS - 1:
                 raise
     results = sorted([*(_outcome_dict(o) for o in outcomes), *refused], key=lambda r: r["index"])

@@ -20,6 +20,7 @@ from services.dossiers import receiving as dossier_service
 from services.dossiers import workflow
 from services.dossiers.receipt import REASON_MAX
 from services.errors import Forbidden, NotFound
+from services.transactions import transaction
 from vietnam.text import contains_pattern, fold
 from views.api.auth import current_api_user, token_required
 from views.api.blueprint import bp
@@ -107,18 +108,10 @@ def receive_dossier():
     values["extra"] = _extra(fields)
     values["received_at"] = fields.instant("received_at")
     fields.check_types()
-    session = db.session()
-    session.expire_on_commit = False  # the answer is what was just written: no re-read
-    try:
+    with transaction(expire=False):  # the answer is what was just written: no re-read
         dossier = dossier_service.receive(
             values, user, ip_address=request.remote_addr, errors=fields.invalid
         )
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    finally:
-        session.expire_on_commit = True
     response = jsonify(dossier_dict(dossier))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_dossier", code=dossier.code)
@@ -209,7 +202,7 @@ def transition_dossier(code: str):
     if not (action or "").strip():
         fields.invalid["action"] = "Bắt buộc."
         raise ApiError(422, "Vui lòng chọn thao tác.", fields.invalid)
-    try:
+    with transaction():
         workflow.transition(
             dossier,
             action.strip(),
@@ -221,10 +214,6 @@ def transition_dossier(code: str):
             ip_address=request.remote_addr,
             errors=fields.invalid,
         )
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return jsonify(dossier_detail(dossier, workflow.available_actions(dossier, user)))
 
 

@@ -18,6 +18,7 @@ from models.handover import DIRECTIONS, HANDOVER_STATUSES, Handover, HandoverIte
 from services.calendar import day_start
 from services.errors import NotFound
 from services.handovers import batches as handovers
+from services.transactions import transaction
 from views.api.auth import current_api_user, token_required
 from views.api.blueprint import bp
 from views.api.dossiers import DEFAULT_PER_PAGE, MAX_PER_PAGE, require
@@ -110,7 +111,7 @@ def _plain(text: str) -> bool:
 
 
 def _written(batch: Handover, status: int):
-    db.session.commit()
+    """The batch just committed, as its page in the API shows it."""
     response = jsonify(handover_dict(visible_handover(current_api_user(), batch.code), True))
     response.status_code = status
     response.headers["Location"] = url_for("api.get_handover", code=batch.code)
@@ -127,7 +128,7 @@ def create_handover():
     direction, note = fields.text("direction"), fields.text("note", max_length=2000)
     codes = _codes(fields, "dossier_codes")
     fields.check()
-    try:
+    with transaction():
         batch = handovers.create_and_send(
             user,
             (direction or "").strip(),
@@ -135,10 +136,7 @@ def create_handover():
             note=note,
             ip_address=request.remote_addr,
         )
-        return _written(batch, 201)
-    except Exception:
-        db.session.rollback()
-        raise
+    return _written(batch, 201)
 
 
 @bp.post("/handovers/<code>/confirm")
@@ -156,7 +154,7 @@ def confirm_handover(code: str):
         if not isinstance(value, str) or "\x00" in value:
             fields.wrong_type[f"item_notes.{key}"] = "Phải là chuỗi ký tự."
     fields.check()
-    try:
+    with transaction():
         handovers.confirm(
             batch,
             user,
@@ -166,10 +164,7 @@ def confirm_handover(code: str):
             version=version,
             ip_address=request.remote_addr,
         )
-        return _written(batch, 200)
-    except Exception:
-        db.session.rollback()
-        raise
+    return _written(batch, 200)
 
 
 @bp.get("/handovers")

@@ -15,7 +15,7 @@ from extensions import db
 from i18n import current_language
 from services import audit
 from services.errors import ServiceError
-from services.versions import check_version
+from services.transactions import check_version
 from views.access import deny, gate
 from views.admin.core.ajax import ScopedAjaxLoader
 from views.admin.core.exports import ExportMixin

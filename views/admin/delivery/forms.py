@@ -12,12 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 import permissions
-from extensions import db
 from models.base import utcnow
 from services.calendar import LOCAL_TZ
 from services.delivery import events as delivery_events
 from services.delivery.postage import postage_for, zone_of
 from services.errors import ServiceError, ValidationFailed
+from services.transactions import transaction
 from views import labels
 from views.admin.core.pickers import DEFAULT_PROVINCE, WardsMixin, division_code, fill_choices
 
@@ -90,20 +90,18 @@ class EventFormMixin:
     def record_event_from_form(self, order):
         form = request.form
         try:
-            event = delivery_events.Event(
-                status=form.get("status", ""),
-                at=_local_instant(form.get("at")),
-                note=form.get("note"),
-            )
-            result = delivery_events.record_event(
-                order, event, current_user, source="manual", ip_address=request.remote_addr
-            )
-            db.session.commit()
+            with transaction():
+                event = delivery_events.Event(
+                    status=form.get("status", ""),
+                    at=_local_instant(form.get("at")),
+                    note=form.get("note"),
+                )
+                result = delivery_events.record_event(
+                    order, event, current_user, source="manual", ip_address=request.remote_addr
+                )
         except ServiceError as exc:
-            db.session.rollback()
             flash(exc.message, "error")
         except (IntegrityError, StaleDataError):  # the feed wrote the same parcel meanwhile
-            db.session.rollback()
             flash(_("The parcel changed meanwhile; nothing was recorded. Look again."), "error")
         else:
             messages = {

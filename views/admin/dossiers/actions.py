@@ -8,11 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 import permissions
-from extensions import db
 from i18n import local_datetime
 from services.calendar import LOCAL_TZ
 from services.dossiers import workflow
 from services.errors import ServiceError
+from services.transactions import transaction
 from views import labels
 
 _BAD_DAY = {
@@ -98,20 +98,19 @@ class DossierActionsMixin:
         )
         new_due_at = _due(form.get("new_due_date"), form.get("new_due_time"), errors)
         try:
-            workflow.transition(
-                dossier,
-                action,
-                current_user,
-                note=form.get("note"),
-                version=_version(form.get("version")),
-                result=result if action == "complete" else None,
-                new_due_at=new_due_at,
-                ip_address=request.remote_addr,
-                errors=errors if action in ("complete", "apologize") else None,
-            )
-            db.session.commit()
+            with transaction():
+                workflow.transition(
+                    dossier,
+                    action,
+                    current_user,
+                    note=form.get("note"),
+                    version=_version(form.get("version")),
+                    result=result if action == "complete" else None,
+                    new_due_at=new_due_at,
+                    ip_address=request.remote_addr,
+                    errors=errors if action in ("complete", "apologize") else None,
+                )
         except ServiceError as exc:
-            db.session.rollback()
             flash(exc.message, "error")
             session[DRAFT_KEY] = {
                 "id": dossier.id,

@@ -6,11 +6,11 @@ from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from extensions import db
 from models.handover import Handover, HandoverItem
 from services.errors import ServiceError
 from services.handovers import batches as handovers
 from services.handovers import eligibility, queries
+from services.transactions import transaction
 from views import labels
 from views.admin.core.params import parse_id
 
@@ -24,12 +24,11 @@ def send_batch(ids: list[int], note: str | None):
     """Create and send one batch of IDS for the current user; a redirect either way."""
     direction = eligibility.direction_of(current_user)
     try:
-        batch = handovers.create_and_send(
-            current_user, direction, ids=ids, note=note, ip_address=request.remote_addr
-        )
-        db.session.commit()
+        with transaction():
+            batch = handovers.create_and_send(
+                current_user, direction, ids=ids, note=note, ip_address=request.remote_addr
+            )
     except ServiceError as exc:
-        db.session.rollback()
         flash(exc.message, "error")
         return None
     flash(
@@ -101,18 +100,17 @@ class HandoverFlowMixin:
         if request.method == "POST":
             form = request.form
             try:
-                handovers.confirm(
-                    batch,
-                    current_user,
-                    missing_codes=form.getlist("missing"),
-                    item_notes={i.dossier.code: form.get(f"note-{i.id}") for i in batch.items},
-                    note=form.get("note"),
-                    version=form.get("version"),
-                    ip_address=request.remote_addr,
-                )
-                db.session.commit()
+                with transaction():
+                    handovers.confirm(
+                        batch,
+                        current_user,
+                        missing_codes=form.getlist("missing"),
+                        item_notes={i.dossier.code: form.get(f"note-{i.id}") for i in batch.items},
+                        note=form.get("note"),
+                        version=form.get("version"),
+                        ip_address=request.remote_addr,
+                    )
             except ServiceError as exc:
-                db.session.rollback()
                 flash(exc.message, "error")
                 return redirect(url_for(".confirm_view", id=batch.id))
             flash(_("Batch %(code)s confirmed.", code=batch.code), "success")
@@ -123,16 +121,15 @@ class HandoverFlowMixin:
     def cancel_view(self):
         batch = self.batch(request.args.get("id"))
         try:
-            handovers.cancel(
-                batch,
-                current_user,
-                reason=request.form.get("reason"),
-                version=request.form.get("version"),
-                ip_address=request.remote_addr,
-            )
-            db.session.commit()
+            with transaction():
+                handovers.cancel(
+                    batch,
+                    current_user,
+                    reason=request.form.get("reason"),
+                    version=request.form.get("version"),
+                    ip_address=request.remote_addr,
+                )
         except ServiceError as exc:
-            db.session.rollback()
             flash(exc.message, "error")
         else:
             flash(_("Batch %(code)s cancelled.", code=batch.code), "success")

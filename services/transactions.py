@@ -1,7 +1,35 @@
-"""Optimistic locking: refuse a change made from a stale copy of a row."""
+"""Writes: one explicit transaction per change, and the optimistic lock on a stale copy.
 
+Services work in the caller's transaction and never commit; the door (a route, a
+command) wraps its call in ``with transaction():``, which commits what the block
+wrote or, on any error (a ServiceError included), rolls it all back and re-raises.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from extensions import db
 from services.calendar import LOCAL_TZ
 from services.errors import Conflict
+
+
+@contextmanager
+def transaction(*, expire: bool = True) -> Iterator[None]:
+    """Commit the block's writes on success; roll back and re-raise on any exception.
+
+    EXPIRE False keeps the written rows loaded after the commit (an answer that shows
+    what was just written needs no second read).
+    """
+    session = db.session()
+    try:
+        yield
+        session.expire_on_commit = expire
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.expire_on_commit = True
 
 
 def check_version(row, seen: int | str | None) -> None:
