@@ -1,76 +1,18 @@
-"""Display names of enumerated values, translated (English msgids)."""
+"""Labels of what has no vocabulary of its own (resources, grid and audit actions, history
+steps, confirmations) and the label filters of every template.
+
+Enumerated values are labelled by their vocabulary, beside their model
+(``STATUSES.label(value)``, ``STATUSES.choices()``).
+"""
 
 from flask_babel import lazy_gettext as _l
 
-STATUS = {
-    "received": _l("Received"),
-    "processing": _l("Processing"),
-    "supplement_requested": _l("Supplement requested"),
-    "result_ready": _l("Result ready"),
-    "result_at_counter": _l("Result at counter"),
-    "in_delivery": _l("In delivery"),
-    "returned": _l("Returned"),
-    "not_accepted": _l("Not accepted"),
-    "withdrawn": _l("Withdrawn"),
-    "stopped": _l("Stopped"),
-}
-CHANNEL = {
-    "counter": _l("At the counter"),
-    "post": _l("By post"),
-    "online": _l("Online"),
-}
-RETURN_METHOD = {"counter": _l("At the counter"), "post": _l("By post")}
-OUTCOME = {"granted": _l("Granted"), "refused": _l("Refused")}
-TIMELINESS = {"early": _l("Early"), "on_time": _l("On time"), "late": _l("Late")}
-AGENCY_KIND = {
-    "department": _l("Department"),
-    "post_office": _l("Post office"),
-    "it_unit": _l("IT unit"),
-    "leadership": _l("Leadership"),
-}
-ONLINE_LEVEL = {
-    "toan_trinh": _l("Full online"),
-    "mot_phan": _l("Partly online"),
-    "none": _l("Not online"),
-}
-DOCUMENT_KIND = {
-    "original": _l("Original"),
-    "copy": _l("Copy"),
-    "certified_copy": _l("Certified copy"),
-}
-EXTRA_FIELD_TYPE = {
-    "text": _l("Text"),
-    "number": _l("Number"),
-    "date": _l("Date"),
-    "choice": _l("Choice"),
-}
-DIRECTION = {
-    "to_department": _l("To the department"),
-    "to_post_office": _l("To the post office"),
-}
-HANDOVER_STATUS = {
-    "draft": _l("Draft"),
-    "sent": _l("Sent"),
-    "confirmed": _l("Confirmed"),
-    "cancelled": _l("Cancelled"),
-}
-DELIVERY_STATUS = {
-    "created": _l("Created"),
-    "accepted": _l("Accepted by post"),
-    "in_transit": _l("In transit"),
-    "out_for_delivery": _l("Out for delivery"),
-    "delivered": _l("Delivered"),
-    "failed": _l("Delivery failed"),
-    "returned_to_sender": _l("Returned to sender"),
-}
-EVENT_SOURCE = {"tracking": _l("Tracking feed"), "manual": _l("Entered by staff")}
-ROLE = {
-    "po_clerk": _l("Post-office clerk"),
-    "po_supervisor": _l("Post-office supervisor"),
-    "dept_admin": _l("Department officer"),
-    "it_admin": _l("IT administrator"),
-    "viewer": _l("Leadership (read-only)"),
-}
+from models.delivery import DELIVERY_STATUSES
+from models.dossier import STATUSES, TIMELINESS
+from models.user import ROLES
+
+# Roles' labels, from their vocabulary (people.py reads them here).
+ROLE = ROLES.labels()
 
 RESOURCE = {
     "dossier": _l("Dossiers"),
@@ -146,6 +88,13 @@ def choices(mapping: dict) -> list[tuple[str, object]]:
     return list(mapping.items())
 
 
+def _named(vocabulary):
+    def label(value) -> str:
+        return str(vocabulary.label(value))
+
+    return label
+
+
 def _label(mapping: dict):
     def label(value) -> str:
         return "" if value is None else str(mapping.get(value, value))
@@ -164,12 +113,12 @@ def step_label(action: str | None) -> str:
 
 
 FILTERS = {
-    "status_label": _label(STATUS),
+    "status_label": _named(STATUSES),
     "action_label": step_label,
     "role_label": _label(ROLE),
     "resource_label": _label(RESOURCE),
-    "timeliness_label": _label(TIMELINESS),
-    "delivery_status_label": _label(DELIVERY_STATUS),
+    "timeliness_label": _named(TIMELINESS),
+    "delivery_status_label": _named(DELIVERY_STATUSES),
 }
 
 

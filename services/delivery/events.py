@@ -25,15 +25,6 @@ MOVES = {
     "delivered": (),
     "returned_to_sender": (),
 }
-STATUS_NAMES = {
-    "created": "mới tạo",
-    "accepted": "bưu cục đã nhận",
-    "in_transit": "đang vận chuyển",
-    "out_for_delivery": "đang phát",
-    "delivered": "đã phát thành công",
-    "failed": "phát không thành công",
-    "returned_to_sender": "đã chuyển hoàn",
-}
 #: Parcel statuses that change the dossier, and how (workflow.SYSTEM_MOVES).
 DOSSIER_MOVES = ("delivered", "returned_to_sender")
 MAX_NOTE = 1000
@@ -125,8 +116,9 @@ def _check_event(event: Event, now: datetime) -> tuple[datetime, str | None]:
 def _check_move(order: DeliveryOrder, status: str) -> None:
     if status not in MOVES[order.status]:
         raise Conflict(
-            f"Bưu gửi {order.tracking_code} đang ở trạng thái «{STATUS_NAMES[order.status]}»: "
-            f"không thể chuyển sang «{STATUS_NAMES[status]}».",
+            f"Bưu gửi {order.tracking_code} đang ở trạng thái "
+            f"«{DELIVERY_STATUSES.vi(order.status)}»: "
+            f"không thể chuyển sang «{DELIVERY_STATUSES.vi(status)}».",
             {"status": "Không được phép từ trạng thái hiện tại."},
         )
     if status in DOSSIER_MOVES and order.dossier.status != "in_delivery":

@@ -7,10 +7,9 @@ ValidationFailed (field → message), together with the door's parse errors.
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from models.dossier import OUTCOMES
 from services.calendar import LOCAL_TZ
 from services.errors import FieldErrors
-
-OUTCOMES = ("granted", "refused")
 
 
 @dataclass

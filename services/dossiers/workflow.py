@@ -15,7 +15,7 @@ from flask import current_app
 import permissions
 from extensions import db
 from models.base import utcnow
-from models.dossier import Dossier, DossierHistory
+from models.dossier import STATUSES, Dossier, DossierHistory
 from services import audit
 from services.calendar import LOCAL_TZ, appointment, clock_start, load_calendar, parse_cutoff
 from services.dossiers.action_inputs import Result, check_inputs, local
@@ -24,18 +24,8 @@ from services.dossiers.timeliness import timeliness_at, working_days_left
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.versions import check_version
 
-STATUS_NAMES = {
-    "received": "đã tiếp nhận",
-    "processing": "đang xử lý",
-    "supplement_requested": "chờ bổ sung",
-    "result_ready": "đã có kết quả",
-    "result_at_counter": "kết quả tại bưu điện",
-    "in_delivery": "đang chuyển phát",
-    "returned": "đã trả kết quả",
-    "not_accepted": "từ chối tiếp nhận",
-    "withdrawn": "đã rút",
-    "stopped": "dừng xử lý",
-}
+#: Vietnamese names of the statuses (the tracking book reads them here).
+STATUS_NAMES = {t.value: t.vi for t in STATUSES.terms}
 ACTION_NAMES = {
     "refuse": "từ chối tiếp nhận",
     "request_supplement": "yêu cầu bổ sung",
@@ -169,7 +159,7 @@ def move(
         dossier.id,
         actor=actor,
         ip_address=ip_address,
-        summary=f"{dossier.code}: {STATUS_NAMES[before]} → {STATUS_NAMES[step.target]}",
+        summary=f"{dossier.code}: {STATUSES.vi(before)} → {STATUSES.vi(step.target)}",
         changes={"before": {"status": before}, "after": {"status": step.target, **(data or {})}},
     )
     return dossier
@@ -206,7 +196,7 @@ def _check_status(dossier: Dossier, action: str, step: Transition) -> None:
     if dossier.status not in step.sources:
         raise Conflict(
             f"Không thể {ACTION_NAMES.get(action, action)} hồ sơ {dossier.code} "
-            f"đang ở trạng thái «{STATUS_NAMES[dossier.status]}»."
+            f"đang ở trạng thái «{STATUSES.vi(dossier.status)}»."
         )
 
 

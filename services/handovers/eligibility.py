@@ -9,9 +9,8 @@ from sqlalchemy import exists, select
 
 import permissions
 from extensions import db
-from models.dossier import Dossier
+from models.dossier import STATUSES, Dossier
 from models.handover import DIRECTIONS, Handover, HandoverItem
-from services.dossiers import workflow
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 #: What each direction carries, who sends it, and the move confirmation makes.
@@ -64,7 +63,7 @@ def refusal(user, direction: str, dossier: Dossier | None, code: str) -> str | N
     if dossier is None or own != user.agency_id:
         return f"Không tìm thấy hồ sơ {code} trong phạm vi của bạn."
     if dossier.status != SOURCE_STATUS[direction]:
-        state = workflow.STATUS_NAMES[dossier.status]
+        state = STATUSES.vi(dossier.status)
         return f"Hồ sơ {code} đang ở trạng thái «{state}», không thuộc diện bàn giao."
     if getattr(dossier, RECEIVER_COLUMN[direction]) is None:
         return f"Hồ sơ {code} không có bưu điện tiếp nhận để trả kết quả."

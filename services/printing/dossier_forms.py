@@ -9,17 +9,12 @@ only once its event has happened; asking for another raises NotFound.
 from dataclasses import dataclass
 from datetime import datetime
 
-from models.dossier import Dossier
+from models.catalog import DOCUMENT_KINDS
+from models.dossier import RETURN_METHODS, Dossier
 from services.errors import NotFound
 from services.printing.common import Heading, Signature, heading_for, last_step, local
 from services.printing.control_slip import control_slip, has_control_slip
 
-DOCUMENT_KINDS = {
-    "original": "Bản chính",
-    "copy": "Bản sao",
-    "certified_copy": "Bản sao chứng thực",
-}
-RETURN_METHODS = {"counter": "Tại Bộ phận Một cửa", "post": "Qua dịch vụ bưu chính công ích"}
 #: Letters to the applicant: form → (number, title, the history action that issues it).
 LETTERS = {
     "supplement": ("Mẫu 02", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "request_supplement"),
@@ -147,7 +142,7 @@ def receipt(dossier: Dossier, lookup_url: str) -> Receipt:
         processing_days=procedure.processing_days,
         received_at=local(dossier.received_at),
         due_at=local(dossier.due_at),
-        return_method=RETURN_METHODS.get(dossier.return_method, dossier.return_method),
+        return_method=RETURN_METHODS.vi(dossier.return_method),
         documents=document_lines(dossier),
         fee=dossier.fee_amount or 0,
         lookup_url=lookup_url,
@@ -161,7 +156,7 @@ def document_lines(dossier: Dossier) -> tuple[DocumentLine, ...]:
     lines = []
     for number, name in enumerate(dossier.documents_checked or [], start=1):
         doc = required.get(name)
-        kind = DOCUMENT_KINDS.get(doc.kind, doc.kind) if doc else ""
+        kind = DOCUMENT_KINDS.vi(doc.kind) if doc else ""
         lines.append(DocumentLine(number, name, kind, doc.quantity if doc else 1))
     return tuple(lines)
 

@@ -1,6 +1,7 @@
 """The schemas of the OpenAPI description: request and response bodies, and small builders."""
 
-from models.dossier import STATUSES
+from models.catalog import EXTRA_FIELD_TYPES, ONLINE_LEVELS
+from models.dossier import CHANNELS, OUTCOMES, RETURN_METHODS, STATUSES, TIMELINESS
 from services.dossiers.workflow import TRANSITIONS
 
 STR, INT, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
@@ -52,8 +53,8 @@ DOSSIER = obj(
         "applicant_address": NULL_STR,
         "organization_name": NULL_STR,
         "organization_tax_code": NULL_STR,
-        "channel": enum(("counter", "post", "online")),
-        "return_method": enum(("counter", "post")),
+        "channel": enum(CHANNELS),
+        "return_method": enum(RETURN_METHODS),
         "received_at": INSTANT,
         "due_at": NULL_INSTANT,
         "fee_amount": {**INT, "description": "VND"},
@@ -66,12 +67,12 @@ DOSSIER = obj(
         "notes": NULL_STR,
         "result_number": NULL_STR,
         "result_date": {**DAY, "nullable": True},
-        "result_outcome": enum(("granted", "refused"), nullable=True),
+        "result_outcome": enum(OUTCOMES, nullable=True),
         "result_summary": NULL_STR,
         "completed_at": NULL_INSTANT,
         "returned_at": NULL_INSTANT,
         "timeliness": {
-            **enum(("early", "on_time", "late", "overdue"), nullable=True),
+            **enum((*TIMELINESS, "overdue"), nullable=True),
             "description": "Ghi khi có kết quả; «overdue» khi chưa xong mà quá hạn hẹn.",
         },
         "supplement_count": INT,
@@ -98,7 +99,7 @@ PROCEDURE_TYPE = obj(
         "agency_code": STR,
         "processing_days": INT,
         "fee": {**INT, "description": "VND"},
-        "online_level": enum(("toan_trinh", "mot_phan", "none")),
+        "online_level": enum(ONLINE_LEVELS),
         "postal_return": BOOL,
         "documents": {
             "type": "array",
@@ -110,7 +111,7 @@ PROCEDURE_TYPE = obj(
                 {
                     "key": STR,
                     "label": STR,
-                    "type": enum(("text", "number", "date", "choice")),
+                    "type": enum(EXTRA_FIELD_TYPES),
                     "required": BOOL,
                     "choices": {"type": "array", "items": STR},
                 }
@@ -128,8 +129,8 @@ RECEIVE = obj(
         "applicant_email": {**STR, "maxLength": 255},
         "organization_name": STR,
         "organization_tax_code": STR,
-        "return_method": {**enum(("counter", "post")), "default": "counter"},
-        "channel": {**enum(("counter", "post", "online")), "default": "counter"},
+        "return_method": {**enum(RETURN_METHODS), "default": "counter"},
+        "channel": {**enum(CHANNELS), "default": "counter"},
         "notes": STR,
         "documents": {
             "type": "array",
@@ -166,7 +167,7 @@ TRANSITION = obj(
             {
                 "number": STR,
                 "date": DAY,
-                "outcome": enum(("granted", "refused")),
+                "outcome": enum(OUTCOMES),
                 "summary": STR,
             },
             required=("number", "date", "outcome"),
