@@ -1,5 +1,5 @@
-"""Labels of what has no vocabulary of its own (resources, grid and audit actions, history
-steps, confirmations) and the label filters of every template.
+"""Labels of what has no vocabulary of its own (resources, grid and audit actions), the
+labels derived from the workflow's records, and the label filters of every template.
 
 Enumerated values are labelled by their vocabulary, beside their model
 (``STATUSES.label(value)``, ``STATUSES.choices()``).
@@ -9,7 +9,9 @@ from flask_babel import lazy_gettext as _l
 
 from models.delivery import DELIVERY_STATUSES
 from models.dossier import STATUSES, TIMELINESS
+from models.dossier_actions import ACTIONS, BY_NAME
 from models.user import ROLES
+from permission_defaults import CRUD, DOSSIER_ACTIONS
 
 # Roles' labels, from their vocabulary (people.py reads them here).
 ROLE = ROLES.labels()
@@ -27,32 +29,21 @@ RESOURCE = {
     "report": _l("Reports"),
     "postage_rate": _l("Postage price list"),
 }
-ACTION = {
+# The grid's actions that are no workflow action (those come from their records).
+_OTHER_ACTIONS = {
     "view": _l("View"),
     "create": _l("Create"),
     "edit": _l("Edit"),
     "delete": _l("Delete"),
     "export": _l("Export"),
-    "receive": _l("Receive"),
     "receive_backdated": _l("Receive dated further back"),
-    "refuse": _l("Refuse"),
-    "request_supplement": _l("Request supplement"),
-    "supplement_received": _l("Supplement received"),
-    "apologize": _l("Apologise, new date"),
-    "complete": _l("Record result"),
-    "stop": _l("Stop processing"),
-    "withdraw": _l("Withdraw"),
-    "return_at_counter": _l("Return at counter"),
-    "ship": _l("Ship by post"),
     "confirm": _l("Confirm handover"),
     "record_event": _l("Record delivery event"),
 }
-
-# The question asked before an action that cannot be undone (%(code)s: the dossier's code).
-CONFIRM = {
-    "refuse": _l("Refuse to accept dossier %(code)s? The applicant gets a refusal slip."),
-    "stop": _l("Stop processing dossier %(code)s? This cannot be undone."),
-    "withdraw": _l("Record that the applicant withdraws dossier %(code)s? This cannot be undone."),
+# Every grid action's label, in the grid's order.
+ACTION = {
+    a: BY_NAME[a].label if a in BY_NAME else _OTHER_ACTIONS[a]
+    for a in (*CRUD, *DOSSIER_ACTIONS, "confirm", "record_event")
 }
 
 # What an audit entry records, beyond the workflow actions of ACTION.
@@ -72,15 +63,8 @@ AUDIT_ACTION = {
     "edit_permissions": _l("Changed permissions"),
 }
 
-# History steps that are not direct actions.
-STEP = {
-    "receive": _l("Received at the counter"),
-    "handover_to_department": _l("Handed over to the department"),
-    "handover_to_post_office": _l("Result handed to the post office"),
-    "ship": _l("Shipped by post"),
-    "delivered": _l("Delivered"),
-    "returned_to_sender": _l("Returned to sender"),
-}
+# How the timeline names the workflow's steps, from their records.
+STEP = {a.name: a.step_label for a in ACTIONS}
 
 
 def choices(mapping: dict) -> list[tuple[str, object]]:
@@ -108,7 +92,7 @@ def audit_action_label(action: str | None) -> str:
 
 
 def step_label(action: str | None) -> str:
-    """A history step or workflow action by its name: ``Tiếp nhận tại quầy``."""
+    """A history step or grid action by its name: ``Tiếp nhận tại quầy``."""
     return "" if action is None else str(STEP.get(action) or ACTION.get(action) or action)
 
 

@@ -13,6 +13,7 @@ import permissions
 from extensions import db
 from models.base import utcnow
 from models.delivery import DELIVERY_STATUSES, DeliveryEvent, DeliveryOrder
+from models.dossier_actions import ACTIONS, TRACKING_EVENT
 from services.dossiers import workflow
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
@@ -25,8 +26,8 @@ MOVES = {
     "delivered": (),
     "returned_to_sender": (),
 }
-#: Parcel statuses that change the dossier, and how (workflow.SYSTEM_MOVES).
-DOSSIER_MOVES = ("delivered", "returned_to_sender")
+#: Parcel statuses that move the dossier: the workflow's moves a tracking event makes.
+DOSSIER_MOVES = tuple(a.name for a in ACTIONS if a.permission == TRACKING_EVENT)
 MAX_NOTE = 1000
 CLOCK_SKEW = timedelta(minutes=5)
 

@@ -7,7 +7,6 @@ Moves made by handovers and postal deliveries use ``move`` from their own
 services, with the same history and audit.
 """
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
@@ -16,6 +15,7 @@ import permissions
 from extensions import db
 from models.base import utcnow
 from models.dossier import STATUSES, Dossier, DossierHistory
+from models.dossier_actions import ACTIONS, Action
 from services import audit
 from services.calendar import LOCAL_TZ, appointment, clock_start, load_calendar, parse_cutoff
 from services.dossiers.action_inputs import Result, check_inputs, local
@@ -26,45 +26,10 @@ from services.versions import check_version
 
 #: Vietnamese names of the statuses (the tracking book reads them here).
 STATUS_NAMES = {t.value: t.vi for t in STATUSES.terms}
-ACTION_NAMES = {
-    "refuse": "từ chối tiếp nhận",
-    "request_supplement": "yêu cầu bổ sung",
-    "supplement_received": "nhận bổ sung",
-    "apologize": "xin lỗi và hẹn lại",
-    "complete": "ghi kết quả",
-    "stop": "dừng xử lý",
-    "withdraw": "rút",
-    "return_at_counter": "trả kết quả tại quầy",
-    "ship": "chuyển phát kết quả",
-}
-
-
-@dataclass(frozen=True)
-class Transition:
-    sources: tuple[str, ...]
-    target: str
-    needs_note: bool = False
-
-
 #: Actions people take directly (panel, API): from which statuses, to which.
-TRANSITIONS = {
-    "refuse": Transition(("received",), "not_accepted", needs_note=True),
-    "request_supplement": Transition(("processing",), "supplement_requested", needs_note=True),
-    "supplement_received": Transition(("supplement_requested",), "processing"),
-    "apologize": Transition(("processing",), "processing", needs_note=True),
-    "complete": Transition(("processing",), "result_ready"),
-    "stop": Transition(("processing",), "stopped", needs_note=True),
-    "withdraw": Transition(("received", "processing", "supplement_requested"), "withdrawn"),
-    "return_at_counter": Transition(("result_at_counter",), "returned"),
-}
+TRANSITIONS = {a.name: a for a in ACTIONS if a.direct}
 #: Moves made by the handover and delivery services (not taken directly).
-SYSTEM_MOVES = {
-    "handover_to_department": Transition(("received",), "processing"),
-    "handover_to_post_office": Transition(("result_ready",), "result_at_counter"),
-    "ship": Transition(("result_at_counter",), "in_delivery"),
-    "delivered": Transition(("in_delivery",), "returned"),
-    "returned_to_sender": Transition(("in_delivery",), "result_at_counter"),
-}
+SYSTEM_MOVES = {a.name: a for a in ACTIONS if not a.direct and a.sources}
 
 
 def available_actions(dossier: Dossier, user) -> list[str]:
@@ -74,7 +39,7 @@ def available_actions(dossier: Dossier, user) -> list[str]:
     return [
         name
         for name, t in TRANSITIONS.items()
-        if dossier.status in t.sources and permissions.can(user, "dossier", name)
+        if dossier.status in t.sources and permissions.can(user, *t.permission)
     ]
 
 
@@ -103,18 +68,17 @@ def transition(
         )
     if not permissions.in_scope(actor, "dossier", dossier):
         raise NotFound("Không tìm thấy hồ sơ.")
-    if not permissions.can(actor, "dossier", action):
-        raise Forbidden(f"Vai trò của bạn không được {ACTION_NAMES[action]} hồ sơ.")
+    if not permissions.can(actor, *step.permission):
+        raise Forbidden(f"Vai trò của bạn không được {step.vi} hồ sơ.")
     check_version(dossier, version)
     _check_status(dossier, action, step)
     note = (note or "").strip() or None
     now = now or utcnow()
     check_inputs(
-        action,
+        step,
         dossier,
         now,
         note=note,
-        needs_note=step.needs_note,
         result=result,
         new_due_at=new_due_at,
         errors=errors,
@@ -169,7 +133,7 @@ def check_shippable(dossier: Dossier, actor) -> None:
     """Raise unless ACTOR may ship DOSSIER's result by post now."""
     if not permissions.in_scope(actor, "dossier", dossier):
         raise NotFound("Không tìm thấy hồ sơ.")
-    if not permissions.can(actor, "dossier", "ship"):
+    if not permissions.can(actor, *SYSTEM_MOVES["ship"].permission):
         raise Forbidden("Vai trò của bạn không được chuyển phát kết quả.")
     _check_status(dossier, "ship", SYSTEM_MOVES["ship"])
     if dossier.return_method != "post":
@@ -192,10 +156,10 @@ def ship(dossier: Dossier, actor, *, tracking_code: str, now=None, ip_address=No
     )
 
 
-def _check_status(dossier: Dossier, action: str, step: Transition) -> None:
+def _check_status(dossier: Dossier, action: str, step: Action) -> None:
     if dossier.status not in step.sources:
         raise Conflict(
-            f"Không thể {ACTION_NAMES.get(action, action)} hồ sơ {dossier.code} "
+            f"Không thể {step.vi or action} hồ sơ {dossier.code} "
             f"đang ở trạng thái «{STATUSES.vi(dossier.status)}»."
         )
 

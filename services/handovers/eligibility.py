@@ -10,13 +10,14 @@ from sqlalchemy import exists, select
 import permissions
 from extensions import db
 from models.dossier import STATUSES, Dossier
+from models.dossier_actions import BY_NAME
 from models.handover import DIRECTIONS, Handover, HandoverItem
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
-#: What each direction carries, who sends it, and the move confirmation makes.
-SOURCE_STATUS = {"to_department": "received", "to_post_office": "result_ready"}
-SENDER_KIND = {"to_department": "post_office", "to_post_office": "department"}
+#: The move confirmation makes in each direction, who sends it, and what it carries.
 STEP = {"to_department": "handover_to_department", "to_post_office": "handover_to_post_office"}
+SENDER_KIND = {"to_department": "post_office", "to_post_office": "department"}
+SOURCE_STATUS = {direction: BY_NAME[step].sources[0] for direction, step in STEP.items()}
 #: The dossier column naming the sending agency and the receiving one, per direction.
 SENDER_COLUMN = {"to_department": "post_office_id", "to_post_office": "agency_id"}
 RECEIVER_COLUMN = {"to_department": "agency_id", "to_post_office": "post_office_id"}

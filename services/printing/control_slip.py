@@ -20,11 +20,13 @@ from sqlalchemy.orm import joinedload
 
 from extensions import db
 from models.dossier import TIMELINESS, Dossier
+from models.dossier_actions import ACTIONS, HANDOVER_CONFIRM
 from models.handover import Handover, HandoverItem
 from services.errors import NotFound
 from services.printing.common import Heading, heading_for, last_step, local
 
-HANDOVER_MOVES = ("handover_to_department", "handover_to_post_office")
+#: The moves a confirmed handover makes: to the department, then back to the post office.
+HANDOVER_MOVES = tuple(a.name for a in ACTIONS if a.permission == HANDOVER_CONFIRM)
 APPLICANT_SIDE = "Tổ chức, cá nhân"
 STEP_NAMES = {
     "to_department": "Giao hồ sơ cho cơ quan giải quyết",

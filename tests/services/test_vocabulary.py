@@ -58,7 +58,6 @@ RULE_TABLES = {
         "SENDER_KIND",
         "SENDER_COLUMN",
         "RECEIVER_COLUMN",
-        "SOURCE_STATUS",
     },
     "services/printing/control_slip.py": {"STEP_NAMES"},
     "services/printing/handover_record.py": {"TITLES"},

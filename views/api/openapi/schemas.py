@@ -38,6 +38,11 @@ def body(schema: dict) -> dict:
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
+def needing(name: str) -> str:
+    """The direct actions that need the input NAME, for a description."""
+    return ", ".join(action for action, step in TRANSITIONS.items() if name in step.inputs)
+
+
 DOSSIER = obj(
     {
         "code": {**STR, "example": "000.00.15.H55-260310-0001"},
@@ -161,7 +166,7 @@ RECEIVE = obj(
 TRANSITION = obj(
     {
         "action": enum(TRANSITIONS),
-        "note": {**STR, "description": "Bắt buộc với refuse, request_supplement, apologize, stop."},
+        "note": {**STR, "description": f"Bắt buộc với {needing('note')}."},
         "version": {**INT, "description": "Phiên bản đã đọc; khác hiện tại thì 409."},
         "result": obj(
             {
@@ -171,10 +176,13 @@ TRANSITION = obj(
                 "summary": STR,
             },
             required=("number", "date", "outcome"),
-            description="Bắt buộc với complete; thiếu gì thì một lỗi 422 nêu đủ mọi trường "
-            "(result.number, result.date, result.outcome).",
+            description=f"Bắt buộc với {needing('result')}; thiếu gì thì một lỗi 422 nêu đủ "
+            "mọi trường (result.number, result.date, result.outcome).",
         ),
-        "new_due_at": {**INSTANT, "description": "Bắt buộc với apologize; không múi giờ: +07:00."},
+        "new_due_at": {
+            **INSTANT,
+            "description": f"Bắt buộc với {needing('new_due_at')}; không múi giờ: +07:00.",
+        },
     },
     required=("action",),
 )
