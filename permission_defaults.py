@@ -3,6 +3,7 @@
 Data only; ``permissions`` holds the checks and re-exports these names.
 """
 
+from models.dossier_actions import DOSSIER_GRANTS
 from models.user import ROLE_NAMES
 
 RESOURCES = (
@@ -19,19 +20,8 @@ RESOURCES = (
     "postage_rate",
 )
 CRUD = ("view", "create", "edit", "delete", "export")
-DOSSIER_ACTIONS = (
-    "receive",
-    "receive_backdated",  # date a receipt further back than the allowed working days
-    "refuse",
-    "request_supplement",
-    "supplement_received",
-    "apologize",
-    "complete",
-    "stop",
-    "withdraw",
-    "return_at_counter",
-    "ship",
-)
+# The workflow's actions on dossiers, from their records (models.dossier_actions).
+DOSSIER_ACTIONS = DOSSIER_GRANTS
 HANDOVER_ACTIONS = ("confirm", "cancel")
 DELIVERY_ACTIONS = ("record_event",)
 SCOPED_RESOURCES = frozenset({"dossier", "handover", "delivery_order", "report_daily"})

@@ -6,16 +6,22 @@ from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
-from models.base import UTCDateTime, enum_check, utcnow
+from models.base import UTCDateTime, utcnow
+from models.vocabulary import N_, Term, Vocabulary
 
-AGENCY_KINDS = ("department", "post_office", "it_unit", "leadership")
+AGENCY_KINDS = Vocabulary(
+    Term("department", "sở, ngành", N_("Department")),
+    Term("post_office", "bưu điện", N_("Post office")),
+    Term("it_unit", "đơn vị CNTT", N_("IT unit")),
+    Term("leadership", "lãnh đạo", N_("Leadership")),
+)
 
 
 class Agency(db.Model):
     """An organisation a user belongs to; departments resolve procedures."""
 
     __tablename__ = "agency"
-    __table_args__ = (CheckConstraint(enum_check("kind", AGENCY_KINDS), name="kind"),)
+    __table_args__ = (CheckConstraint(AGENCY_KINDS.check("kind"), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)

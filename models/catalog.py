@@ -7,11 +7,25 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from models.agency import Agency
-from models.base import UTCDateTime, enum_check, utcnow
+from models.base import UTCDateTime, utcnow
+from models.vocabulary import N_, Term, Vocabulary
 
-ONLINE_LEVELS = ("toan_trinh", "mot_phan", "none")
-DOCUMENT_KINDS = ("original", "copy", "certified_copy")
-EXTRA_FIELD_TYPES = ("text", "number", "date", "choice")
+ONLINE_LEVELS = Vocabulary(
+    Term("toan_trinh", "Toàn trình", N_("Full online")),
+    Term("mot_phan", "Một phần", N_("Partly online")),
+    Term("none", "Không trực tuyến", N_("Not online")),
+)
+DOCUMENT_KINDS = Vocabulary(
+    Term("original", "Bản chính", N_("Original")),
+    Term("copy", "Bản sao", N_("Copy")),
+    Term("certified_copy", "Bản sao chứng thực", N_("Certified copy")),
+)
+EXTRA_FIELD_TYPES = Vocabulary(
+    Term("text", "Văn bản", N_("Text")),
+    Term("number", "Số", N_("Number")),
+    Term("date", "Ngày", N_("Date")),
+    Term("choice", "Lựa chọn", N_("Choice")),
+)
 
 
 class ProcedureType(db.Model):
@@ -19,7 +33,7 @@ class ProcedureType(db.Model):
 
     __tablename__ = "procedure_type"
     __table_args__ = (
-        CheckConstraint(enum_check("online_level", ONLINE_LEVELS), name="online_level"),
+        CheckConstraint(ONLINE_LEVELS.check("online_level"), name="online_level"),
         CheckConstraint("processing_days >= 0", name="processing_days"),
         CheckConstraint("fee >= 0", name="fee"),
     )
@@ -62,7 +76,7 @@ class RequiredDocument(db.Model):
 
     __tablename__ = "required_document"
     __table_args__ = (
-        CheckConstraint(enum_check("kind", DOCUMENT_KINDS), name="kind"),
+        CheckConstraint(DOCUMENT_KINDS.check("kind"), name="kind"),
         CheckConstraint("quantity >= 1", name="quantity"),
     )
 
@@ -86,7 +100,7 @@ class ExtraFieldDefinition(db.Model):
 
     __tablename__ = "extra_field"
     __table_args__ = (
-        CheckConstraint(enum_check("field_type", EXTRA_FIELD_TYPES), name="field_type"),
+        CheckConstraint(EXTRA_FIELD_TYPES.check("field_type"), name="field_type"),
         UniqueConstraint("procedure_type_id", "key", name="uq_extra_field_procedure_key"),
     )
 

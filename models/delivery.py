@@ -7,22 +7,31 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from models.agency import Agency
-from models.base import UTCDateTime, enum_check, utcnow
+from models.base import UTCDateTime, utcnow
 from models.dossier import Dossier
 from models.user import User
+from models.vocabulary import N_, Term, Vocabulary
 from vietnam.text import search_key
 
-DELIVERY_STATUSES = (
-    "created",
-    "accepted",
-    "in_transit",
-    "out_for_delivery",
-    "delivered",
-    "failed",
-    "returned_to_sender",
+DELIVERY_STATUSES = Vocabulary(
+    Term("created", "mới tạo", N_("Created"), "secondary"),
+    Term("accepted", "bưu cục đã nhận", N_("Accepted by post"), "info"),
+    Term("in_transit", "đang vận chuyển", N_("In transit"), "primary"),
+    Term("out_for_delivery", "đang phát", N_("Out for delivery"), "warning"),
+    Term("delivered", "đã phát thành công", N_("Delivered"), "success"),
+    Term("failed", "phát không thành công", N_("Delivery failed"), "danger"),
+    Term("returned_to_sender", "đã chuyển hoàn", N_("Returned to sender"), "dark"),
 )
-EVENT_SOURCES = ("tracking", "manual")  # the postal tracking feed, or post staff
-POSTAGE_ZONES = ("within", "outside")  # within or outside the post office's province
+# The postal tracking feed, or post staff.
+EVENT_SOURCES = Vocabulary(
+    Term("tracking", "Hệ thống định vị bưu gửi", N_("Tracking feed")),
+    Term("manual", "Nhân viên nhập", N_("Entered by staff")),
+)
+# Within or outside the post office's province.
+POSTAGE_ZONES = Vocabulary(
+    Term("within", "Trong tỉnh", N_("Within the province")),
+    Term("outside", "Ngoài tỉnh", N_("Outside the province")),
+)
 
 
 class DeliveryOrder(db.Model):
@@ -30,7 +39,7 @@ class DeliveryOrder(db.Model):
 
     __tablename__ = "delivery_order"
     __table_args__ = (
-        CheckConstraint(enum_check("status", DELIVERY_STATUSES), name="status"),
+        CheckConstraint(DELIVERY_STATUSES.check("status"), name="status"),
         CheckConstraint("postage >= 0", name="postage"),
         CheckConstraint("cod_amount >= 0", name="cod_amount"),
         CheckConstraint("weight_grams IS NULL OR weight_grams > 0", name="weight_grams"),
@@ -102,8 +111,8 @@ class DeliveryEvent(db.Model):
 
     __tablename__ = "delivery_event"
     __table_args__ = (
-        CheckConstraint(enum_check("status", DELIVERY_STATUSES), name="status"),
-        CheckConstraint(enum_check("source", EVENT_SOURCES), name="source"),
+        CheckConstraint(DELIVERY_STATUSES.check("status"), name="status"),
+        CheckConstraint(EVENT_SOURCES.check("source"), name="source"),
         Index("ix_delivery_event_order_at", "delivery_order_id", "at"),
         # The same event from the feed twice is stored once.
         UniqueConstraint("delivery_order_id", "status", "at", name="uq_delivery_event_once"),
@@ -131,7 +140,7 @@ class PostageRate(db.Model):
 
     __tablename__ = "postage_rate"
     __table_args__ = (
-        CheckConstraint(enum_check("zone", POSTAGE_ZONES), name="zone"),
+        CheckConstraint(POSTAGE_ZONES.check("zone"), name="zone"),
         CheckConstraint("price >= 0", name="price"),
         CheckConstraint("up_to_grams IS NULL OR up_to_grams > 0", name="up_to_grams"),
         UniqueConstraint("zone", "up_to_grams", name="uq_postage_rate_band"),

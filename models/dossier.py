@@ -7,41 +7,44 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from models.agency import Agency
-from models.base import JSONType, UTCDateTime, enum_check, utcnow
+from models.base import JSONType, UTCDateTime, utcnow
 from models.catalog import ProcedureType
 from models.user import User
+from models.vocabulary import N_, Term, Vocabulary
 from vietnam.addresses import full_address
 from vietnam.text import search_key
 
-STATUSES = (
-    "received",
-    "processing",
-    "supplement_requested",
-    "result_ready",
-    "result_at_counter",
-    "in_delivery",
-    "returned",
-    "not_accepted",
-    "withdrawn",
-    "stopped",
+STATUSES = Vocabulary(
+    Term("received", "đã tiếp nhận", N_("Received"), "info", portal=2),
+    Term("processing", "đang xử lý", N_("Processing"), "primary", portal=4),
+    Term("supplement_requested", "chờ bổ sung", N_("Supplement requested"), "warning", portal=5),
+    Term("result_ready", "đã có kết quả", N_("Result ready"), "success", portal=9),
+    Term("result_at_counter", "kết quả tại bưu điện", N_("Result at counter"), "success", portal=9),
+    Term("in_delivery", "đang chuyển phát", N_("In delivery"), "success", portal=9),
+    Term("returned", "đã trả kết quả", N_("Returned"), "dark", portal=10),
+    Term("not_accepted", "từ chối tiếp nhận", N_("Not accepted"), "danger", portal=3),
+    Term("withdrawn", "đã rút", N_("Withdrawn"), "secondary", portal=7),
+    Term("stopped", "dừng xử lý", N_("Stopped"), "danger", portal=8),
 )
-# Code of each status on the national public-service portal.
-PORTAL_STATUS_CODES = {
-    "received": 2,
-    "processing": 4,
-    "supplement_requested": 5,
-    "result_ready": 9,
-    "result_at_counter": 9,
-    "in_delivery": 9,
-    "returned": 10,
-    "not_accepted": 3,
-    "withdrawn": 7,
-    "stopped": 8,
-}
-CHANNELS = ("counter", "post", "online")
-RETURN_METHODS = ("counter", "post")
-OUTCOMES = ("granted", "refused")
-TIMELINESS = ("early", "on_time", "late")
+CHANNELS = Vocabulary(
+    Term("counter", "Tại quầy", N_("At the counter")),
+    Term("post", "Qua bưu chính", N_("By post")),
+    Term("online", "Trực tuyến", N_("Online")),
+)
+# The Vietnamese names are the receipt's (Mẫu 01) wording.
+RETURN_METHODS = Vocabulary(
+    Term("counter", "Tại Bộ phận Một cửa", N_("At the counter")),
+    Term("post", "Qua dịch vụ bưu chính công ích", N_("By post")),
+)
+OUTCOMES = Vocabulary(
+    Term("granted", "Chấp thuận", N_("Granted")),
+    Term("refused", "Không chấp thuận", N_("Refused")),
+)
+TIMELINESS = Vocabulary(
+    Term("early", "Trước hạn", N_("Early"), "success"),
+    Term("on_time", "Đúng hạn", N_("On time"), "info"),
+    Term("late", "Trễ hạn", N_("Late"), "danger"),
+)
 RUNNING_SQL = "status IN ('received', 'processing')"
 WAITING_SQL = "status IN ('received', 'result_ready', 'result_at_counter')"
 HANDOVER_SQL = "from_status = 'received' AND to_status = 'processing'"
@@ -52,15 +55,15 @@ class Dossier(db.Model):
 
     __tablename__ = "dossier"
     __table_args__ = (
-        CheckConstraint(enum_check("status", STATUSES), name="status"),
-        CheckConstraint(enum_check("channel", CHANNELS), name="channel"),
-        CheckConstraint(enum_check("return_method", RETURN_METHODS), name="return_method"),
+        CheckConstraint(STATUSES.check("status"), name="status"),
+        CheckConstraint(CHANNELS.check("channel"), name="channel"),
+        CheckConstraint(RETURN_METHODS.check("return_method"), name="return_method"),
         CheckConstraint(
-            "result_outcome IS NULL OR " + enum_check("result_outcome", OUTCOMES),
+            "result_outcome IS NULL OR " + OUTCOMES.check("result_outcome"),
             name="result_outcome",
         ),
         CheckConstraint(
-            "timeliness IS NULL OR " + enum_check("timeliness", TIMELINESS),
+            "timeliness IS NULL OR " + TIMELINESS.check("timeliness"),
             name="timeliness",
         ),
         CheckConstraint("fee_amount >= 0", name="fee_amount"),
@@ -161,7 +164,7 @@ class Dossier(db.Model):
 
     @property
     def portal_status_code(self) -> int:
-        return PORTAL_STATUS_CODES[self.status]
+        return STATUSES.portal(self.status)
 
     def __str__(self) -> str:
         return self.code

@@ -7,12 +7,21 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from models.agency import Agency
-from models.base import UTCDateTime, enum_check, utcnow
+from models.base import UTCDateTime, utcnow
 from models.dossier import Dossier
 from models.user import User
+from models.vocabulary import N_, Term, Vocabulary
 
-DIRECTIONS = ("to_department", "to_post_office")
-HANDOVER_STATUSES = ("draft", "sent", "confirmed", "cancelled")
+DIRECTIONS = Vocabulary(
+    Term("to_department", "Bưu điện → Sở, ngành", N_("To the department")),
+    Term("to_post_office", "Sở, ngành → Bưu điện", N_("To the post office")),
+)
+HANDOVER_STATUSES = Vocabulary(
+    Term("draft", "Nháp", N_("Draft"), "secondary"),
+    Term("sent", "Đã gửi", N_("Sent"), "warning"),
+    Term("confirmed", "Đã xác nhận", N_("Confirmed"), "success"),
+    Term("cancelled", "Đã hủy", N_("Cancelled"), "dark"),
+)
 #: Statuses of a batch still on its way: its dossiers may be in no other batch.
 OPEN_STATUSES = ("draft", "sent")
 
@@ -22,8 +31,8 @@ class Handover(db.Model):
 
     __tablename__ = "handover"
     __table_args__ = (
-        CheckConstraint(enum_check("direction", DIRECTIONS), name="direction"),
-        CheckConstraint(enum_check("status", HANDOVER_STATUSES), name="status"),
+        CheckConstraint(DIRECTIONS.check("direction"), name="direction"),
+        CheckConstraint(HANDOVER_STATUSES.check("status"), name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

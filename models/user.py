@@ -9,8 +9,17 @@ from sqlalchemy.orm import Mapped, joinedload, lazyload, load_only, mapped_colum
 from extensions import db
 from models.agency import Agency
 from models.base import UTCDateTime, utcnow
+from models.vocabulary import N_, Term, Vocabulary
 
-ROLE_NAMES = ("po_clerk", "po_supervisor", "dept_admin", "it_admin", "viewer")
+# The built-in roles (DOMAIN.md's exact names); IT staff may add others.
+ROLES = Vocabulary(
+    Term("po_clerk", "Nhân viên bưu điện", N_("Post-office clerk")),
+    Term("po_supervisor", "Giám sát bưu điện", N_("Post-office supervisor")),
+    Term("dept_admin", "Cán bộ sở, ngành", N_("Department officer")),
+    Term("it_admin", "Quản trị CNTT", N_("IT administrator")),
+    Term("viewer", "Lãnh đạo (chỉ xem)", N_("Leadership (read-only)")),
+)
+ROLE_NAMES = ROLES.values
 
 user_roles = Table(
     "user_role",

@@ -1,76 +1,20 @@
-"""Display names of enumerated values, translated (English msgids)."""
+"""Labels of what has no vocabulary of its own (resources, grid and audit actions), the
+labels derived from the workflow's records, and the label filters of every template.
+
+Enumerated values are labelled by their vocabulary, beside their model
+(``STATUSES.label(value)``, ``STATUSES.choices()``).
+"""
 
 from flask_babel import lazy_gettext as _l
 
-STATUS = {
-    "received": _l("Received"),
-    "processing": _l("Processing"),
-    "supplement_requested": _l("Supplement requested"),
-    "result_ready": _l("Result ready"),
-    "result_at_counter": _l("Result at counter"),
-    "in_delivery": _l("In delivery"),
-    "returned": _l("Returned"),
-    "not_accepted": _l("Not accepted"),
-    "withdrawn": _l("Withdrawn"),
-    "stopped": _l("Stopped"),
-}
-CHANNEL = {
-    "counter": _l("At the counter"),
-    "post": _l("By post"),
-    "online": _l("Online"),
-}
-RETURN_METHOD = {"counter": _l("At the counter"), "post": _l("By post")}
-OUTCOME = {"granted": _l("Granted"), "refused": _l("Refused")}
-TIMELINESS = {"early": _l("Early"), "on_time": _l("On time"), "late": _l("Late")}
-AGENCY_KIND = {
-    "department": _l("Department"),
-    "post_office": _l("Post office"),
-    "it_unit": _l("IT unit"),
-    "leadership": _l("Leadership"),
-}
-ONLINE_LEVEL = {
-    "toan_trinh": _l("Full online"),
-    "mot_phan": _l("Partly online"),
-    "none": _l("Not online"),
-}
-DOCUMENT_KIND = {
-    "original": _l("Original"),
-    "copy": _l("Copy"),
-    "certified_copy": _l("Certified copy"),
-}
-EXTRA_FIELD_TYPE = {
-    "text": _l("Text"),
-    "number": _l("Number"),
-    "date": _l("Date"),
-    "choice": _l("Choice"),
-}
-DIRECTION = {
-    "to_department": _l("To the department"),
-    "to_post_office": _l("To the post office"),
-}
-HANDOVER_STATUS = {
-    "draft": _l("Draft"),
-    "sent": _l("Sent"),
-    "confirmed": _l("Confirmed"),
-    "cancelled": _l("Cancelled"),
-}
-DELIVERY_STATUS = {
-    "created": _l("Created"),
-    "accepted": _l("Accepted by post"),
-    "in_transit": _l("In transit"),
-    "out_for_delivery": _l("Out for delivery"),
-    "delivered": _l("Delivered"),
-    "failed": _l("Delivery failed"),
-    "returned_to_sender": _l("Returned to sender"),
-}
-EVENT_SOURCE = {"tracking": _l("Tracking feed"), "manual": _l("Entered by staff")}
-ROLE = {
-    "po_clerk": _l("Post-office clerk"),
-    "po_supervisor": _l("Post-office supervisor"),
-    "dept_admin": _l("Department officer"),
-    "it_admin": _l("IT administrator"),
-    "viewer": _l("Leadership (read-only)"),
-}
+from models.delivery import DELIVERY_STATUSES
+from models.dossier import STATUSES, TIMELINESS
+from models.dossier_actions import ACTIONS, BY_NAME
+from models.user import ROLES
+from permission_defaults import CRUD, DOSSIER_ACTIONS
+
+# Roles' labels, from their vocabulary (people.py reads them here).
+ROLE = ROLES.labels()
 
 RESOURCE = {
     "dossier": _l("Dossiers"),
@@ -85,32 +29,21 @@ RESOURCE = {
     "report": _l("Reports"),
     "postage_rate": _l("Postage price list"),
 }
-ACTION = {
+# The grid's actions that are no workflow action (those come from their records).
+_OTHER_ACTIONS = {
     "view": _l("View"),
     "create": _l("Create"),
     "edit": _l("Edit"),
     "delete": _l("Delete"),
     "export": _l("Export"),
-    "receive": _l("Receive"),
     "receive_backdated": _l("Receive dated further back"),
-    "refuse": _l("Refuse"),
-    "request_supplement": _l("Request supplement"),
-    "supplement_received": _l("Supplement received"),
-    "apologize": _l("Apologise, new date"),
-    "complete": _l("Record result"),
-    "stop": _l("Stop processing"),
-    "withdraw": _l("Withdraw"),
-    "return_at_counter": _l("Return at counter"),
-    "ship": _l("Ship by post"),
     "confirm": _l("Confirm handover"),
     "record_event": _l("Record delivery event"),
 }
-
-# The question asked before an action that cannot be undone (%(code)s: the dossier's code).
-CONFIRM = {
-    "refuse": _l("Refuse to accept dossier %(code)s? The applicant gets a refusal slip."),
-    "stop": _l("Stop processing dossier %(code)s? This cannot be undone."),
-    "withdraw": _l("Record that the applicant withdraws dossier %(code)s? This cannot be undone."),
+# Every grid action's label, in the grid's order.
+ACTION = {
+    a: BY_NAME[a].label if a in BY_NAME else _OTHER_ACTIONS[a]
+    for a in (*CRUD, *DOSSIER_ACTIONS, "confirm", "record_event")
 }
 
 # What an audit entry records, beyond the workflow actions of ACTION.
@@ -130,20 +63,20 @@ AUDIT_ACTION = {
     "edit_permissions": _l("Changed permissions"),
 }
 
-# History steps that are not direct actions.
-STEP = {
-    "receive": _l("Received at the counter"),
-    "handover_to_department": _l("Handed over to the department"),
-    "handover_to_post_office": _l("Result handed to the post office"),
-    "ship": _l("Shipped by post"),
-    "delivered": _l("Delivered"),
-    "returned_to_sender": _l("Returned to sender"),
-}
+# How the timeline names the workflow's steps, from their records.
+STEP = {a.name: a.step_label for a in ACTIONS}
 
 
 def choices(mapping: dict) -> list[tuple[str, object]]:
     """(value, label) pairs for a form select."""
     return list(mapping.items())
+
+
+def _named(vocabulary):
+    def label(value) -> str:
+        return str(vocabulary.label(value))
+
+    return label
 
 
 def _label(mapping: dict):
@@ -159,17 +92,17 @@ def audit_action_label(action: str | None) -> str:
 
 
 def step_label(action: str | None) -> str:
-    """A history step or workflow action by its name: ``Tiếp nhận tại quầy``."""
+    """A history step or grid action by its name: ``Tiếp nhận tại quầy``."""
     return "" if action is None else str(STEP.get(action) or ACTION.get(action) or action)
 
 
 FILTERS = {
-    "status_label": _label(STATUS),
+    "status_label": _named(STATUSES),
     "action_label": step_label,
     "role_label": _label(ROLE),
     "resource_label": _label(RESOURCE),
-    "timeliness_label": _label(TIMELINESS),
-    "delivery_status_label": _label(DELIVERY_STATUS),
+    "timeliness_label": _named(TIMELINESS),
+    "delivery_status_label": _named(DELIVERY_STATUSES),
 }
 
 

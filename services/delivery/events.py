@@ -13,6 +13,7 @@ import permissions
 from extensions import db
 from models.base import utcnow
 from models.delivery import DELIVERY_STATUSES, DeliveryEvent, DeliveryOrder
+from models.dossier_actions import ACTIONS, TRACKING_EVENT
 from services.dossiers import workflow
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
@@ -25,17 +26,8 @@ MOVES = {
     "delivered": (),
     "returned_to_sender": (),
 }
-STATUS_NAMES = {
-    "created": "mới tạo",
-    "accepted": "bưu cục đã nhận",
-    "in_transit": "đang vận chuyển",
-    "out_for_delivery": "đang phát",
-    "delivered": "đã phát thành công",
-    "failed": "phát không thành công",
-    "returned_to_sender": "đã chuyển hoàn",
-}
-#: Parcel statuses that change the dossier, and how (workflow.SYSTEM_MOVES).
-DOSSIER_MOVES = ("delivered", "returned_to_sender")
+#: Parcel statuses that move the dossier: the workflow's moves a tracking event makes.
+DOSSIER_MOVES = tuple(a.name for a in ACTIONS if a.permission == TRACKING_EVENT)
 MAX_NOTE = 1000
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -125,8 +117,9 @@ def _check_event(event: Event, now: datetime) -> tuple[datetime, str | None]:
 def _check_move(order: DeliveryOrder, status: str) -> None:
     if status not in MOVES[order.status]:
         raise Conflict(
-            f"Bưu gửi {order.tracking_code} đang ở trạng thái «{STATUS_NAMES[order.status]}»: "
-            f"không thể chuyển sang «{STATUS_NAMES[status]}».",
+            f"Bưu gửi {order.tracking_code} đang ở trạng thái "
+            f"«{DELIVERY_STATUSES.vi(order.status)}»: "
+            f"không thể chuyển sang «{DELIVERY_STATUSES.vi(status)}».",
             {"status": "Không được phép từ trạng thái hiện tại."},
         )
     if status in DOSSIER_MOVES and order.dossier.status != "in_delivery":

@@ -1,16 +1,17 @@
 """What each workflow action needs from the user, checked all at once.
 
-``check_inputs`` names every missing or wrong input of an action in one
-ValidationFailed (field → message), together with the door's parse errors.
+``check_inputs`` names every missing or wrong input of an action (the ``inputs``
+of its record in models.dossier_actions) in one ValidationFailed (field → message),
+together with the door's parse errors.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from models.dossier import OUTCOMES
+from models.dossier_actions import Action
 from services.calendar import LOCAL_TZ
 from services.errors import FieldErrors
-
-OUTCOMES = ("granted", "refused")
 
 
 @dataclass
@@ -24,24 +25,23 @@ class Result:
 
 
 def check_inputs(
-    action: str,
+    action: Action,
     dossier,
     now: datetime,
     *,
     note: str | None,
-    needs_note: bool,
     result: Result | None,
     new_due_at: datetime | None,
     errors: dict | None = None,
 ) -> None:
     """Raise one ValidationFailed naming every problem with ACTION's inputs, if any."""
     problems = FieldErrors(errors or {})
-    if needs_note and not note:
+    if action.needs_note and not note:
         problems.add("note", "Vui lòng ghi rõ lý do.")
-    if action == "apologize":
+    if "new_due_at" in action.inputs:
         for field, message in _apology_problems(dossier, now, new_due_at):
             problems.add(field, message)
-    if action == "complete":
+    if "result" in action.inputs:
         for field, message in _result_problems(result):
             problems.add(field, message)
     problems.check(" ".join(problems.values()))

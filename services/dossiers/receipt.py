@@ -15,13 +15,12 @@ from flask import current_app
 import permissions
 from models.base import utcnow
 from models.catalog import ProcedureType
+from models.dossier import CHANNELS, RETURN_METHODS
 from services.calendar import LOCAL_TZ, load_calendar
 from services.dossiers.extra_fields import clean_extra
 from services.errors import FieldErrors
 from vietnam.validation import normalise_citizen_id, normalise_phone, normalise_tax_code
 
-CHANNELS = ("counter", "post", "online")
-RETURN_METHODS = ("counter", "post")
 CLOCK_SKEW = timedelta(minutes=5)
 # The matrix action that allows dating a receipt further back than the window.
 BACKDATE_ACTION = "receive_backdated"

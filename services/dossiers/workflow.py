@@ -7,7 +7,6 @@ Moves made by handovers and postal deliveries use ``move`` from their own
 services, with the same history and audit.
 """
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
@@ -15,7 +14,8 @@ from flask import current_app
 import permissions
 from extensions import db
 from models.base import utcnow
-from models.dossier import Dossier, DossierHistory
+from models.dossier import STATUSES, Dossier, DossierHistory
+from models.dossier_actions import ACTIONS, Action
 from services import audit
 from services.calendar import LOCAL_TZ, appointment, clock_start, load_calendar, parse_cutoff
 from services.dossiers.action_inputs import Result, check_inputs, local
@@ -24,57 +24,12 @@ from services.dossiers.timeliness import timeliness_at, working_days_left
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.transactions import check_version
 
-STATUS_NAMES = {
-    "received": "đã tiếp nhận",
-    "processing": "đang xử lý",
-    "supplement_requested": "chờ bổ sung",
-    "result_ready": "đã có kết quả",
-    "result_at_counter": "kết quả tại bưu điện",
-    "in_delivery": "đang chuyển phát",
-    "returned": "đã trả kết quả",
-    "not_accepted": "từ chối tiếp nhận",
-    "withdrawn": "đã rút",
-    "stopped": "dừng xử lý",
-}
-ACTION_NAMES = {
-    "refuse": "từ chối tiếp nhận",
-    "request_supplement": "yêu cầu bổ sung",
-    "supplement_received": "nhận bổ sung",
-    "apologize": "xin lỗi và hẹn lại",
-    "complete": "ghi kết quả",
-    "stop": "dừng xử lý",
-    "withdraw": "rút",
-    "return_at_counter": "trả kết quả tại quầy",
-    "ship": "chuyển phát kết quả",
-}
-
-
-@dataclass(frozen=True)
-class Transition:
-    sources: tuple[str, ...]
-    target: str
-    needs_note: bool = False
-
-
+#: Vietnamese names of the statuses (the tracking book reads them here).
+STATUS_NAMES = {t.value: t.vi for t in STATUSES.terms}
 #: Actions people take directly (panel, API): from which statuses, to which.
-TRANSITIONS = {
-    "refuse": Transition(("received",), "not_accepted", needs_note=True),
-    "request_supplement": Transition(("processing",), "supplement_requested", needs_note=True),
-    "supplement_received": Transition(("supplement_requested",), "processing"),
-    "apologize": Transition(("processing",), "processing", needs_note=True),
-    "complete": Transition(("processing",), "result_ready"),
-    "stop": Transition(("processing",), "stopped", needs_note=True),
-    "withdraw": Transition(("received", "processing", "supplement_requested"), "withdrawn"),
-    "return_at_counter": Transition(("result_at_counter",), "returned"),
-}
+TRANSITIONS = {a.name: a for a in ACTIONS if a.direct}
 #: Moves made by the handover and delivery services (not taken directly).
-SYSTEM_MOVES = {
-    "handover_to_department": Transition(("received",), "processing"),
-    "handover_to_post_office": Transition(("result_ready",), "result_at_counter"),
-    "ship": Transition(("result_at_counter",), "in_delivery"),
-    "delivered": Transition(("in_delivery",), "returned"),
-    "returned_to_sender": Transition(("in_delivery",), "result_at_counter"),
-}
+SYSTEM_MOVES = {a.name: a for a in ACTIONS if not a.direct and a.sources}
 
 
 def available_actions(dossier: Dossier, user) -> list[str]:
@@ -84,7 +39,7 @@ def available_actions(dossier: Dossier, user) -> list[str]:
     return [
         name
         for name, t in TRANSITIONS.items()
-        if dossier.status in t.sources and permissions.can(user, "dossier", name)
+        if dossier.status in t.sources and permissions.can(user, *t.permission)
     ]
 
 
@@ -113,18 +68,17 @@ def transition(
         )
     if not permissions.in_scope(actor, "dossier", dossier):
         raise NotFound("Không tìm thấy hồ sơ.")
-    if not permissions.can(actor, "dossier", action):
-        raise Forbidden(f"Vai trò của bạn không được {ACTION_NAMES[action]} hồ sơ.")
+    if not permissions.can(actor, *step.permission):
+        raise Forbidden(f"Vai trò của bạn không được {step.vi} hồ sơ.")
     check_version(dossier, version)
     _check_status(dossier, action, step)
     note = (note or "").strip() or None
     now = now or utcnow()
     check_inputs(
-        action,
+        step,
         dossier,
         now,
         note=note,
-        needs_note=step.needs_note,
         result=result,
         new_due_at=new_due_at,
         errors=errors,
@@ -169,7 +123,7 @@ def move(
         dossier.id,
         actor=actor,
         ip_address=ip_address,
-        summary=f"{dossier.code}: {STATUS_NAMES[before]} → {STATUS_NAMES[step.target]}",
+        summary=f"{dossier.code}: {STATUSES.vi(before)} → {STATUSES.vi(step.target)}",
         changes={"before": {"status": before}, "after": {"status": step.target, **(data or {})}},
     )
     return dossier
@@ -179,7 +133,7 @@ def check_shippable(dossier: Dossier, actor) -> None:
     """Raise unless ACTOR may ship DOSSIER's result by post now."""
     if not permissions.in_scope(actor, "dossier", dossier):
         raise NotFound("Không tìm thấy hồ sơ.")
-    if not permissions.can(actor, "dossier", "ship"):
+    if not permissions.can(actor, *SYSTEM_MOVES["ship"].permission):
         raise Forbidden("Vai trò của bạn không được chuyển phát kết quả.")
     _check_status(dossier, "ship", SYSTEM_MOVES["ship"])
     if dossier.return_method != "post":
@@ -202,11 +156,11 @@ def ship(dossier: Dossier, actor, *, tracking_code: str, now=None, ip_address=No
     )
 
 
-def _check_status(dossier: Dossier, action: str, step: Transition) -> None:
+def _check_status(dossier: Dossier, action: str, step: Action) -> None:
     if dossier.status not in step.sources:
         raise Conflict(
-            f"Không thể {ACTION_NAMES.get(action, action)} hồ sơ {dossier.code} "
-            f"đang ở trạng thái «{STATUS_NAMES[dossier.status]}»."
+            f"Không thể {step.vi or action} hồ sơ {dossier.code} "
+            f"đang ở trạng thái «{STATUSES.vi(dossier.status)}»."
         )
 
 

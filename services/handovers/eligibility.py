@@ -9,15 +9,15 @@ from sqlalchemy import exists, select
 
 import permissions
 from extensions import db
-from models.dossier import Dossier
+from models.dossier import STATUSES, Dossier
+from models.dossier_actions import BY_NAME
 from models.handover import DIRECTIONS, Handover, HandoverItem
-from services.dossiers import workflow
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
-#: What each direction carries, who sends it, and the move confirmation makes.
-SOURCE_STATUS = {"to_department": "received", "to_post_office": "result_ready"}
-SENDER_KIND = {"to_department": "post_office", "to_post_office": "department"}
+#: The move confirmation makes in each direction, who sends it, and what it carries.
 STEP = {"to_department": "handover_to_department", "to_post_office": "handover_to_post_office"}
+SENDER_KIND = {"to_department": "post_office", "to_post_office": "department"}
+SOURCE_STATUS = {direction: BY_NAME[step].sources[0] for direction, step in STEP.items()}
 #: The dossier column naming the sending agency and the receiving one, per direction.
 SENDER_COLUMN = {"to_department": "post_office_id", "to_post_office": "agency_id"}
 RECEIVER_COLUMN = {"to_department": "agency_id", "to_post_office": "post_office_id"}
@@ -64,7 +64,7 @@ def refusal(user, direction: str, dossier: Dossier | None, code: str) -> str | N
     if dossier is None or own != user.agency_id:
         return f"Không tìm thấy hồ sơ {code} trong phạm vi của bạn."
     if dossier.status != SOURCE_STATUS[direction]:
-        state = workflow.STATUS_NAMES[dossier.status]
+        state = STATUSES.vi(dossier.status)
         return f"Hồ sơ {code} đang ở trạng thái «{state}», không thuộc diện bàn giao."
     if getattr(dossier, RECEIVER_COLUMN[direction]) is None:
         return f"Hồ sơ {code} không có bưu điện tiếp nhận để trả kết quả."

@@ -19,13 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from extensions import db
-from models.dossier import Dossier
+from models.dossier import TIMELINESS, Dossier
+from models.dossier_actions import ACTIONS, HANDOVER_CONFIRM
 from models.handover import Handover, HandoverItem
 from services.errors import NotFound
 from services.printing.common import Heading, heading_for, last_step, local
 
-TIMELINESS = {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Trễ hạn"}
-HANDOVER_MOVES = ("handover_to_department", "handover_to_post_office")
+#: The moves a confirmed handover makes: to the department, then back to the post office.
+HANDOVER_MOVES = tuple(a.name for a in ACTIONS if a.permission == HANDOVER_CONFIRM)
 APPLICANT_SIDE = "Tổ chức, cá nhân"
 STEP_NAMES = {
     "to_department": "Giao hồ sơ cho cơ quan giải quyết",
@@ -49,7 +50,7 @@ class TransferRow:
 
     @property
     def timeliness_label(self) -> str:
-        return TIMELINESS.get(self.timeliness, "")
+        return TIMELINESS.vi(self.timeliness) if self.timeliness in TIMELINESS else ""
 
 
 @dataclass(frozen=True)

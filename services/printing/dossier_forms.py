@@ -9,23 +9,19 @@ only once its event has happened; asking for another raises NotFound.
 from dataclasses import dataclass
 from datetime import datetime
 
-from models.dossier import Dossier
+from models.catalog import DOCUMENT_KINDS
+from models.dossier import RETURN_METHODS, Dossier
+from models.dossier_actions import ACTIONS
 from services.errors import NotFound
 from services.printing.common import Heading, Signature, heading_for, last_step, local
 from services.printing.control_slip import control_slip, has_control_slip
 
-DOCUMENT_KINDS = {
-    "original": "Bản chính",
-    "copy": "Bản sao",
-    "certified_copy": "Bản sao chứng thực",
-}
-RETURN_METHODS = {"counter": "Tại Bộ phận Một cửa", "post": "Qua dịch vụ bưu chính công ích"}
-#: Letters to the applicant: form → (number, title, the history action that issues it).
+#: Letters to the applicant: form → (number, title).
 LETTERS = {
-    "supplement": ("Mẫu 02", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "request_supplement"),
-    "refusal": ("Mẫu 03", "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", "refuse"),
-    "apology": ("Mẫu 04", "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", "apologize"),
-    "stop": ("Mẫu 05", "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ", "stop"),
+    "supplement": ("Mẫu 02", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"),
+    "refusal": ("Mẫu 03", "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"),
+    "apology": ("Mẫu 04", "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"),
+    "stop": ("Mẫu 05", "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ"),
 }
 #: Every form of a dossier, in the order the buttons show them, with its short name.
 DOSSIER_FORMS = {
@@ -36,16 +32,10 @@ DOSSIER_FORMS = {
     "stop": "Thông báo dừng giải quyết",
     "control-slip": "Phiếu kiểm soát",
 }
-#: The form that the latest step of a dossier's history has just made printable.
-FORM_OF_STEP = {
-    "receive": "receipt",
-    "request_supplement": "supplement",
-    "refuse": "refusal",
-    "apologize": "apology",
-    "stop": "stop",
-    "handover_to_department": "control-slip",
-    "handover_to_post_office": "control-slip",
-}
+#: The form that each step of a dossier's history makes printable (the actions' ``slip``).
+FORM_OF_STEP = {a.name: a.slip for a in ACTIONS if a.slip}
+#: The history action that issues each letter.
+ISSUED_BY = {a.slip: a.name for a in ACTIONS if a.slip in LETTERS}
 
 
 @dataclass(frozen=True)
@@ -127,7 +117,7 @@ def has_receipt(dossier: Dossier) -> bool:
 def letter_forms(dossier: Dossier) -> list[str]:
     """The letters (02–05) whose step DOSSIER's history holds."""
     actions = {s.action for s in dossier.history}
-    return [form for form, (_n, _t, action) in LETTERS.items() if action in actions]
+    return [form for form in LETTERS if ISSUED_BY[form] in actions]
 
 
 def receipt(dossier: Dossier, lookup_url: str) -> Receipt:
@@ -147,7 +137,7 @@ def receipt(dossier: Dossier, lookup_url: str) -> Receipt:
         processing_days=procedure.processing_days,
         received_at=local(dossier.received_at),
         due_at=local(dossier.due_at),
-        return_method=RETURN_METHODS.get(dossier.return_method, dossier.return_method),
+        return_method=RETURN_METHODS.vi(dossier.return_method),
         documents=document_lines(dossier),
         fee=dossier.fee_amount or 0,
         lookup_url=lookup_url,
@@ -161,7 +151,7 @@ def document_lines(dossier: Dossier) -> tuple[DocumentLine, ...]:
     lines = []
     for number, name in enumerate(dossier.documents_checked or [], start=1):
         doc = required.get(name)
-        kind = DOCUMENT_KINDS.get(doc.kind, doc.kind) if doc else ""
+        kind = DOCUMENT_KINDS.vi(doc.kind) if doc else ""
         lines.append(DocumentLine(number, name, kind, doc.quantity if doc else 1))
     return tuple(lines)
 
@@ -170,8 +160,8 @@ def letter(dossier: Dossier, form: str) -> Letter:
     """Mẫu 02–05 for DOSSIER, from the latest history step that issues FORM."""
     if form not in LETTERS:
         raise NotFound("Không có mẫu phiếu này.")
-    number, title, action = LETTERS[form]
-    step = last_step(dossier, action)
+    number, title = LETTERS[form]
+    step = last_step(dossier, ISSUED_BY[form])
     if step is None:
         raise NotFound("Hồ sơ chưa có phiếu này.")
     actor = step.actor

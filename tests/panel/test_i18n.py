@@ -9,8 +9,10 @@ from babel.messages.pofile import read_po
 from i18n import local_date, local_datetime, vnd
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None}
+# pybabel's defaults (``N_`` marks the vocabularies' msgids in models/) plus ``-k _l``.
+KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "N_": None}
 SOURCES = (
+    ("models", "**.py", "python"),
     ("views", "**.py", "python"),
     ("services", "**.py", "python"),
     ("templates", "**.html", "jinja2"),

@@ -3,8 +3,15 @@
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import InputRequired, NumberRange, Regexp
 
-from models.catalog import ExtraFieldDefinition, ProcedureType, RequiredDocument
-from views import labels
+from models.agency import AGENCY_KINDS
+from models.catalog import (
+    DOCUMENT_KINDS,
+    EXTRA_FIELD_TYPES,
+    ONLINE_LEVELS,
+    ExtraFieldDefinition,
+    ProcedureType,
+    RequiredDocument,
+)
 from views.admin.core.base import SecuredModelView
 from views.admin.core.formatters import money_formatter
 
@@ -33,10 +40,10 @@ class AgencyView(SecuredModelView):
         "active": _l("Active"),
         "created_at": _l("Created at"),
     }
-    column_choices = {"kind": labels.choices(labels.AGENCY_KIND)}
+    column_choices = {"kind": AGENCY_KINDS.choices()}
     column_descriptions = {"code": _l("Electronic ID code of the agency, e.g. 000.00.15.H55")}
     form_columns = ("code", "name", "kind", "address", "phone", "active")
-    form_choices = {"kind": labels.choices(labels.AGENCY_KIND)}
+    form_choices = {"kind": AGENCY_KINDS.choices()}
 
 
 class ProcedureTypeView(SecuredModelView):
@@ -86,7 +93,7 @@ class ProcedureTypeView(SecuredModelView):
         "extra_fields": _l("Extra fields"),
         "updated_at": _l("Last changed"),
     }
-    column_choices = {"online_level": labels.choices(labels.ONLINE_LEVEL)}
+    column_choices = {"online_level": ONLINE_LEVELS.choices()}
     column_formatters = {"fee": money_formatter}
     column_descriptions = {
         "code": _l("National code, e.g. 1.004477 or 2.000815.000.00.00.H55"),
@@ -107,7 +114,7 @@ class ProcedureTypeView(SecuredModelView):
         "documents",
         "extra_fields",
     )
-    form_choices = {"online_level": labels.choices(labels.ONLINE_LEVEL)}
+    form_choices = {"online_level": ONLINE_LEVELS.choices()}
     form_args = {
         "agency": {"validators": [InputRequired()]},
         "processing_days": {"validators": [InputRequired(), NumberRange(min=0, max=365)]},
@@ -118,7 +125,7 @@ class ProcedureTypeView(SecuredModelView):
             RequiredDocument,
             {
                 "form_columns": ("id", "position", "name", "kind", "quantity"),
-                "form_choices": {"kind": labels.choices(labels.DOCUMENT_KIND)},
+                "form_choices": {"kind": DOCUMENT_KINDS.choices()},
                 "form_label": _l("Required document"),
                 "column_labels": {
                     "position": _l("Order"),
@@ -141,7 +148,7 @@ class ProcedureTypeView(SecuredModelView):
                     "required",
                     "choices",
                 ),
-                "form_choices": {"field_type": labels.choices(labels.EXTRA_FIELD_TYPE)},
+                "form_choices": {"field_type": EXTRA_FIELD_TYPES.choices()},
                 "form_label": _l("Extra field"),
                 "form_args": {
                     "key": {

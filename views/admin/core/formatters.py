@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from i18n import local_date, local_datetime, per_language, vnd
+from models.delivery import EVENT_SOURCES
+from models.vocabulary import Vocabulary
 
 
 def _datetime_formatter(view, value, name):
@@ -24,23 +26,23 @@ def money_formatter(view, context, model, name):
     return vnd(getattr(model, name))
 
 
-def labelled(mapping: dict, badges: dict | None = None):
-    """A column formatter showing MAPPING's label for the value (blank for None).
+def labelled(vocabulary: Vocabulary, badges: bool = False):
+    """A column formatter showing VOCABULARY's label for the value (blank for None).
 
-    With BADGES (value → Bootstrap colour), the label is shown as a badge.
+    With BADGES, the label is shown as a badge in the value's colour.
     """
 
-    key = ("labelled", id(mapping))  # the formatter keeps MAPPING alive: its id is its own
+    key = ("labelled", id(vocabulary))  # the formatter keeps it alive: its id is its own
 
     def formatter(view, context, model, name):
         value = getattr(model, name)
         if value is None:
             return ""
-        labels = per_language(key, lambda: {k: str(v) for k, v in mapping.items()})
+        labels = per_language(key, lambda: {k: str(v) for k, v in vocabulary.labels().items()})
         label = labels.get(value, value)
-        if badges is None:
+        if not badges:
             return label
-        colour = escape(badges.get(value, "secondary"))
+        colour = escape(vocabulary.badge(value))
         return Markup(f'<span class="badge badge-{colour} status-badge">{escape(label)}</span>')  # noqa: S704
 
     return formatter
@@ -59,10 +61,8 @@ def handover_items(view, context, model, name):
 
 def delivery_events(view, context, model, name):
     """A parcel's tracking events, one readable line each."""
-    from views.labels import EVENT_SOURCE
-
     html = render_template(
-        "admin/delivery_order/_events.html", events=model.events, event_sources=EVENT_SOURCE
+        "admin/delivery_order/_events.html", events=model.events, event_sources=EVENT_SOURCES
     )
     return Markup(html)  # noqa: S704  (rendered by an autoescaping template)
 

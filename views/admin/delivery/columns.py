@@ -9,20 +9,12 @@ from sqlalchemy import select
 from extensions import db
 from models.agency import Agency
 from models.base import utcnow
+from models.delivery import DELIVERY_STATUSES
 from services.delivery.watch import STUCK_STATUSES, is_stuck, stuck_clause, stuck_cutoff, stuck_days
-from views import labels
 from views.admin.core.filters import BoundedIntEqualFilter
 from views.admin.core.formatters import labelled
 
-STATUS_BADGES = {
-    "created": "secondary",
-    "accepted": "info",
-    "in_transit": "primary",
-    "out_for_delivery": "warning",
-    "delivered": "success",
-    "failed": "danger",
-    "returned_to_sender": "dark",
-}
+STATUS_BADGE = labelled(DELIVERY_STATUSES, badges=True)
 
 
 def office_options():
@@ -34,7 +26,7 @@ def office_options():
 
 def status_formatter(view, context, model, name):
     """The parcel's status badge, flagged when it has not moved for N working days."""
-    badge = labelled(labels.DELIVERY_STATUS, STATUS_BADGES)(view, context, model, name)
+    badge = STATUS_BADGE(view, context, model, name)
     if model.status not in STUCK_STATUSES:  # the cut-off reads the calendar: not for these
         return badge
     if "_stuck_cutoff" not in g:

@@ -13,12 +13,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 import permissions
 from models.base import utcnow
+from models.delivery import DELIVERY_STATUSES, EVENT_SOURCES
 from services.calendar import LOCAL_TZ
 from services.delivery import events as delivery_events
 from services.delivery.postage import postage_for, zone_of
 from services.errors import ServiceError, ValidationFailed
 from services.transactions import transaction
-from views import labels
 from views.admin.core.pickers import DEFAULT_PROVINCE, WardsMixin, division_code, fill_choices
 
 
@@ -76,13 +76,13 @@ class EventFormMixin:
             and permissions.in_scope(current_user, "delivery_order", order)
         ):
             return []
-        return [(s, str(labels.DELIVERY_STATUS[s])) for s in delivery_events.next_statuses(order)]
+        return [(s, str(DELIVERY_STATUSES.label(s))) for s in delivery_events.next_statuses(order)]
 
     def delivery_status_label(self, status: str) -> str:
-        return str(labels.DELIVERY_STATUS.get(status, status))
+        return str(DELIVERY_STATUSES.label(status))
 
     def source_label(self, source: str) -> str:
-        return str(labels.EVENT_SOURCE.get(source, source))
+        return str(EVENT_SOURCES.label(source))
 
     def now_local(self) -> str:
         return utcnow().astimezone(LOCAL_TZ).strftime("%Y-%m-%dT%H:%M:%S")

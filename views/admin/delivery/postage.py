@@ -7,8 +7,6 @@ from models.delivery import POSTAGE_ZONES
 from views.admin.core.base import SecuredModelView
 from views.admin.core.formatters import labelled, money_formatter
 
-ZONE = {"within": _l("Within the province"), "outside": _l("Outside the province")}
-
 
 def weight_band_formatter(view, context, model, name):
     if model.up_to_grams is None:
@@ -35,19 +33,16 @@ class PostageRateView(SecuredModelView):
             "further 500 g above the heaviest band."
         ),
     }
-    column_choices = {"zone": list(ZONE.items())}
+    column_choices = {"zone": POSTAGE_ZONES.choices()}
     column_formatters = {
-        "zone": labelled(ZONE),
+        "zone": labelled(POSTAGE_ZONES),
         "price": money_formatter,
         "up_to_grams": weight_band_formatter,
     }
     form_columns = ("zone", "up_to_grams", "price", "note")
-    form_choices = {"zone": list(ZONE.items())}
+    form_choices = {"zone": POSTAGE_ZONES.choices()}
     form_args = {
         "zone": {"validators": [InputRequired()]},
         "up_to_grams": {"validators": [Optional(), NumberRange(min=1, max=30_000)]},
         "price": {"validators": [InputRequired(), NumberRange(min=0, max=10_000_000)]},
     }
-
-
-assert set(ZONE) == set(POSTAGE_ZONES)

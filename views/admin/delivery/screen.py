@@ -14,14 +14,13 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 
 import permissions
 from extensions import db
-from models.delivery import DeliveryEvent, DeliveryOrder
+from models.delivery import DELIVERY_STATUSES, DeliveryEvent, DeliveryOrder
 from models.dossier import Dossier
 from models.user import named_only
 from services import search
 from services.delivery import shipping
 from services.errors import ValidationFailed
 from vietnam.addresses import full_address
-from views import labels
 from views.admin.core import validators
 from views.admin.core.base import SecuredModelView
 from views.admin.core.filters import BoundedIntEqualFilter, QueryOptions
@@ -124,14 +123,14 @@ class DeliveryOrderView(AddressPickers, EventFormMixin, IndexedSearchMixin, Secu
         "weight_grams": _l("The postage is filled in from the price list; you may change it."),
         "cod_amount": _l("Fees not yet collected, paid by the recipient on delivery."),
     }
-    column_choices = {"status": labels.choices(labels.DELIVERY_STATUS)}
+    column_choices = {"status": DELIVERY_STATUSES.choices()}
     column_formatters = {
         "postage": money_formatter,
         "cod_amount": money_formatter,
         "status": status_formatter,
         "dossier": dossier_link,
     }
-    column_formatters_export = {"status": labelled(labels.DELIVERY_STATUS)}
+    column_formatters_export = {"status": labelled(DELIVERY_STATUSES)}
 
     form_columns = ("dossier", *SHIP_FIELDS)
     form_overrides = {"recipient_province_code": SelectField, "recipient_ward_code": SelectField}

@@ -5,15 +5,16 @@ from datetime import date, datetime, time
 from flask import flash, redirect, request, session, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 import permissions
 from i18n import local_datetime
+from models.dossier import OUTCOMES
 from services.calendar import LOCAL_TZ
 from services.dossiers import workflow
 from services.errors import ServiceError
 from services.transactions import transaction
-from views import labels
 
 _BAD_DAY = {
     "result.date": "Ngày của văn bản kết quả không hợp lệ.",
@@ -53,6 +54,8 @@ DRAFT_FIELDS = (
     "note",
 )
 DRAFT_KEY = "transition_draft"
+# The inputs read from the form with a format (dates): their parse errors are the action's.
+PARSED_INPUTS = frozenset({"result", "new_due_at"})
 
 
 def _version(value: str | None) -> str | None:
@@ -66,11 +69,14 @@ class DossierActionsMixin:
     details_template = "admin/dossier/details.html"
     route_actions = {"transition_view": "view"}  # each action is checked by the service
 
-    def actions_for(self, dossier) -> list[tuple[str, str]]:
-        """(action, label) the signed-in user may take on DOSSIER now."""
-        return [(a, labels.ACTION[a]) for a in workflow.available_actions(dossier, current_user)]
+    def actions_for(self, dossier) -> list:
+        """The actions (their records) the signed-in user may take on DOSSIER now."""
+        names = workflow.available_actions(dossier, current_user)
+        return [workflow.TRANSITIONS[name] for name in names]
 
-    confirmations = labels.CONFIRM
+    # The question asked before an action that cannot be undone (%(code)s: the dossier's code).
+    confirmations = {a.name: _l(a.confirm) for a in workflow.TRANSITIONS.values() if a.confirm}
+    outcome_choices = OUTCOMES.choices()
 
     def draft_for(self, dossier) -> dict:
         """What the user typed in the action just refused for DOSSIER (once), else {}."""
@@ -89,6 +95,8 @@ class DossierActionsMixin:
     def transition_view(self):
         dossier = self.get_one(request.args.get("id"))
         action = request.form.get("action", "")
+        step = workflow.TRANSITIONS.get(action)
+        inputs = step.inputs if step else ()
         form, errors = request.form, {}
         result = workflow.Result(
             number=form.get("result_number", ""),
@@ -105,10 +113,10 @@ class DossierActionsMixin:
                     current_user,
                     note=form.get("note"),
                     version=_version(form.get("version")),
-                    result=result if action == "complete" else None,
+                    result=result if "result" in inputs else None,
                     new_due_at=new_due_at,
                     ip_address=request.remote_addr,
-                    errors=errors if action in ("complete", "apologize") else None,
+                    errors=errors if PARSED_INPUTS.intersection(inputs) else None,
                 )
         except ServiceError as exc:
             flash(exc.message, "error")
@@ -121,7 +129,7 @@ class DossierActionsMixin:
             flash(
                 _(
                     "%(action)s: done for dossier %(code)s.",
-                    action=labels.ACTION.get(action, action),
+                    action=step.label,
                     code=dossier.code,
                 ),
                 "success",

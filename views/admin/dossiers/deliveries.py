@@ -5,9 +5,9 @@ from types import SimpleNamespace
 from flask import url_for
 from flask_login import current_user
 
+from models.delivery import DELIVERY_STATUSES
 from services.delivery.shipping import may_ship
 from services.dossiers.transfers import visible_to
-from views import labels
 
 
 def dossier_deliveries(dossier, transfers) -> SimpleNamespace:
@@ -23,5 +23,5 @@ def dossier_deliveries(dossier, transfers) -> SimpleNamespace:
     return SimpleNamespace(
         orders=visible_to(current_user, transfers).orders,
         ship_url=ship_url,
-        status_label=lambda s: str(labels.DELIVERY_STATUS.get(s, s)),
+        status_label=lambda s: str(DELIVERY_STATUSES.label(s)),
     )

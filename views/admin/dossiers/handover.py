@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 import permissions
+from models.handover import DIRECTIONS, HANDOVER_STATUSES
 from services.dossiers import transfers as dossier_transfers
 from services.handovers import eligibility
-from views import labels
 from views.admin.handovers.flow import parse_ids, send_batch
 
 
@@ -41,7 +41,7 @@ class DossierHandoverMixin:
         return dossier_transfers.visible_to(current_user, transfers).batches
 
     def direction_label(self, direction: str) -> str:
-        return str(labels.DIRECTION.get(direction, direction))
+        return str(DIRECTIONS.label(direction))
 
     def batch_status_label(self, status: str) -> str:
-        return str(labels.HANDOVER_STATUS.get(status, status))
+        return str(HANDOVER_STATUSES.label(status))

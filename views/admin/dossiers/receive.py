@@ -16,13 +16,12 @@ from wtforms.validators import Length, Optional
 
 from extensions import db
 from i18n import local_datetime, vnd
-from models.catalog import ProcedureType
+from models.catalog import DOCUMENT_KINDS, ProcedureType
 from services.calendar import LOCAL_TZ
 from services.dossiers import receipt, receiving
 from services.dossiers.extra_fields import describe as describe_extra_fields
 from services.dossiers.receipt import REASON_MAX
 from services.errors import ValidationFailed
-from views import labels
 from views.admin.core.pickers import DEFAULT_PROVINCE, WardsMixin, division_code, fill_choices
 
 APPLICANT_FIELDS = (
@@ -232,7 +231,7 @@ class ReceiveFormMixin(WardsMixin):
             documents=[
                 {
                     "name": d.name,
-                    "kind": str(labels.DOCUMENT_KIND.get(d.kind, d.kind)),
+                    "kind": str(DOCUMENT_KINDS.label(d.kind)),
                     "quantity": d.quantity,
                 }
                 for d in procedure.documents

@@ -4,12 +4,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.validators import DataRequired, Email, InputRequired, Optional
 
-from models.dossier import Dossier
+from models.dossier import CHANNELS, OUTCOMES, RETURN_METHODS, STATUSES, TIMELINESS, Dossier
 from services.dossiers import receipt
 from services.dossiers import transfers as dossier_transfers
 from services.dossiers.timeliness import RUNNING_STATUSES
 from services.errors import ValidationFailed
-from views import labels
 from views.admin.core import validators
 from views.admin.core.base import SecuredModelView
 from views.admin.core.filters import (
@@ -38,20 +37,6 @@ from views.admin.dossiers.receive import (
     RECEIPT_FIELDS,
     ReceiveFormMixin,
 )
-
-STATUS_BADGES = {
-    "received": "info",
-    "processing": "primary",
-    "supplement_requested": "warning",
-    "result_ready": "success",
-    "result_at_counter": "success",
-    "in_delivery": "success",
-    "returned": "dark",
-    "not_accepted": "danger",
-    "withdrawn": "secondary",
-    "stopped": "danger",
-}
-TIMELINESS_BADGES = {"early": "success", "on_time": "info", "late": "danger"}
 
 
 class DossierView(
@@ -167,25 +152,25 @@ class DossierView(
         "search_text": _l("code, name, phone or citizen ID"),
     }
     column_choices = {
-        "status": labels.choices(labels.STATUS),
-        "channel": labels.choices(labels.CHANNEL),
-        "return_method": labels.choices(labels.RETURN_METHOD),
-        "timeliness": labels.choices(labels.TIMELINESS),
-        "result_outcome": labels.choices(labels.OUTCOME),
+        "status": STATUSES.choices(),
+        "channel": CHANNELS.choices(),
+        "return_method": RETURN_METHODS.choices(),
+        "timeliness": TIMELINESS.choices(),
+        "result_outcome": OUTCOMES.choices(),
     }
     column_formatters = {
         "fee_amount": money_formatter,
-        "status": labelled(labels.STATUS, STATUS_BADGES),
-        "timeliness": labelled(labels.TIMELINESS, TIMELINESS_BADGES),
-        "result_outcome": labelled(labels.OUTCOME),
+        "status": labelled(STATUSES, badges=True),
+        "timeliness": labelled(TIMELINESS, badges=True),
+        "result_outcome": labelled(OUTCOMES),
         "procedure_type": procedure_formatter,
         "due_at": due_formatter,
         "extra_data": extra_data_formatter,
         "documents_checked": documents_formatter,
     }
     column_formatters_export = {
-        "timeliness": labelled(labels.TIMELINESS),
-        "status": labelled(labels.STATUS),
+        "timeliness": labelled(TIMELINESS),
+        "status": labelled(STATUSES),
     }
     column_filters = (
         "status",
@@ -209,8 +194,8 @@ class DossierView(
 
     form_columns = ("procedure_type", *APPLICANT_FIELDS, *RECEIPT_FIELDS, *LATE_ENTRY_FIELDS)
     form_choices = {
-        "channel": labels.choices(labels.CHANNEL),
-        "return_method": labels.choices(labels.RETURN_METHOD),
+        "channel": CHANNELS.choices(),
+        "return_method": RETURN_METHODS.choices(),
     }
     form_args = {
         "procedure_type": {"validators": [InputRequired()]},

@@ -6,12 +6,12 @@ from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from models.dossier import STATUSES
 from models.handover import Handover, HandoverItem
 from services.errors import ServiceError
 from services.handovers import batches as handovers
 from services.handovers import eligibility, queries
 from services.transactions import transaction
-from views import labels
 from views.admin.core.params import parse_id
 
 
@@ -144,7 +144,7 @@ class HandoverFlowMixin:
         return sorted(batch.items, key=lambda i: i.dossier.code)
 
     def status_label(self, status: str) -> str:
-        return str(labels.STATUS.get(status, status))
+        return str(STATUSES.label(status))
 
     def may_confirm(self, batch: Handover) -> bool:
         return handovers.may_confirm(current_user, batch)

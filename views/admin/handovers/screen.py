@@ -11,20 +11,12 @@ from sqlalchemy.orm import defaultload, joinedload
 
 import permissions
 from models.dossier import Dossier
-from models.handover import Handover, HandoverItem
+from models.handover import DIRECTIONS, HANDOVER_STATUSES, Handover, HandoverItem
 from models.user import name_only, named_only
 from services.handovers import eligibility
-from views import labels
 from views.admin.core.base import SecuredModelView
 from views.admin.core.formatters import labelled
 from views.admin.handovers.flow import HandoverFlowMixin
-
-HANDOVER_BADGES = {
-    "draft": "secondary",
-    "sent": "warning",
-    "confirmed": "success",
-    "cancelled": "dark",
-}
 
 
 def missing_formatter(view, context, model, name):
@@ -95,11 +87,11 @@ class HandoverView(HandoverFlowMixin, SecuredModelView):
         "note": _l("Notes"),
     }
     column_choices = {
-        "direction": labels.choices(labels.DIRECTION),
-        "status": labels.choices(labels.HANDOVER_STATUS),
+        "direction": DIRECTIONS.choices(),
+        "status": HANDOVER_STATUSES.choices(),
     }
     column_formatters = {
-        "status": labelled(labels.HANDOVER_STATUS, HANDOVER_BADGES),
+        "status": labelled(HANDOVER_STATUSES, badges=True),
         "has_missing": missing_formatter,
     }
 

@@ -1,6 +1,7 @@
 """The schemas of the OpenAPI description: request and response bodies, and small builders."""
 
-from models.dossier import STATUSES
+from models.catalog import EXTRA_FIELD_TYPES, ONLINE_LEVELS
+from models.dossier import CHANNELS, OUTCOMES, RETURN_METHODS, STATUSES, TIMELINESS
 from services.dossiers.workflow import TRANSITIONS
 
 STR, INT, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
@@ -37,6 +38,11 @@ def body(schema: dict) -> dict:
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
+def needing(name: str) -> str:
+    """The direct actions that need the input NAME, for a description."""
+    return ", ".join(action for action, step in TRANSITIONS.items() if name in step.inputs)
+
+
 DOSSIER = obj(
     {
         "code": {**STR, "example": "000.00.15.H55-260310-0001"},
@@ -52,8 +58,8 @@ DOSSIER = obj(
         "applicant_address": NULL_STR,
         "organization_name": NULL_STR,
         "organization_tax_code": NULL_STR,
-        "channel": enum(("counter", "post", "online")),
-        "return_method": enum(("counter", "post")),
+        "channel": enum(CHANNELS),
+        "return_method": enum(RETURN_METHODS),
         "received_at": INSTANT,
         "due_at": NULL_INSTANT,
         "fee_amount": {**INT, "description": "VND"},
@@ -66,12 +72,12 @@ DOSSIER = obj(
         "notes": NULL_STR,
         "result_number": NULL_STR,
         "result_date": {**DAY, "nullable": True},
-        "result_outcome": enum(("granted", "refused"), nullable=True),
+        "result_outcome": enum(OUTCOMES, nullable=True),
         "result_summary": NULL_STR,
         "completed_at": NULL_INSTANT,
         "returned_at": NULL_INSTANT,
         "timeliness": {
-            **enum(("early", "on_time", "late", "overdue"), nullable=True),
+            **enum((*TIMELINESS, "overdue"), nullable=True),
             "description": "Ghi khi có kết quả; «overdue» khi chưa xong mà quá hạn hẹn.",
         },
         "supplement_count": INT,
@@ -98,7 +104,7 @@ PROCEDURE_TYPE = obj(
         "agency_code": STR,
         "processing_days": INT,
         "fee": {**INT, "description": "VND"},
-        "online_level": enum(("toan_trinh", "mot_phan", "none")),
+        "online_level": enum(ONLINE_LEVELS),
         "postal_return": BOOL,
         "documents": {
             "type": "array",
@@ -110,7 +116,7 @@ PROCEDURE_TYPE = obj(
                 {
                     "key": STR,
                     "label": STR,
-                    "type": enum(("text", "number", "date", "choice")),
+                    "type": enum(EXTRA_FIELD_TYPES),
                     "required": BOOL,
                     "choices": {"type": "array", "items": STR},
                 }
@@ -128,8 +134,8 @@ RECEIVE = obj(
         "applicant_email": {**STR, "maxLength": 255},
         "organization_name": STR,
         "organization_tax_code": STR,
-        "return_method": {**enum(("counter", "post")), "default": "counter"},
-        "channel": {**enum(("counter", "post", "online")), "default": "counter"},
+        "return_method": {**enum(RETURN_METHODS), "default": "counter"},
+        "channel": {**enum(CHANNELS), "default": "counter"},
         "notes": STR,
         "documents": {
             "type": "array",
@@ -160,20 +166,23 @@ RECEIVE = obj(
 TRANSITION = obj(
     {
         "action": enum(TRANSITIONS),
-        "note": {**STR, "description": "Bắt buộc với refuse, request_supplement, apologize, stop."},
+        "note": {**STR, "description": f"Bắt buộc với {needing('note')}."},
         "version": {**INT, "description": "Phiên bản đã đọc; khác hiện tại thì 409."},
         "result": obj(
             {
                 "number": STR,
                 "date": DAY,
-                "outcome": enum(("granted", "refused")),
+                "outcome": enum(OUTCOMES),
                 "summary": STR,
             },
             required=("number", "date", "outcome"),
-            description="Bắt buộc với complete; thiếu gì thì một lỗi 422 nêu đủ mọi trường "
-            "(result.number, result.date, result.outcome).",
+            description=f"Bắt buộc với {needing('result')}; thiếu gì thì một lỗi 422 nêu đủ "
+            "mọi trường (result.number, result.date, result.outcome).",
         ),
-        "new_due_at": {**INSTANT, "description": "Bắt buộc với apologize; không múi giờ: +07:00."},
+        "new_due_at": {
+            **INSTANT,
+            "description": f"Bắt buộc với {needing('new_due_at')}; không múi giờ: +07:00.",
+        },
     },
     required=("action",),
 )
