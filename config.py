@@ -80,6 +80,13 @@ class Config:
     PASSWORD_CHECK_WAIT_SECONDS = 10.0
     # Parcels out for delivery or failed for this many working days are flagged.
     DELIVERY_STUCK_WORKING_DAYS = 3
+    # A parcel's timeline holds at most this many events; the feed's further ones are refused.
+    DELIVERY_MAX_EVENTS = int(os.environ.get("DELIVERY_MAX_EVENTS", "200") or 200)
+    # Events per feed batch: the postal system's account (holding FEED_SYSTEM_ROLE and no
+    # staff role, see README) may send FEED_BATCH_MAX; a person's account FEED_HUMAN_BATCH_MAX.
+    FEED_SYSTEM_ROLE = os.environ.get("FEED_SYSTEM_ROLE", "postal_feed")
+    FEED_BATCH_MAX = 1000
+    FEED_HUMAN_BATCH_MAX = int(os.environ.get("FEED_HUMAN_BATCH_MAX", "100") or 100)
     POSTAGE_HOME_PROVINCE = 19  # the post office's province (Thái Nguyên)
 
 

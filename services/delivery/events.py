@@ -1,25 +1,34 @@
 """A parcel's status events, from post staff or the postal tracking feed.
 
-``record_event`` applies one event along MOVES. An event already stored (same
-order, status and time) is a duplicate; one older than the order's latest is
-kept in the timeline without moving the status back. ``delivered`` returns
-the dossier; ``returned_to_sender`` brings it back to the counter.
+``record_event`` applies one event along MOVES, the same moves for post staff and
+for the feed. An event already stored (same order, status and time) is a
+duplicate; one older than the order's latest, or repeating the status in force
+(a parcel passing a second sorting office), is kept in the timeline without
+moving the status. Events dated before the order was created are refused, and
+a timeline holds at most ``DELIVERY_MAX_EVENTS``. ``delivered`` returns the
+dossier; ``returned_to_sender`` brings it back to the counter.
 """
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy.orm.attributes import flag_modified
 
 import permissions
 from extensions import db
 from models.base import utcnow
 from models.delivery import DELIVERY_STATUSES, DeliveryEvent, DeliveryOrder
 from models.dossier_actions import ACTIONS, TRACKING_EVENT
+from services.calendar import LOCAL_TZ
 from services.dossiers import workflow
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
+# Who reports a move does not matter: post staff may record what the feed may, so a
+# parcel handed straight to the postman after acceptance is entered as it happened.
 MOVES = {
     "created": ("accepted",),
-    "accepted": ("in_transit",),
+    "accepted": ("in_transit", "out_for_delivery"),
     "in_transit": ("out_for_delivery",),
     "out_for_delivery": ("delivered", "failed", "returned_to_sender"),
     "failed": ("out_for_delivery", "returned_to_sender"),
@@ -30,6 +39,7 @@ MOVES = {
 DOSSIER_MOVES = tuple(a.name for a in ACTIONS if a.permission == TRACKING_EVENT)
 MAX_NOTE = 1000
 CLOCK_SKEW = timedelta(minutes=5)
+DEFAULT_MAX_EVENTS = 200
 
 
 @dataclass(frozen=True)
@@ -42,14 +52,18 @@ class Event:
 
 
 def record_event(order, event: Event, actor, *, source="manual", now=None, ip_address=None):
-    """Apply EVENT to ORDER as ACTOR: ``applied``, ``kept`` (older than the latest:
-    in the timeline, status unchanged) or ``duplicate``. Refusals raise a ServiceError."""
+    """Apply EVENT to ORDER as ACTOR: ``applied``, ``kept`` (older than the latest, or
+    a repeat of the status in force: in the timeline, status unchanged) or
+    ``duplicate``. Refusals raise a ServiceError."""
     if not permissions.can(actor, "delivery_order", "record_event"):
         raise Forbidden("Vai trò của bạn không được ghi trạng thái bưu gửi.")
     if not permissions.in_scope(actor, "delivery_order", order):
         raise NotFound("Không tìm thấy bưu gửi.")
     existing = {(e.status, e.at) for e in order.events}
-    return apply_event(order, event, actor, existing, source=source, now=now, ip=ip_address)
+    result = apply_event(order, event, actor, existing, source=source, now=now, ip=ip_address)
+    if result == "kept":  # a new version all the same: a writer who read it before retries
+        flag_modified(order, "status_at")
+    return result
 
 
 def apply_event(
@@ -62,8 +76,9 @@ def apply_event(
     at, note = _check_event(event, now)
     if (event.status, at) in existing:
         return "duplicate"
-    older = at < order.status_at
-    if not older:
+    _check_timeline(order, at, len(existing))
+    kept = at < order.status_at or event.status == order.status
+    if not kept:
         _check_move(order, event.status)
     # By the order's id: its events need not be loaded (a feed adds thousands).
     db.session.add(
@@ -77,13 +92,13 @@ def apply_event(
         )
     )
     existing.add((event.status, at))
-    if older:
+    if kept:
         return "kept"
     order.status, order.status_at = event.status, at
     if event.status == "failed":
         order.failure_reason = note
-    if event.status == "delivered":
-        order.delivered_at = at
+    if event.status == "delivered":  # an earlier attempt's reason no longer holds
+        order.delivered_at, order.failure_reason = at, None
     if event.status in DOSSIER_MOVES:
         _move_dossier(order, event.status, at, actor, note, ip, flush)
     return "applied"
@@ -112,6 +127,24 @@ def _check_event(event: Event, now: datetime) -> tuple[datetime, str | None]:
             "Phát không thành công: vui lòng ghi rõ lý do.", {"note": "Bắt buộc."}
         )
     return at, note
+
+
+def _check_timeline(order: DeliveryOrder, at: datetime, count: int) -> None:
+    """Refuse an event dated before ORDER existed, or one more than its timeline holds."""
+    if at < order.created_at:
+        created = order.created_at.astimezone(LOCAL_TZ).strftime("%H:%M:%S %d/%m/%Y")
+        raise ValidationFailed(
+            f"Sự kiện của bưu gửi {order.tracking_code} có thời điểm trước khi phiếu chuyển "
+            f"phát được tạo ({created}): không ghi nhận.",
+            {"at": "Trước khi tạo phiếu chuyển phát."},
+        )
+    limit = int(current_app.config.get("DELIVERY_MAX_EVENTS", DEFAULT_MAX_EVENTS))
+    if count >= limit:
+        raise Conflict(
+            f"Bưu gửi {order.tracking_code} đã có {count} sự kiện, tối đa {limit}: "
+            "không ghi nhận thêm.",
+            {"status": "Quá nhiều sự kiện."},
+        )
 
 
 def _check_move(order: DeliveryOrder, status: str) -> None:

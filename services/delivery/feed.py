@@ -3,7 +3,8 @@
 The batch is one transaction. Its orders and their known events are read in two
 queries, the events applied oldest first (so a batch that lists them out of
 order lands as if it had not), and each answered ``applied``, ``duplicate`` or
-``refused`` with the reason; a refused event writes nothing.
+``refused`` with the reason and the parcel's status once the batch is in; a
+refused event writes nothing.
 """
 
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 import permissions
 from extensions import db
@@ -50,15 +52,21 @@ def record_events(items: list[FeedItem], actor, *, source="tracking", now=None, 
     codes = {item.tracking_code: _code_or_none(item.tracking_code) for item in items}
     orders = _orders(actor, {c for c in codes.values() if c})
     known = _known_events([o.id for o in orders.values()])
-    outcomes = []
+    outcomes, answered = [], []
     for item in sorted(items, key=lambda i: (i.event.at or now, i.index)):
         order = orders.get(codes[item.tracking_code])
         if order is None:
             outcomes.append(_unknown(item))
             continue
-        outcomes.append(_apply(item, order, actor, known[order.id], source, now, ip_address))
-    moved = {o.tracking_code for o in outcomes if o.moved}
-    _write_orders([o for o in orders.values() if o.tracking_code in moved])
+        outcome = _apply(item, order, actor, known[order.id], source, now, ip_address)
+        outcomes.append(outcome)
+        answered.append((outcome, order))
+    for outcome, order in answered:  # where the parcel stands once the batch is in
+        outcome.order_status = order.status
+    # Every order that gained an event gets a new version, moved or not: a concurrent
+    # writer who read it before must read it again (its state may no longer hold).
+    touched = {o.tracking_code for o in outcomes if o.result == "applied"}
+    _write_orders([o for o in orders.values() if o.tracking_code in touched])
     db.session.flush()
     return sorted(outcomes, key=lambda o: o.index)
 
@@ -88,24 +96,36 @@ ORDER_STATE = ("status", "status_at", "failure_reason", "delivered_at")
 
 
 def _write_orders(orders: list[DeliveryOrder]) -> None:
-    """One executemany UPDATE for the orders the batch moved.
+    """One executemany UPDATE for the orders the batch wrote to, each checked against the
+    version it was read at.
 
-    The ORM would send one UPDATE per versioned row; the rows are locked since
-    they were read (FOR UPDATE), so the version is bumped here as the ORM would.
+    The ORM would send one UPDATE per versioned row. PostgreSQL locked the rows when
+    they were read (FOR UPDATE); SQLite has no such lock, so two feeds moving one
+    parcel at once would both write from the same state: the version in the WHERE
+    makes the later one miss, raise StaleDataError, and the caller applies it again.
     """
     if not orders:
         return
     table = DeliveryOrder.__table__
     statement = (
         update(table)
-        .where(table.c.id == bindparam("order_id"))
+        .where(table.c.id == bindparam("order_id"), table.c.version == bindparam("seen"))
         .values({name: bindparam(name) for name in (*ORDER_STATE, "version")})
     )
     rows = [
-        {"order_id": o.id, **{n: getattr(o, n) for n in ORDER_STATE}, "version": o.version + 1}
+        {
+            "order_id": o.id,
+            "seen": o.version,
+            **{n: getattr(o, n) for n in ORDER_STATE},
+            "version": o.version + 1,
+        }
         for o in orders
     ]
-    db.session.execute(statement, rows)
+    written = db.session.execute(statement, rows).rowcount
+    if written != len(rows):
+        raise StaleDataError(
+            f"{len(rows) - written} delivery order(s) changed since the batch read them."
+        )
     for order, row in zip(orders, rows, strict=True):
         for name in (*ORDER_STATE, "version"):
             set_committed_value(order, name, row[name])

@@ -6,7 +6,7 @@ permissions.scope; each call is one transaction.
 
 from datetime import timedelta
 
-from flask import jsonify, request, url_for
+from flask import current_app, jsonify, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 import permissions
 from extensions import db
 from models.delivery import DELIVERY_STATUSES, DeliveryEvent, DeliveryOrder
+from models.user import ROLE_NAMES
 from services.calendar import day_start
 from services.delivery import events as delivery_events
 from services.delivery import shipping
@@ -28,7 +29,6 @@ from views.api.dossiers import DEFAULT_PER_PAGE, MAX_PER_PAGE, require, visible_
 from views.api.errors import ApiError
 from views.api.inputs import Fields, json_object, positive_int, query_args, query_day
 
-MAX_BATCH = 1000
 ATTEMPTS = 3  # a batch racing another on the same parcels is applied again, duplicates found
 _EAGER = (
     joinedload(DeliveryOrder.dossier),
@@ -182,8 +182,13 @@ def record_delivery_events():
     raw = json_object().get("events")
     if not isinstance(raw, list):
         raise ApiError(400, "«events» phải là một danh sách.", {"events": "Phải là danh sách."})
-    if len(raw) > MAX_BATCH:
-        raise ApiError(422, f"Tối đa {MAX_BATCH} sự kiện mỗi lần gửi.", {"events": "Quá nhiều."})
+    limit = batch_limit(user)
+    if len(raw) > limit:
+        raise ApiError(
+            422,
+            f"Tối đa {limit} sự kiện mỗi lần gửi từ tài khoản này.",
+            {"events": "Quá nhiều."},
+        )
     items, refused = _feed_items(raw)
     for attempt in range(ATTEMPTS):
         try:
@@ -198,6 +203,15 @@ def record_delivery_events():
         k: sum(r["result"] == k for r in results) for k in ("applied", "duplicate", "refused")
     }
     return jsonify(results=results, **totals)
+
+
+def batch_limit(user) -> int:
+    """The postal system's own account (README) sends the big batches; a person's smaller."""
+    config = current_app.config
+    system = config["FEED_SYSTEM_ROLE"] in user.role_names and not (
+        user.role_names & set(ROLE_NAMES)
+    )
+    return int(config["FEED_BATCH_MAX" if system else "FEED_HUMAN_BATCH_MAX"])
 
 
 def _feed_items(raw: list) -> tuple[list[FeedItem], list[dict]]:
@@ -231,6 +245,8 @@ def _outcome_dict(outcome) -> dict:
     }
     if outcome.result == "refused":
         answer |= {"message": outcome.message, "fields": outcome.fields or {}}
+        if outcome.order_status:  # the parcel is known: where it stands
+            answer["order_status"] = outcome.order_status
     else:
         answer |= {"moved": outcome.moved, "order_status": outcome.order_status}
     return answer

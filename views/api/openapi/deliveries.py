@@ -48,7 +48,11 @@ TRACKING = {"name": "tracking_code", "in": "path", "required": True, "schema": S
 EVENT = _obj(
     {
         "status": STATUS,
-        "at": {**INSTANT, "description": "Có múi giờ; mặc định lúc gửi; không ở tương lai."},
+        "at": {
+            **INSTANT,
+            "description": "Có múi giờ; mặc định lúc gửi; không ở tương lai, "
+            "không trước lúc tạo phiếu chuyển phát.",
+        },
         "note": {**STR, "maxLength": 1000, "description": "Bắt buộc (lý do) với failed."},
     },
     required=("status",),
@@ -115,6 +119,10 @@ SCHEMAS = {
             "events": {
                 "type": "array",
                 "maxItems": 1000,
+                "description": "Tối đa 1000 sự kiện với tài khoản của hệ thống định vị bưu "
+                "gửi (FEED_SYSTEM_ROLE), 100 với tài khoản của một người "
+                "(FEED_HUMAN_BATCH_MAX). Mỗi bưu gửi giữ tối đa 200 sự kiện "
+                "(DELIVERY_MAX_EVENTS).",
                 "items": {"allOf": [EVENT, _obj({"tracking_code": S10}, ("tracking_code",))]},
             }
         },
@@ -125,8 +133,16 @@ SCHEMAS = {
             "index": INT,
             "tracking_code": NULL_STR,
             "result": {"type": "string", "enum": ["applied", "duplicate", "refused"]},
-            "moved": {**BOOL, "description": "false: sự kiện cũ hơn, chỉ ghi vào lịch trình."},
-            "order_status": STATUS,
+            "moved": {
+                **BOOL,
+                "description": "false: sự kiện cũ hơn sự kiện mới nhất của bưu gửi, hoặc "
+                "lặp lại trạng thái đang có: chỉ ghi vào lịch trình, trạng thái giữ nguyên.",
+            },
+            "order_status": {
+                **STATUS,
+                "description": "Trạng thái hiện tại của bưu gửi sau sự kiện này; có cả khi "
+                "sự kiện bị từ chối, nếu bưu gửi được tìm thấy.",
+            },
             "message": STR,
             "fields": {"type": "object", "additionalProperties": STR},
         }
