@@ -43,3 +43,22 @@
   }
   fillPostage();
 })();
+
+// The parcel's event form: "delivered" is final (it closes the dossier), so it is recorded
+// only after the clerk confirms; the server refuses it without that confirmation.
+(function () {
+  "use strict";
+  var form = document.getElementById("record-event");
+  if (!form) { return; }
+  var status = document.getElementById("event-status");
+  var confirmed = document.getElementById("confirm-delivered");
+  form.addEventListener("submit", function (event) {
+    confirmed.value = "";
+    if (status.value !== "delivered") { return; }
+    if (window.confirm(form.getAttribute("data-confirm-delivered"))) {
+      confirmed.value = "yes";
+    } else {
+      event.preventDefault();
+    }
+  });
+})();

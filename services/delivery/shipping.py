@@ -8,7 +8,7 @@ caller's transaction.
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import false, select
 
 import permissions
 from extensions import db
@@ -61,15 +61,30 @@ def shipment_from(dossier: Dossier) -> Shipment:
     )
 
 
+# A dossier that may be shipped: its result back at the counter, meant for the post.
+SHIPPABLE = {"status": "result_at_counter", "return_method": "post"}
+
+
 def may_ship(dossier: Dossier, user) -> bool:
     """Is shipping open to USER for DOSSIER now (for the dossier page's button)?"""
     return (
-        dossier.status == "result_at_counter"
-        and dossier.return_method == "post"
+        all(getattr(dossier, name) == value for name, value in SHIPPABLE.items())
         and permissions.in_scope(user, "dossier", dossier)
-        and permissions.can(user, "dossier", "ship")
-        and permissions.can(user, "delivery_order", "create")
+        and may_ship_any(user)
     )
+
+
+def may_ship_any(user) -> bool:
+    return permissions.can(user, "dossier", "ship") and permissions.can(
+        user, "delivery_order", "create"
+    )
+
+
+def shippable(query, user):
+    """QUERY (of dossiers, in USER's scope) narrowed to those USER may ship now."""
+    if not may_ship_any(user):
+        return query.where(false())
+    return query.where(*(getattr(Dossier, name) == value for name, value in SHIPPABLE.items()))
 
 
 def ship(dossier, actor, shipment: Shipment, *, order=None, now=None, ip_address=None):

@@ -117,9 +117,10 @@ def test_the_order_page_shows_the_timeline_and_records_an_event(client, login_as
     page = client.get(response.location).get_data(as_text=True)
     assert "Đã ghi: Bưu cục đã nhận." in page and "Bưu cục trung tâm" in page
     refused = client.post(
-        f"/admin/delivery_order/record-event/?id={order.id}", data={"status": "delivered"}
+        f"/admin/delivery_order/record-event/?id={order.id}",
+        data={"status": "delivered", "confirm_delivered": "yes"},
     )
-    assert "không thể chuyển sang" in client.get(refused.location).get_data(as_text=True)
+    assert "không thể chuyển sang" in refused.get_data(as_text=True)  # the form, as typed
 
 
 def test_readers_see_the_timeline_but_no_event_form(client, login_as, ready, world):

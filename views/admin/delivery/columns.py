@@ -56,3 +56,8 @@ class StuckFilter(BoundedIntEqualFilter):
 
     def operation(self):
         return _l("is")
+
+
+def failure_reason(view, context, model, name):
+    """The reason of the last failed attempt, while it still holds (not once delivered)."""
+    return "" if model.status == "delivered" else (model.failure_reason or "")

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from flask import flash, jsonify, request, url_for
+from flask import flash, g, jsonify, request, url_for
 from flask_admin import expose
 from flask_admin.form import rules
 from flask_babel import gettext as _
@@ -17,8 +17,10 @@ from models.delivery import DELIVERY_STATUSES, EVENT_SOURCES
 from services.calendar import LOCAL_TZ
 from services.delivery import events as delivery_events
 from services.delivery.postage import postage_for, zone_of
+from services.delivery.shipping import shippable
 from services.errors import ServiceError, ValidationFailed
 from services.transactions import transaction
+from views.admin.core.ajax import ScopedAjaxLoader
 from views.admin.core.pickers import DEFAULT_PROVINCE, WardsMixin, division_code, fill_choices
 
 
@@ -56,6 +58,17 @@ class AddressPickers(WardsMixin):
         return jsonify(postage=price, zone=zone)
 
 
+class ShippableDossierLoader(ScopedAjaxLoader):
+    """The ship form's dossier picker: only dossiers the user may ship now, on the server
+    (a look-up, or an id posted by hand, of any other dossier finds nothing)."""
+
+    def get_query(self):
+        return shippable(super().get_query(), current_user)
+
+
+DRAFT_FIELDS = ("status", "at", "note")
+
+
 def _local_instant(value: str | None) -> datetime | None:
     """A ``datetime-local`` field's value, read as Vietnam time."""
     if not value:
@@ -87,29 +100,53 @@ class EventFormMixin:
     def now_local(self) -> str:
         return utcnow().astimezone(LOCAL_TZ).strftime("%Y-%m-%dT%H:%M:%S")
 
+    def event_draft(self) -> dict:
+        """The event form's values: what was typed, when the page answers a refusal."""
+        return g.get("event_draft") or {"status": "", "at": self.now_local(), "note": ""}
+
     def record_event_from_form(self, order):
         form = request.form
+        typed = {name: form.get(name, "")[:1000] for name in DRAFT_FIELDS}
         try:
+            _check_form(typed["status"], form.get("confirm_delivered"))
             with transaction():
                 event = delivery_events.Event(
-                    status=form.get("status", ""),
-                    at=_local_instant(form.get("at")),
-                    note=form.get("note"),
+                    status=typed["status"], at=_local_instant(typed["at"]), note=typed["note"]
                 )
                 result = delivery_events.record_event(
                     order, event, current_user, source="manual", ip_address=request.remote_addr
                 )
         except ServiceError as exc:
             flash(exc.message, "error")
+            return self.after_refusal(typed)
         except (IntegrityError, StaleDataError):  # the feed wrote the same parcel meanwhile
             flash(_("The parcel changed meanwhile; nothing was recorded. Look again."), "error")
+            return self.after_refusal(typed)
         else:
             messages = {
                 "applied": _(
                     "Recorded: %(status)s.", status=self.delivery_status_label(event.status)
                 ),
-                "kept": _("Recorded in the timeline; an event after it already set the status."),
+                "kept": _("Recorded in the timeline; the parcel's status stays as it was."),
                 "duplicate": _("This event was already recorded."),
             }
             flash(messages[result], "success" if result == "applied" else "info")
         return self.after_record(order)
+
+    def after_refusal(self, typed: dict):
+        """The parcel's page again, its event form holding what was typed (nothing lost)."""
+        g.event_draft = typed
+        return self.details_view()
+
+
+def _check_form(status: str, confirmed: str | None) -> None:
+    """A status must be chosen; a delivery, final, must be confirmed in so many words."""
+    if not status:
+        raise ValidationFailed(_("Choose the parcel's new status."))
+    if status == "delivered" and confirmed != "yes":
+        raise ValidationFailed(
+            _(
+                "Delivered is final: it returns the result and closes the dossier. "
+                "Confirm the delivery before it is recorded."
+            )
+        )

@@ -5,6 +5,7 @@ from functools import cache
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.form import rules
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -31,10 +32,16 @@ from views.admin.core.pickers import division_code
 from views.admin.delivery.columns import (
     StuckFilter,
     dossier_link,
+    failure_reason,
     office_options,
     status_formatter,
 )
-from views.admin.delivery.forms import AddressPickers, DeliveryHelpers, EventFormMixin
+from views.admin.delivery.forms import (
+    AddressPickers,
+    DeliveryHelpers,
+    EventFormMixin,
+    ShippableDossierLoader,
+)
 
 SHIP_FIELDS = (
     "tracking_code",
@@ -53,6 +60,7 @@ class DeliveryOrderView(AddressPickers, EventFormMixin, IndexedSearchMixin, Secu
     resource = "delivery_order"
     audits_create_itself = True  # services.delivery.shipping.ship writes it
     details_template = "admin/delivery_order/details.html"  # "In nhãn", timeline, event form
+    create_template = "admin/delivery_order/create.html"  # one dossier's form: no "add another"
     route_actions = {"wards_view": "view", "postage_view": "create", "record_event_view": "view"}
     simple_list_pager = True  # grows with the dossiers: no COUNT(*) per page
     column_select_related_list = (DeliveryOrder.dossier, DeliveryOrder.post_office)
@@ -129,6 +137,7 @@ class DeliveryOrderView(AddressPickers, EventFormMixin, IndexedSearchMixin, Secu
         "cod_amount": money_formatter,
         "status": status_formatter,
         "dossier": dossier_link,
+        "failure_reason": failure_reason,
     }
     column_formatters_export = {"status": labelled(DELIVERY_STATUSES)}
 
@@ -177,6 +186,23 @@ class DeliveryOrderView(AddressPickers, EventFormMixin, IndexedSearchMixin, Secu
             form.weight_grams.data, form.cod_amount.data = s.weight_grams, s.cod_amount
         self.address_choices(form, form.recipient_province_code.data)
         return form
+
+    def _create_ajax_loader(self, name, options):
+        if name == "dossier":  # the picker offers only dossiers that may be shipped now
+            return ShippableDossierLoader(name, self.session, Dossier, **options)
+        return super()._create_ajax_loader(name, options)
+
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit_view(self):
+        """A delivered parcel is history: its recipient and postage are no longer edited."""
+        order = self.get_one(request.args.get("id"))
+        if order.status == "delivered":
+            flash(
+                _("This parcel was delivered: its recipient and postage can no longer change."),
+                "error",
+            )
+            return redirect(self.get_url(".details_view", id=order.id))
+        return super().edit_view()
 
     def _dossier_to_ship(self):
         pk = parse_id(request.args.get("dossier"))
