@@ -17,7 +17,7 @@ def order_dict(order: DeliveryOrder) -> dict:
         "weight_grams": order.weight_grams,
         "postage": money(order.postage),
         "cod_amount": money(order.cod_amount),
-        "failure_reason": order.failure_reason,
+        "failure_reason": None if order.status == "delivered" else order.failure_reason,
         "delivered_at": iso(order.delivered_at),
         "created_at": iso(order.created_at),
         "version": order.version,
