@@ -47,6 +47,7 @@ def set_permissions(role: Role, pairs, *, actor=None, ip_address=None) -> dict:
             "này các quyền tiếp nhận, sửa, bàn giao hay chuyển phát."
         )
     if wanted & WORKFLOW_PAIRS:
+        lock_roles([role.id])  # a concurrent grant of this role waits, then sees these rows
         holder = _all_rows_holder_of(role)
         if holder:
             raise ValidationFailed(f"{SEPARATION}; tài khoản «{holder}» giữ cả vai trò này.")
@@ -79,6 +80,11 @@ def set_permissions(role: Role, pairs, *, actor=None, ip_address=None) -> dict:
     return {"added": added, "removed": removed}
 
 
+def _loaded_pairs(roles) -> set[tuple[str, str]]:
+    """The (resource, action) pairs of ROLES as the session holds them (a new role's too)."""
+    return {(p.resource, p.action) for r in roles for p in r.permissions}
+
+
 def _all_rows_holder_of(role: Role) -> str | None:
     """The username of one holder of ROLE who also holds an all-rows role, if any."""
     holders = select(user_roles.c.user_id).where(user_roles.c.role_id == role.id)
@@ -92,16 +98,31 @@ def _all_rows_holder_of(role: Role) -> str | None:
     )
 
 
+def lock_roles(role_ids) -> None:
+    """Lock the rows of ROLE_IDS until the transaction ends (SELECT ... FOR UPDATE on
+    PostgreSQL; SQLite writes one transaction at a time): a grant of a role and a grid save
+    of it check separation of duties one after the other, never both from a stale read."""
+    ids = sorted({i for i in role_ids if i is not None})
+    if ids:
+        db.session.execute(
+            select(Role.id).where(Role.id.in_(ids)).order_by(Role.id).with_for_update()
+        )
+
+
 def check_separation(roles) -> None:
-    """Refuse ROLES together when one is all-rows and any gives a workflow action."""
+    """Refuse ROLES together when one is all-rows and any gives a workflow action.
+
+    The roles' rows are locked and their permissions read afresh, not from the session's
+    copy, so a grid save committed meanwhile is seen."""
     if not {r.name for r in roles} & ALL_ROWS_ROLES:
         return
-    workflow = {
-        f"{p.resource}:{p.action}"
-        for r in roles
-        for p in r.permissions
-        if (p.resource, p.action) in WORKFLOW_PAIRS
-    }
+    ids = [r.id for r in roles]
+    lock_roles(ids)
+    pairs = db.session.execute(
+        select(Permission.resource, Permission.action).where(Permission.role_id.in_(ids))
+    )
+    fresh = {(resource, action) for resource, action in pairs}
+    workflow = {f"{r}:{a}" for r, a in fresh | _loaded_pairs(roles) if (r, a) in WORKFLOW_PAIRS}
     if workflow:
         raise ValidationFailed(
             f"{SEPARATION} ({', '.join(sorted(workflow)[:5])}).",

@@ -1,0 +1,97 @@
+"""Account screens under attack and under load: IT and leadership accounts made in the panel,
+first sign-in, delegated management of accounts holding roles the manager lacks, and the
+separation-of-duties checks under concurrent saves."""
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import select
+
+from extensions import db
+from models import Role, User
+from services.accounts import roles as role_service
+from services.accounts.users import create_user
+from services.errors import ServiceError
+from services.transactions import transaction
+from tests.factories import PASSWORD
+
+NEW_PASSWORD = "Cay-xanh-la-2026"
+
+
+def _role_ids():
+    return {r.name: r.id for r in db.session.scalars(select(Role))}
+
+
+def _user(username):
+    db.session.expire_all()
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+@pytest.mark.parametrize(("role", "agency"), [("it_admin", "it"), ("viewer", "lead")])
+def test_it_creates_it_and_leadership_accounts_in_the_panel(
+    app, client, login_as, world, role, agency
+):
+    login_as("it_admin")
+    data = {
+        "username": f"moi_{role}",
+        "full_name": "Người mới",
+        "email": "",
+        "agency": str(world.agencies[agency].id),
+        "roles": [str(_role_ids()[role])],
+        "active": "y",
+        "new_password": NEW_PASSWORD,
+        "confirm_password": NEW_PASSWORD,
+    }
+    response = client.post("/admin/user/new/", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    user = _user(f"moi_{role}")
+    assert user is not None and user.role_names == {role}
+    newcomer = app.test_client()
+    answer = newcomer.post("/login", data={"username": f"moi_{role}", "password": NEW_PASSWORD})
+    assert answer.status_code == 302
+
+
+# -- separation of duties under concurrent saves (item 17) ---------------------------
+@pytest.mark.postgresql_only
+def test_a_grid_save_and_a_role_grant_at_once_cannot_both_pass_separation(app, world):
+    """Thread A adds a workflow action to a custom role (not committed yet) while thread B
+    gives that role to an IT account: B waits for A's lock, then sees the action and refuses."""
+    helper = Role(name="it_helper", label="Trợ giúp")
+    db.session.add(helper)
+    db.session.commit()
+    helper_id, it_agency = helper.id, world.agencies["it"].code
+    flushed, results = threading.Event(), {}
+
+    def grid():
+        with app.app_context():
+            try:
+                with transaction():
+                    role = db.session.get(Role, helper_id)
+                    role_service.set_permissions(role, {("dossier", "view"), ("dossier", "create")})
+                    flushed.set()
+                    time.sleep(1.0)  # B runs its checks meanwhile
+                results["grid"] = "saved"
+            except ServiceError as exc:
+                results["grid"] = exc.message
+            finally:
+                flushed.set()
+
+    def grant():
+        flushed.wait(5)
+        with app.app_context():
+            try:
+                with transaction():
+                    create_user("it_admin3", PASSWORD, ["it_admin", "it_helper"], it_agency)
+                results["grant"] = "saved"
+            except ServiceError as exc:
+                results["grant"] = exc.message
+
+    threads = [threading.Thread(target=grid), threading.Thread(target=grant)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert results["grid"] == "saved"
+    assert "không tham gia xử lý hồ sơ" in results["grant"]
+    assert _user("it_admin3") is None
