@@ -1,5 +1,7 @@
 """Public pages: sign in and out, language switch, health check, dossier look-up."""
 
+import time
+
 from flask import (
     Blueprint,
     current_app,
@@ -39,14 +41,39 @@ bp = Blueprint("auth", __name__)
 @login_manager.user_loader
 def load_user(session_id: str):
     """The user of a session id ``<id>:<epoch>``; an older epoch ends the session."""
-    user_id, _, epoch = session_id.partition(":")
+    user_id, _sep, epoch = session_id.partition(":")
     if not user_id.isdigit() or not epoch.isdigit():
+        return None
+    if not _session_alive(time.time()):
+        _fresh_session()
+        flash(_("Your session has ended; please sign in again."), "info")
         return None
     # The roles come in the same statement (the permission checks read them).
     user = db.session.get(User, int(user_id), options=[joinedload(User.roles)])
     if user is None or not user.active or user.session_epoch != int(epoch):
         return None
     return user
+
+
+SIGNED_IN_AT, SEEN_AT = "signed_in_at", "seen_at"
+SEEN_RESOLUTION = 30  # seconds: the cookie is rewritten at most this often
+
+
+def _session_alive(now: float) -> bool:
+    """Is the signed session neither idle for SESSION_IDLE_MINUTES nor older than
+    SESSION_MAX_HOURS? Marks it seen. The times travel signed in the cookie, so a client
+    can neither move them nor keep an old cookie alive past them."""
+    started, seen = session.get(SIGNED_IN_AT), session.get(SEEN_AT)
+    if not isinstance(started, int | float) or not isinstance(seen, int | float):
+        return False
+    config = current_app.config
+    if now - seen > config["SESSION_IDLE_MINUTES"] * 60:
+        return False
+    if now - started > config["SESSION_MAX_HOURS"] * 3600:
+        return False
+    if now - seen >= SEEN_RESOLUTION:
+        session[SEEN_AT] = now
+    return True
 
 
 def _failed_login(response) -> bool:
@@ -76,6 +103,7 @@ def login():
             return render_template("auth/login.html", next=next_url), LOGIN_STATUS[exc.code]
         _fresh_session()
         login_user(user)
+        session[SIGNED_IN_AT] = session[SEEN_AT] = time.time()
         if user.must_change_password:
             return redirect(url_for("auth.change_password"))
         return redirect(next_url if is_local_path(next_url) else url_for("admin.index"))
