@@ -29,7 +29,7 @@ from services.accounts.auth import (
     check_current_password,
     sign_out,
 )
-from services.accounts.users import set_password
+from services.accounts.users import first_password_was_reset, set_password
 from services.delivery.shipping import latest_order
 from services.errors import ServiceError
 from services.transactions import transaction
@@ -151,7 +151,7 @@ def change_password():
                 user, request.form.get("current_password", ""), ip_address=request.remote_addr
             )
         except LoginLocked as exc:
-            return render_template("auth/change_password.html", error=exc.message), 429
+            return _password_page(exc.message, 429)
         except LoginFailed:
             error = _("The current password is not right.")
         except ServiceError as exc:  # the server is busy checking passwords
@@ -163,6 +163,7 @@ def change_password():
                         user,
                         request.form.get("new_password", ""),
                         confirmation=request.form.get("confirm_password", ""),
+                        current=request.form.get("current_password", ""),
                         actor=user,
                         ip_address=request.remote_addr,
                     )
@@ -172,8 +173,15 @@ def change_password():
                 login_user(user)  # this session carries the new epoch; others end
                 flash(_("Your password has been changed."), "success")
                 return redirect(url_for("admin.index"))
-    status = 400 if error else 200
-    return render_template("auth/change_password.html", error=error), status
+    return _password_page(error, 400 if error else 200)
+
+
+def _password_page(error, status: int):
+    """The password page; a first change says whether IT staff reset the password or
+    made the account."""
+    user = current_user._get_current_object()
+    was_reset = user.must_change_password and first_password_was_reset(user)
+    return render_template("auth/change_password.html", error=error, was_reset=was_reset), status
 
 
 @bp.route("/language", methods=["POST"])

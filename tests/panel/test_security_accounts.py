@@ -95,3 +95,57 @@ def test_a_grid_save_and_a_role_grant_at_once_cannot_both_pass_separation(app, w
     assert results["grid"] == "saved"
     assert "không tham gia xử lý hồ sơ" in results["grant"]
     assert _user("it_admin3") is None
+
+
+# -- first sign-in (item 3) ----------------------------------------------------------
+def _create_in_panel(client, world, username):
+    data = {
+        "username": username,
+        "full_name": "Người mới",
+        "email": "",
+        "agency": str(world.agencies["po"].id),
+        "roles": [str(_role_ids()["po_clerk"])],
+        "active": "y",
+        "new_password": NEW_PASSWORD,
+        "confirm_password": NEW_PASSWORD,
+    }
+    assert client.post("/admin/user/new/", data=data).status_code == 302
+
+
+def _change(client, current, new):
+    return client.post(
+        "/account/password",
+        data={"current_password": current, "new_password": new, "confirm_password": new},
+    )
+
+
+def test_a_new_account_is_told_so_and_must_not_keep_the_password_it_staff_typed(
+    app, client, login_as, world
+):
+    login_as("it_admin")
+    _create_in_panel(client, world, "clerk_moi")
+    newcomer = app.test_client()
+    newcomer.post("/login", data={"username": "clerk_moi", "password": NEW_PASSWORD})
+    page = newcomer.get("/account/password").get_data(as_text=True)
+    assert "Tài khoản mới: hãy đặt mật khẩu của bạn" in page and "đã được đặt lại" not in page
+    same = _change(newcomer, NEW_PASSWORD, NEW_PASSWORD)
+    assert same.status_code == 400
+    assert "Mật khẩu mới phải khác mật khẩu hiện tại" in same.get_data(as_text=True)
+    assert _user("clerk_moi").must_change_password  # still due
+    assert _change(newcomer, NEW_PASSWORD, "Hoa-ban-no-2026").status_code == 302
+    assert not _user("clerk_moi").must_change_password
+
+
+def test_a_reset_account_keeps_the_reset_wording(app, client, login_as, world):
+    login_as("it_admin")
+    target = world.users["po_clerk"]
+    reset = client.post(
+        f"/admin/user/reset-password/?id={target.id}",
+        data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
+    assert reset.status_code == 302
+    other = app.test_client()
+    other.post("/login", data={"username": "po_clerk", "password": NEW_PASSWORD})
+    page = other.get("/account/password").get_data(as_text=True)
+    assert "đã được đặt lại" in page and "Tài khoản mới" not in page
+    assert _change(other, NEW_PASSWORD, NEW_PASSWORD).status_code == 400
