@@ -5,9 +5,9 @@ from sqlalchemy import inspect, select
 
 from extensions import db
 from models.user import ROLE_NAMES, Permission, Role, User, user_roles
-from permissions import ALL_ROWS_ROLES, RESOURCES, WORKFLOW_PAIRS, actions_of
+from permissions import ALL_ROWS_ROLES, RESOURCES, WORKFLOW_PAIRS, actions_of, manages_all_users
 from services import audit
-from services.errors import ValidationFailed
+from services.errors import Forbidden, ValidationFailed
 
 SEPARATION = (
     "Người giữ vai trò xem toàn bộ (Quản trị CNTT, Lãnh đạo) không tham gia xử lý hồ sơ: "
@@ -19,8 +19,40 @@ IT_ADMIN_KEEPS = frozenset({("role", "view"), ("role", "edit")})
 BUILT_IN_CODE = "Không được đổi mã của vai trò có sẵn."
 
 
+OUTSIDE_AGENCY_ROLE = (
+    "Bạn chỉ được sửa những vai trò riêng mà mọi người giữ đều thuộc cơ quan, đơn vị của bạn; "
+    "các vai trò có sẵn dùng chung do Quản trị CNTT sửa."
+)
+
+
 class BuiltInRoleCode(ValidationFailed):
     """A built-in role renamed: the code is what DEFAULT_MATRIX and the rules name."""
+
+
+class RoleOutsideAgency(Forbidden):
+    """``role:edit`` granted outside IT reaching a shared role (built-in, or held elsewhere)."""
+
+
+def check_role_edit(actor, role: Role) -> None:
+    """Refuse ACTOR's change of ROLE (its permissions, name or label) unless ACTOR is IT staff
+    or ROLE is a custom role whose holders are all in ACTOR's agency: a department given the
+    grid would otherwise give every post office's clerks (or itself, through a shared role)
+    new powers. ACTOR None is the system (CLI, demo, migrations)."""
+    if actor is None or manages_all_users(actor):
+        return
+    names = {role.name, *inspect(role).attrs.name.history.deleted}
+    if names & set(ROLE_NAMES):
+        raise RoleOutsideAgency(OUTSIDE_AGENCY_ROLE)
+    if role.id is None:
+        return  # a new role: nobody holds it yet
+    elsewhere = db.session.scalar(
+        select(User.id)
+        .join(user_roles, user_roles.c.user_id == User.id)
+        .where(user_roles.c.role_id == role.id, User.agency_id != actor.agency_id)
+        .limit(1)
+    )
+    if elsewhere is not None:
+        raise RoleOutsideAgency(OUTSIDE_AGENCY_ROLE)
 
 
 def check_rename(role: Role) -> None:
@@ -37,6 +69,7 @@ def valid_pairs() -> frozenset[tuple[str, str]]:
 
 def set_permissions(role: Role, pairs, *, actor=None, ip_address=None) -> dict:
     """Make ROLE's permissions exactly PAIRS; audit the difference. Returns it."""
+    check_role_edit(actor, role)
     wanted = frozenset(pairs)
     unknown = wanted - valid_pairs()
     if unknown:

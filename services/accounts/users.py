@@ -157,6 +157,8 @@ def check_edit(actor, user: User) -> None:
     state = inspect(user)
     roles, agency, active = (state.attrs[key].history for key in ("roles", "agency", "active"))
     with db.session.no_autoflush:  # the edit stays unsaved: the screen audits it next
+        stored = [*roles.unchanged, *roles.deleted] if roles.has_changes() else user.roles
+        delegation.check_account_roles(actor, user, {r.name for r in stored})
         delegation.check_own_roles(actor, user, changed=roles.has_changes() or agency.has_changes())
         check_roles(user.roles, user.agency)
         delegation.check_grant(actor, {r.name for r in roles.added})

@@ -149,3 +149,97 @@ def test_a_reset_account_keeps_the_reset_wording(app, client, login_as, world):
     page = other.get("/account/password").get_data(as_text=True)
     assert "đã được đặt lại" in page and "Tài khoản mới" not in page
     assert _change(other, NEW_PASSWORD, NEW_PASSWORD).status_code == 400
+
+
+# -- delegated management stays below the manager's own powers (item 14) ------------
+def _grant(role_name, *pairs):
+    role = db.session.scalar(select(Role).where(Role.name == role_name))
+    current = {(p.resource, p.action) for p in role.permissions}
+    role_service.set_permissions(role, current | set(pairs))
+    db.session.commit()
+
+
+def _custom_role(name, pairs=()):
+    role = Role(name=name, label=name.replace("_", " ").title())
+    db.session.add(role)
+    db.session.flush()
+    role_service.set_permissions(role, set(pairs))
+    db.session.commit()
+    return role
+
+
+def _pairs(role_id):
+    db.session.expire_all()
+    return {(p.resource, p.action) for p in db.session.get(Role, role_id).permissions}
+
+
+NOT_HELD = "giữ vai trò mà chính bạn không có"
+SHARED = "vai trò có sẵn dùng chung do Quản trị CNTT sửa"
+
+
+def test_delegated_management_cannot_take_over_an_account_with_more_roles(
+    app, client, login_as, world
+):
+    _grant("dept_admin", ("user", "view"), ("user", "edit"))
+    _custom_role("dept_auditor", {("audit_log", "view")})
+    stronger = create_user(
+        "dept_lead", PASSWORD, ["dept_admin", "dept_auditor"], world.agencies["dept"].code
+    )
+    db.session.commit()
+    login_as("dept_admin")
+    reset = client.post(
+        f"/admin/user/reset-password/?id={stronger.id}",
+        data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
+    assert reset.status_code == 200 and NOT_HELD in reset.get_data(as_text=True)
+    dept_role = db.session.scalar(select(Role).where(Role.name == "dept_admin"))
+    edit = client.post(
+        f"/admin/user/edit/?id={stronger.id}",
+        data={
+            "username": "dept_lead",
+            "full_name": "Đã bị sửa",
+            "email": "",
+            "agency": str(stronger.agency_id),
+            "roles": [str(dept_role.id)],  # would strip the role the manager lacks
+            "active": "y",
+        },
+        follow_redirects=True,
+    )
+    assert NOT_HELD in edit.get_data(as_text=True)
+    client.post("/admin/user/action/", data={"action": "deactivate", "rowid": [str(stronger.id)]})
+    user = _user("dept_lead")
+    assert user.active and user.full_name != "Đã bị sửa"
+    assert user.role_names == {"dept_admin", "dept_auditor"}
+    other = app.test_client()  # the account's own password still works
+    assert other.post("/login", data={"username": "dept_lead", "password": PASSWORD}).status_code
+
+
+def test_role_edit_outside_it_never_reaches_shared_roles(client, login_as, world):
+    _grant("dept_admin", ("role", "view"), ("role", "edit"))
+    own = _custom_role("dept_reader", {("dossier", "view")})
+    shared = _custom_role("shared_reader", {("dossier", "view")})
+    colleague = create_user("dept_doc", PASSWORD, ["dept_admin"], world.agencies["dept"].code)
+    stranger = create_user("dept2_doc", PASSWORD, ["dept_admin"], world.agencies["dept2"].code)
+    colleague.roles.append(own)
+    stranger.roles.append(shared)
+    db.session.commit()
+    login_as("dept_admin")
+    wanted = {"perm": ["dossier:view", "report:view"]}
+    for role_name in ("po_clerk", "dept_admin", "shared_reader"):
+        role = db.session.scalar(select(Role).where(Role.name == role_name))
+        before = _pairs(role.id)
+        page = client.post(f"/admin/role/permissions/?id={role.id}", data=wanted)
+        assert page.status_code == 200 and SHARED in page.get_data(as_text=True), role_name
+        assert _pairs(role.id) == before, role_name
+    renamed = client.post(
+        f"/admin/role/edit/?id={_role_ids()['po_clerk']}",
+        data={"name": "po_clerk", "label": "Nhân viên (đã sửa)", "description": ""},
+        follow_redirects=True,
+    )
+    assert SHARED in renamed.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Role, _role_ids()["po_clerk"]).label != "Nhân viên (đã sửa)"
+    # A custom role held only inside the department stays the department's to edit.
+    saved = client.post(f"/admin/role/permissions/?id={own.id}", data=wanted)
+    assert saved.status_code == 302
+    assert _pairs(own.id) == {("dossier", "view"), ("report", "view")}
