@@ -97,6 +97,51 @@ def test_a_grid_save_and_a_role_grant_at_once_cannot_both_pass_separation(app, w
     assert _user("it_admin3") is None
 
 
+@pytest.mark.postgresql_only
+def test_a_role_grant_and_a_grid_save_at_once_cannot_both_pass_separation(app, world):
+    """The other order: thread A gives an IT account a harmless custom role (not committed
+    yet) while thread B adds a workflow action to that role: B waits, sees the holder, refuses."""
+    helper = Role(name="it_helper", label="Trợ giúp")
+    db.session.add(helper)
+    db.session.commit()
+    helper_id, it_agency = helper.id, world.agencies["it"].code
+    flushed, results = threading.Event(), {}
+
+    def grant():
+        with app.app_context():
+            try:
+                with transaction():
+                    create_user("it_admin3", PASSWORD, ["it_admin", "it_helper"], it_agency)
+                    db.session.flush()
+                    flushed.set()
+                    time.sleep(1.0)  # B runs its checks meanwhile
+                results["grant"] = "saved"
+            except ServiceError as exc:
+                results["grant"] = exc.message
+            finally:
+                flushed.set()
+
+    def grid():
+        flushed.wait(5)
+        with app.app_context():
+            try:
+                with transaction():
+                    role = db.session.get(Role, helper_id)
+                    role_service.set_permissions(role, {("dossier", "view"), ("dossier", "create")})
+                results["grid"] = "saved"
+            except ServiceError as exc:
+                results["grid"] = exc.message
+
+    threads = [threading.Thread(target=grant), threading.Thread(target=grid)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert results["grant"] == "saved"
+    assert "it_admin3" in results["grid"] and "không tham gia xử lý hồ sơ" in results["grid"]
+    assert _pairs(helper_id) == set()
+
+
 # -- first sign-in (item 3) ----------------------------------------------------------
 def _create_in_panel(client, world, username):
     data = {
