@@ -74,6 +74,13 @@ class Config:
     LIST_PAGE_SIZE = 25
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # no form or API body needs more
     API_TOKEN_HOURS = 8
+    # The address citizens use: printed look-up links and QR codes are built from it,
+    # never from the request's Host header.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
+    # A panel session ends on the server after this long without a request, and after
+    # this long in all, whatever it does meanwhile (views/public.py, load_user).
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES") or 60)
+    SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS") or 12)
     # Password checks at once per app process (each takes ~64 MiB), and how long
     # a sign-in waits for a free one before it is answered "busy" (503).
     PASSWORD_CHECKS_AT_ONCE = int(os.environ.get("PASSWORD_CHECKS_AT_ONCE", "4") or 4)

@@ -47,3 +47,13 @@ def vietnamese_key(text: str) -> tuple:
         else:
             letters.append((char, 0))
     return tuple(letters), tuple(tones)
+
+
+# A spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(...), +1,
+# -1+2, @SUM(...)); a tab or carriage return in front is skipped by some importers.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(text: str) -> str:
+    """TEXT that no spreadsheet runs as a formula: ``=cmd|...`` → ``'=cmd|...``."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

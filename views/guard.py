@@ -1,5 +1,8 @@
 """One gate before every route: control characters are refused at the door.
 
+Lone UTF-16 surrogates (``"\\ud800"`` in JSON, half of a character) count as such: no
+encoder can write them, so the database or an export would fail on them.
+
 A NUL byte reaches PostgreSQL as an error (it cannot be stored in text); other
 control characters have no business in a form or a search. A path holding one
 names nothing and answers 404 (JSON in the API). In the panel a query parameter
@@ -17,9 +20,11 @@ import re
 from flask import abort, request
 from flask_babel import gettext as _
 
-FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and lone UTF-16 surrogates (JSON's "\ud800"): no encoder writes
+# them to the database or a file, so they would end as a 500.
+FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 API_MESSAGE = "Tham số truy vấn có ký tự điều khiển (như NUL); hãy bỏ chúng rồi gửi lại."
-FIELD_MESSAGE = "Không được chứa ký tự điều khiển (như NUL)."
+FIELD_MESSAGE = "Không được chứa ký tự điều khiển (như NUL) hay ký tự Unicode lỗi (như \\ud800)."
 MAX_DEPTH = 64
 
 

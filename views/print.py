@@ -20,6 +20,7 @@ from services.errors import NotFound
 from services.printing import barcodes, dossier_forms
 from services.printing.handover_record import delivery_label, handover_record, load_handover
 from views.access import requires
+from views.urls import public_url
 
 bp = Blueprint("print", __name__, url_prefix="/print")
 
@@ -60,7 +61,7 @@ def _scoped(resource: str, query):
 
 def lookup_url(code: str) -> str:
     """The public look-up page of CODE, absolute: what the receipt's QR code holds."""
-    return url_for("auth.lookup", code=code, _external=True)
+    return public_url("auth.lookup", code=code)
 
 
 @bp.route("/dossiers/<code>/<form>")

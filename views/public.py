@@ -1,5 +1,7 @@
 """Public pages: sign in and out, language switch, health check, dossier look-up."""
 
+import time
+
 from flask import (
     Blueprint,
     current_app,
@@ -27,7 +29,7 @@ from services.accounts.auth import (
     check_current_password,
     sign_out,
 )
-from services.accounts.users import set_password
+from services.accounts.users import first_password_was_reset, set_password
 from services.delivery.shipping import latest_order
 from services.errors import ServiceError
 from services.transactions import transaction
@@ -39,14 +41,39 @@ bp = Blueprint("auth", __name__)
 @login_manager.user_loader
 def load_user(session_id: str):
     """The user of a session id ``<id>:<epoch>``; an older epoch ends the session."""
-    user_id, _, epoch = session_id.partition(":")
+    user_id, _sep, epoch = session_id.partition(":")
     if not user_id.isdigit() or not epoch.isdigit():
+        return None
+    if not _session_alive(time.time()):
+        _fresh_session()
+        flash(_("Your session has ended; please sign in again."), "info")
         return None
     # The roles come in the same statement (the permission checks read them).
     user = db.session.get(User, int(user_id), options=[joinedload(User.roles)])
     if user is None or not user.active or user.session_epoch != int(epoch):
         return None
     return user
+
+
+SIGNED_IN_AT, SEEN_AT = "signed_in_at", "seen_at"
+SEEN_RESOLUTION = 30  # seconds: the cookie is rewritten at most this often
+
+
+def _session_alive(now: float) -> bool:
+    """Is the signed session neither idle for SESSION_IDLE_MINUTES nor older than
+    SESSION_MAX_HOURS? Marks it seen. The times travel signed in the cookie, so a client
+    can neither move them nor keep an old cookie alive past them."""
+    started, seen = session.get(SIGNED_IN_AT), session.get(SEEN_AT)
+    if not isinstance(started, int | float) or not isinstance(seen, int | float):
+        return False
+    config = current_app.config
+    if now - seen > config["SESSION_IDLE_MINUTES"] * 60:
+        return False
+    if now - started > config["SESSION_MAX_HOURS"] * 3600:
+        return False
+    if now - seen >= SEEN_RESOLUTION:
+        session[SEEN_AT] = now
+    return True
 
 
 def _failed_login(response) -> bool:
@@ -76,6 +103,7 @@ def login():
             return render_template("auth/login.html", next=next_url), LOGIN_STATUS[exc.code]
         _fresh_session()
         login_user(user)
+        session[SIGNED_IN_AT] = session[SEEN_AT] = time.time()
         if user.must_change_password:
             return redirect(url_for("auth.change_password"))
         return redirect(next_url if is_local_path(next_url) else url_for("admin.index"))
@@ -123,7 +151,7 @@ def change_password():
                 user, request.form.get("current_password", ""), ip_address=request.remote_addr
             )
         except LoginLocked as exc:
-            return render_template("auth/change_password.html", error=exc.message), 429
+            return _password_page(exc.message, 429)
         except LoginFailed:
             error = _("The current password is not right.")
         except ServiceError as exc:  # the server is busy checking passwords
@@ -135,6 +163,7 @@ def change_password():
                         user,
                         request.form.get("new_password", ""),
                         confirmation=request.form.get("confirm_password", ""),
+                        current=request.form.get("current_password", ""),
                         actor=user,
                         ip_address=request.remote_addr,
                     )
@@ -144,8 +173,15 @@ def change_password():
                 login_user(user)  # this session carries the new epoch; others end
                 flash(_("Your password has been changed."), "success")
                 return redirect(url_for("admin.index"))
-    status = 400 if error else 200
-    return render_template("auth/change_password.html", error=error), status
+    return _password_page(error, 400 if error else 200)
+
+
+def _password_page(error, status: int):
+    """The password page; a first change says whether IT staff reset the password or
+    made the account."""
+    user = current_user._get_current_object()
+    was_reset = user.must_change_password and first_password_was_reset(user)
+    return render_template("auth/change_password.html", error=error, was_reset=was_reset), status
 
 
 @bp.route("/language", methods=["POST"])

@@ -5,6 +5,7 @@ from sqlalchemy import inspect, select
 
 from extensions import db
 from models.agency import Agency
+from models.audit import AuditEntry
 from models.user import ROLE_NAMES, Permission, Role, User
 from permissions import DEFAULT_MATRIX, roles_misfit
 from services import audit
@@ -156,6 +157,8 @@ def check_edit(actor, user: User) -> None:
     state = inspect(user)
     roles, agency, active = (state.attrs[key].history for key in ("roles", "agency", "active"))
     with db.session.no_autoflush:  # the edit stays unsaved: the screen audits it next
+        stored = [*roles.unchanged, *roles.deleted] if roles.has_changes() else user.roles
+        delegation.check_account_roles(actor, user, {r.name for r in stored})
         delegation.check_own_roles(actor, user, changed=roles.has_changes() or agency.has_changes())
         check_roles(user.roles, user.agency)
         delegation.check_grant(actor, {r.name for r in roles.added})
@@ -164,18 +167,24 @@ def check_edit(actor, user: User) -> None:
         end_sessions(user, tokens=True)
 
 
+SAME_PASSWORD = "Mật khẩu mới phải khác mật khẩu hiện tại (mật khẩu bạn được cấp)."  # noqa: S105
+
+
 def set_password(
     user: User,
     password: str,
     *,
     confirmation: str | None = None,
+    current: str | None = None,
     actor=None,
     temporary: bool = False,
     ip_address=None,
 ):
     """Give USER a new password (policy checked) and end the user's other sessions.
 
-    CONFIRMATION, when given (a form's second entry), must equal PASSWORD.
+    CONFIRMATION, when given (a form's second entry), must equal PASSWORD; CURRENT, when
+    given (the password the user signed in with, checked by the caller), must differ from it:
+    a first password IT staff typed is not kept as one's own.
     TEMPORARY (a reset by IT staff) makes the user choose a new one at next sign-in.
     """
     delegation.check_manages(actor, user)
@@ -183,6 +192,8 @@ def set_password(
         raise ValidationFailed(
             "Hai lần nhập mật khẩu mới không khớp nhau.", {"confirmation": "Không khớp."}
         )
+    if current is not None and current == password:
+        raise ValidationFailed(SAME_PASSWORD, {"password": SAME_PASSWORD})
     problem = policy_problem(password, user.username)
     if problem:
         raise ValidationFailed(problem, {"password": problem})
@@ -199,6 +210,21 @@ def set_password(
         ip_address=ip_address,
         summary=f"Đặt lại mật khẩu cho {user.username}" if temporary else "Đổi mật khẩu",
     )
+
+
+def first_password_was_reset(user: User) -> bool:
+    """Does USER's pending password change follow a reset by IT staff (rather than the
+    account's creation)? Read from the audit log, which records both."""
+    found = db.session.scalar(
+        select(AuditEntry.id)
+        .where(
+            AuditEntry.entity == "user",
+            AuditEntry.entity_id == str(user.id),
+            AuditEntry.action == "reset_password",
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 def set_active(user: User, active: bool, *, actor=None, ip_address=None) -> None:

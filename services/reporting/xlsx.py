@@ -3,7 +3,8 @@
 Memory stays flat however many rows a sheet has, and the first bytes leave at
 once (a temp file would wait for the last row). Text goes in as inline strings
 and there is no way to write a formula, so a cell typed ``=HYPERLINK(...)`` or
-``+1`` stays text when the book is opened (formula injection).
+``+1`` stays text when the book is opened (formula injection); such text is also written
+``'=HYPERLINK(...)``, so it stays text when a cell is edited or the sheet saved as CSV.
 """
 
 import io
@@ -15,6 +16,7 @@ from datetime import date, datetime
 from xml.sax.saxutils import escape
 
 from services.calendar import LOCAL_TZ
+from vietnam.text import formula_safe
 
 CHUNK = 64 * 1024
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -73,7 +75,7 @@ def _cell(ref: str, value, style: int = 0) -> str:
         value = value.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M")
     elif isinstance(value, date):
         value = value.strftime("%d/%m/%Y")
-    text = escape(_ILLEGAL.sub("", str(value)))
+    text = escape(formula_safe(_ILLEGAL.sub("", str(value))))  # text stays text once edited
     return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 

@@ -117,7 +117,7 @@ def test_receipt_with_ten_documents_prints_on_one_a4_page(
     assert "Tinos" in pdf_fonts(pdf)  # the app's own font, embedded
     found = dict(decode(page_image(pdf)))  # as a scanner reads the paper
     assert found["Code128"] == dossier.code
-    assert found["QRCode"] == f"{live_server}/lookup?code={dossier.code}"
+    assert found["QRCode"] == f"{app.config['PUBLIC_BASE_URL']}/lookup?code={dossier.code}"
 
     sheet.evaluate("window.print = () => { window.printed = true; }")
     sheet.click("#print-button")

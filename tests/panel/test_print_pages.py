@@ -70,14 +70,14 @@ def test_receipt_page(client, login_as, dossier):
     assert "/static/print.css" in page
 
 
-def test_barcode_and_qr_on_the_receipt_read_back(client, login_as, dossier):
+def test_barcode_and_qr_on_the_receipt_read_back(app, client, login_as, dossier):
     login_as("po_clerk")
     page = client.get(receipt_url(dossier)).get_data(as_text=True)
     barcode = re.search(r'<svg class="barcode".*?</svg>', page, re.DOTALL).group(0)
     qr = re.search(r'<svg viewBox="[\d ]+" class="qr">.*?</svg>', page, re.DOTALL)
     assert decode(code128_image(barcode)) == [("Code128", dossier.code)]
-    lookup = f"http://localhost/lookup?code={dossier.code}"
-    assert decode(qr_image(qr.group(0))) == [("QRCode", lookup)]
+    lookup = f"/lookup?code={dossier.code}"
+    assert decode(qr_image(qr.group(0))) == [("QRCode", app.config["PUBLIC_BASE_URL"] + lookup)]
     assert client.get(lookup).status_code == 200  # the QR leads to the public look-up
 
 

@@ -36,7 +36,15 @@ REFUSALS = {
     delegation.OwnAccount: _l("You cannot deactivate your own account."),
     delegation.RolesNotHeld: _l("You may only give roles that you hold yourself."),
     delegation.OutsideScope: _l("You may only record data that belongs to your own agency."),
+    delegation.AccountRolesNotHeld: _l(
+        "This account holds a role you do not hold: only IT staff may edit it, reset its "
+        "password or deactivate it."
+    ),
     role_service.BuiltInRoleCode: _l("The code of a built-in role cannot change."),
+    role_service.RoleOutsideAgency: _l(
+        "You may only change custom roles held only by people of your own agency; the shared "
+        "built-in roles are changed by IT staff."
+    ),
 }
 
 
@@ -250,6 +258,7 @@ class RoleView(AccountRulesMixin, SecuredModelView):
     }
 
     def prepare(self, form, model, is_created):
+        role_service.check_role_edit(current_user, model)
         role_service.check_rename(model)
 
     @expose("/permissions/", methods=("GET", "POST"))

@@ -67,15 +67,15 @@ class Fields:
         return self._get(key, dict)
 
     def strings(self, key: str) -> list[str] | None:
-        """A JSON array of strings (NUL refused), or None when absent."""
+        """A JSON array of strings (control characters refused), or None when absent."""
         value = self.data.get(key)
         if value is None:
             return None
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.wrong_type[self.prefix + key] = "Phải là một mảng chuỗi ký tự."
             return None
-        if any("\x00" in v for v in value):
-            self.wrong_type[self.prefix + key] = "Không được chứa ký tự NUL."
+        if any(has_control(v) for v in value):
+            self.wrong_type[self.prefix + key] = FIELD_MESSAGE
             return None
         return value
 

@@ -1,9 +1,14 @@
 """Exports of the lists: audited, and opening correctly in Excel on Windows.
 
 CSV starts with a UTF-8 byte-order mark (else Excel reads Vietnamese as
-Windows-1258 mojibake); XLSX has text cells. Every cell is formula-safe
-(views/admin/formatters.spreadsheet_safe).
+Windows-1258 mojibake); XLSX has text cells. Every cell is formula-safe: text through
+views/admin/core/formatters.spreadsheet_safe, then, whatever a column formatter or a choice
+map made of it, a last guard over every column (relations and lists of them included).
 """
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
 
 from flask import g, request
 from flask_admin import expose
@@ -11,8 +16,23 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from services import audit
+from vietnam.text import formula_safe
 
 BOM = "\ufeff"
+# What spreadsheet_safe makes of a long digit string in a CSV: a text literal, not a formula.
+_TEXT_LITERAL = re.compile(r'="\+?\d{6,}"')
+_PLAIN = (bool, int, float, Decimal, date, datetime)
+
+
+def export_cell(value):
+    """VALUE as a cell no spreadsheet runs: numbers, dates and empties as they are; text,
+    related rows and lists of them as formula-safe text."""
+    if value is None or isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, list | tuple | set | frozenset):
+        value = ", ".join(str(v) for v in value)
+    text = str(value)
+    return text if _TEXT_LITERAL.fullmatch(text) else formula_safe(text)
 
 
 class ExportMixin:
@@ -49,6 +69,10 @@ class ExportMixin:
         if request.args.get("search"):
             parts.append(_("search: «%(text)s»", text=request.args["search"][:100]))
         return ", ".join(parts)
+
+    def get_export_value(self, model, name):
+        """Flask-Admin's export value, guarded in every column (relation columns too)."""
+        return export_cell(super().get_export_value(model, name))
 
     def _export_csv(self, return_url):
         response = super()._export_csv(return_url)

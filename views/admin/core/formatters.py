@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from i18n import local_date, local_datetime, per_language, vnd
 from models.delivery import EVENT_SOURCES
 from models.vocabulary import Vocabulary
+from vietnam.text import formula_safe
 
 
 def _datetime_formatter(view, value, name):
@@ -77,7 +78,6 @@ DETAIL_FORMATTERS = dict(typefmt.DETAIL_FORMATTERS) | {
     datetime: _datetime_formatter,
     date: _date_formatter,
 }
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 NUMBER_LIKE = re.compile(r"\+?\d{6,}")
@@ -92,7 +92,7 @@ def spreadsheet_safe(view, value, name=None):
     text = str(value)
     if NUMBER_LIKE.fullmatch(text) and g.get("export_type") == "csv":
         return f'="{text}"'
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return formula_safe(text)
 
 
 EXPORT_FORMATTERS = dict(typefmt.EXPORT_FORMATTERS) | {

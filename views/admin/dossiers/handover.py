@@ -2,7 +2,7 @@
 a dossier went through (templates/admin/dossier/_handovers.html, read with its parcels
 by services.dossiers.transfers)."""
 
-from flask import redirect, request, url_for
+from flask import redirect, url_for
 from flask_admin.actions import action
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,6 +12,7 @@ from models.handover import DIRECTIONS, HANDOVER_STATUSES
 from services.dossiers import transfers as dossier_transfers
 from services.handovers import eligibility
 from views.admin.handovers.flow import parse_ids, send_batch
+from views.urls import back_target
 
 
 class DossierHandoverMixin:
@@ -23,7 +24,7 @@ class DossierHandoverMixin:
     def action_handover(self, ids):
         batch = send_batch(parse_ids(ids), None)
         if batch is None:
-            return redirect(request.referrer or url_for(".index_view"))
+            return redirect(back_target(url_for(".index_view")))
         return redirect(url_for("handover.details_view", id=batch.id))
 
     def is_action_allowed(self, name):
