@@ -54,7 +54,7 @@
     } else {
       var type = {number: "number", date: "date"}[field.type] || "text";
       input = el("input", {name: name, id: id, type: type, "class": "form-control", value: value});
-      if (type === "number") { input.setAttribute("step", "any"); }
+      if (type === "number") { input.setAttribute("step", "any"); input.setAttribute("min", "0"); }
     }
     if (field.required) { input.setAttribute("required", "required"); }
     var group = el("div", {"class": "form-group"});

@@ -39,7 +39,7 @@ def test_a_refused_receipt_shows_every_message_next_to_its_field(
     assert "is-invalid" in page.get_attribute("#extra-kho_giay", "class")
     assert page.input_value("#extra-so_luong_ban_in") == "300"  # what was typed is kept
     phone = page.locator("#applicant_phone ~ .invalid-feedback").inner_text()
-    assert "Số điện thoại phải có 10 chữ số" in phone
+    assert "Số điện thoại phải là số di động 10 chữ số" in phone
     received = page.locator("#received_at ~ .invalid-feedback").inner_text()
     assert "giám sát viên bưu điện" in received
     summary = page.locator(".alert-danger").inner_text()  # one summary, not also a generic one

@@ -206,7 +206,7 @@ def test_the_form_names_every_invalid_field_next_to_it(client, login_as, procedu
     )
     page = client.post("/admin/dossier/new/", data=form).get_data(as_text=True)
     assert "Trường này là bắt buộc." in _field_error(page, "applicant_name")
-    assert "Số điện thoại phải có 10 chữ số" in _field_error(page, "applicant_phone")
+    assert "Số điện thoại phải là số di động 10 chữ số" in _field_error(page, "applicant_phone")
     assert _field_error(page, "return_method") == "Thủ tục này không trả kết quả qua bưu chính."
     assert "giám sát viên" in _field_error(page, "received_at")
     assert _procedure_errors(page) == {
