@@ -6,8 +6,23 @@ import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from models import Agency, Dossier
-from tests.panel.test_receive_form import _form, procedure  # noqa: F401 (fixture)
+from models import Agency, Dossier, ExtraFieldDefinition
+from tests.panel.test_receive_form import _form
+
+
+@pytest.fixture
+def procedure(world):
+    """The publication procedure with the receive form tests' extra fields."""
+    publish = world.procedures["publish"]
+    publish.extra_fields = [
+        ExtraFieldDefinition(key="so_ban", label="Số lượng bản in", field_type="number"),
+        ExtraFieldDefinition(
+            key="kho", label="Khổ giấy", field_type="choice", required=True, choices="A4\nA5"
+        ),
+        ExtraFieldDefinition(key="ngay", label="Ngày phát hành", field_type="date"),
+    ]
+    db.session.commit()
+    return publish
 
 
 def _input(page: str, name: str) -> str:
