@@ -26,8 +26,9 @@ def sign_in(page, live_server, username):
     page.wait_for_url(f"{live_server}/admin/**")
 
 
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])  # as in production
 def test_home_button_then_a_scanned_card_fills_the_applicant(
-    app, live_server, page, world, database_url
+    app_config, app, live_server, page, world, database_url
 ):
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
