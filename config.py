@@ -54,6 +54,8 @@ class Config:
     # How many working days back a receipt may be dated (paper taken during an
     # outage is entered later); older ones need a supervisor and a reason.
     RECEIPT_BACKDATE_WORKING_DAYS = int(os.environ.get("RECEIPT_BACKDATE_WORKING_DAYS", "3"))
+    # No receipt dated further back than this, whoever enters it (a closed period stays closed).
+    RECEIPT_BACKDATE_MAX_DAYS = int(os.environ.get("RECEIPT_BACKDATE_MAX_DAYS", "60"))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     # Redis unreachable: limits are counted in each process's memory meanwhile (a warning
     # is logged) and nothing fails; short socket timeouts keep a hung Redis from stalling.

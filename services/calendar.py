@@ -85,12 +85,12 @@ def load_calendar(start: date, days: int = _WINDOW_DAYS) -> WorkingCalendar:
 def clock_start(received_at: datetime, cutoff: time, cal: WorkingCalendar) -> datetime:
     """When the processing clock starts for a dossier received at RECEIVED_AT.
 
-    On a working day before the cut-off: at receipt. Otherwise 08:00 of the
-    next working day.
+    On a working day before the cut-off: at receipt, but not before the office
+    opens (08:00). Otherwise 08:00 of the next working day.
     """
     local = received_at.astimezone(LOCAL_TZ)
     if cal.is_working_day(local.date()) and local.time() < cutoff:
-        return local
+        return max(local, datetime.combine(local.date(), OPENING, tzinfo=LOCAL_TZ))
     start_day = cal.next_working_day(local.date())
     return datetime.combine(start_day, OPENING, tzinfo=LOCAL_TZ)
 

@@ -40,6 +40,15 @@ def code_clause(search: str, agency_codes: frozenset[str] = frozenset()):
     return clause if found is not None else None
 
 
+def exact_code(search: str | None) -> str | None:
+    """SEARCH as a whole dossier code (upper-cased: scanners and hands type it in lower
+    case too), or None when it is not shaped like one."""
+    term = (search or "").strip().upper()
+    if CODE_SHAPE.fullmatch(term) and FULL_CODE.fullmatch(term):
+        return term
+    return None
+
+
 def words_clauses(column, search: str) -> list:
     """Each word of SEARCH, folded, inside the folded COLUMN (``%`` and ``_`` as such)."""
     return [column.like(contains_pattern(word), escape="\\") for word in fold(search).split()]

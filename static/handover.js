@@ -63,7 +63,7 @@
     document.getElementById("scan-code").addEventListener("keydown", function (event) {
       if (event.key !== "Enter") { return; }
       event.preventDefault();  // a scanner's Enter must not submit anything
-      var code = event.target.value.trim();
+      var code = event.target.value.trim().toUpperCase();  // codes are stored upper-case
       event.target.value = "";
       if (code) { add(code); }
     });

@@ -54,7 +54,7 @@
     } else {
       var type = {number: "number", date: "date"}[field.type] || "text";
       input = el("input", {name: name, id: id, type: type, "class": "form-control", value: value});
-      if (type === "number") { input.setAttribute("step", "any"); }
+      if (type === "number") { input.setAttribute("step", "any"); input.setAttribute("min", "0"); }
     }
     if (field.required) { input.setAttribute("required", "required"); }
     var group = el("div", {"class": "form-group"});
@@ -112,20 +112,91 @@
 
   var province = document.getElementById("applicant_province_code");
   var ward = document.getElementById("applicant_ward_code");
+  // The wards of the chosen province as the ward select's options (a promise).
+  function loadWards(code) {
+    var url = box.getAttribute("data-info-url").replace("procedure-info/", "wards/");
+    return fetch(url + "?province=" + encodeURIComponent(code), {credentials: "same-origin"})
+      .then(function (r) { return r.ok ? r.json() : []; })
+      .then(function (list) {
+        ward.textContent = "";
+        ward.appendChild(el("option", {value: ""}, "—"));
+        list.forEach(function (w) { ward.appendChild(el("option", {value: String(w.code)}, w.name)); });
+      });
+  }
   if (province && ward) {
     // Searchable pickers (select2, applied by Flask-Admin's form.js after this file).
     province.setAttribute("data-role", "select2");
     ward.setAttribute("data-role", "select2");
     window.jQuery(province).on("change", function () {
-      var url = box.getAttribute("data-info-url").replace("procedure-info/", "wards/");
-      fetch(url + "?province=" + encodeURIComponent(province.value), {credentials: "same-origin"})
-        .then(function (r) { return r.ok ? r.json() : []; })
-        .then(function (list) {
-          ward.textContent = "";
-          ward.appendChild(el("option", {value: ""}, "—"));
-          list.forEach(function (w) { ward.appendChild(el("option", {value: String(w.code)}, w.name)); });
-          window.jQuery(ward).trigger("change");
-        });
+      loadWards(province.value).then(function () { window.jQuery(ward).trigger("change"); });
+    });
+  }
+
+  // The chip ID card's QR code, typed by a USB 2D scanner: the server reads and checks it
+  // (vietnam/cccd.py) and says what to fill; a card that disagrees with itself fills nothing.
+  var scan = document.getElementById("cccd-scan");
+  var qr = document.getElementById("cccd-qr");
+  var result = document.getElementById("cccd-result");
+  function setField(name, value) {
+    var input = document.getElementById(name);
+    if (input) { input.value = value; }
+  }
+  function show(answer) {
+    result.textContent = "";
+    var alert = el("div", {"class": "alert mt-2 mb-0 " + (answer.ok ? "alert-success" : "alert-warning"),
+                           id: answer.ok ? "cccd-filled" : "cccd-warning"});
+    if (answer.message) { alert.appendChild(el("div", {"class": "font-weight-bold"}, answer.message)); }
+    if (answer.summary) { alert.appendChild(el("div", {}, answer.summary)); }
+    var items = (answer.mismatches || []).concat(answer.notes || []);
+    if (items.length) {
+      var list = el("ul", {"class": "mb-0"});
+      items.forEach(function (text) { list.appendChild(el("li", {}, text)); });
+      alert.appendChild(list);
+    }
+    result.appendChild(alert);
+  }
+  function fill(fields) {
+    ["applicant_name", "applicant_id_number", "applicant_street"].forEach(function (name) {
+      setField(name, fields[name]);
+    });
+    if (!province || !fields.applicant_province_code) { return; }
+    province.value = fields.applicant_province_code;
+    window.jQuery(province).trigger("change.select2");  // the display only, not the loader
+    loadWards(province.value).then(function () {
+      ward.value = fields.applicant_ward_code || "";
+      window.jQuery(ward).trigger("change");
+    });
+  }
+  function read(text) {
+    var token = document.querySelector("input[name=csrf_token]");
+    fetch(scan.getAttribute("data-url"), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": token ? token.value : ""},
+      body: JSON.stringify({text: text})
+    })
+      .then(function (r) { return r.json(); })
+      .then(function (answer) {
+        show(answer);
+        if (answer.ok) { fill(answer.fields); }
+      });
+  }
+  if (scan && qr) {
+    var timer = null;
+    function done() {
+      window.clearTimeout(timer);
+      var text = qr.value.trim();
+      if (text) { qr.value = ""; read(text); }
+    }
+    qr.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") { return; }
+      event.preventDefault();  // the scanner's Enter must not submit the receipt
+      done();
+    });
+    // Scanners set to send no Enter: a whole card (seven parts) that stops arriving.
+    qr.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      if ((qr.value.match(/\|/g) || []).length >= 6) { timer = window.setTimeout(done, 400); }
     });
   }
 })();

@@ -7,7 +7,9 @@ Vietnamese message fit to show under the field.
 import re
 
 _CCCD = re.compile(r"\d{12}", re.ASCII)
-_PHONE = re.compile(r"0(2\d|[35789])\d+", re.ASCII)
+# Mobiles: 10 digits, 03/05/07/08/09; landlines: 11 digits, 02 + area code (e.g. 0208 Thái Nguyên).
+_MOBILE = re.compile(r"0[35789]\d{8}", re.ASCII)
+_LANDLINE = re.compile(r"02\d{9}", re.ASCII)
 _S10 = re.compile(r"[A-Z]{2}\d{8}\d[A-Z]{2}", re.ASCII)
 _TAX = re.compile(r"\d{10}(-\d{3})?", re.ASCII)
 _TAX_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
@@ -17,24 +19,33 @@ _S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
 def normalise_citizen_id(value: str) -> str:
     """12 digits, the first three a province code 001–096."""
     value = (value or "").strip()
+    stray = sorted({c for c in value if not ("0" <= c <= "9")})
+    if stray:
+        raise ValueError(
+            "Số CCCD phải gồm đúng 12 chữ số. Có ký tự không phải chữ số: "
+            + " ".join(f"«{c}»" if c.strip() else "«dấu cách»" for c in stray)
+            + "."
+        )
     if not _CCCD.fullmatch(value):
-        raise ValueError("Số CCCD phải gồm đúng 12 chữ số.")
+        counted = f" Đang có {len(value)} chữ số." if value else ""
+        raise ValueError("Số CCCD phải gồm đúng 12 chữ số." + counted)
     if not 1 <= int(value[:3]) <= 96:
         raise ValueError("Ba chữ số đầu của CCCD phải là mã tỉnh từ 001 đến 096.")
     return value
 
 
 def normalise_phone(value: str) -> str:
-    """10 digits starting with 0 (mobile 03/05/07/08/09, landline 02x); +84 → 0."""
+    """A 10-digit mobile (03/05/07/08/09) or an 11-digit landline (02…); +84 → 0."""
     value = re.sub(r"[\s.\-()]", "", value or "")
     if value.startswith("+84"):
         value = "0" + value[3:]
-    elif value.startswith("84") and len(value) == 11:
+    elif value.startswith("84") and len(value) in (11, 12):
         value = "0" + value[2:]
-    if len(value) != 10 or not _PHONE.fullmatch(value):
+    if not (_MOBILE.fullmatch(value) or _LANDLINE.fullmatch(value)):
         raise ValueError(
-            "Số điện thoại phải có 10 chữ số, bắt đầu bằng 03, 05, 07, 08, 09 hoặc 02 "
-            "(chấp nhận dạng +84)."
+            "Số điện thoại phải là số di động 10 chữ số (bắt đầu bằng 03, 05, 07, 08, 09) "
+            "hoặc số cố định 11 chữ số (bắt đầu bằng 02, ví dụ 02083888999); "
+            "chấp nhận dạng +84."
         )
     return value
 

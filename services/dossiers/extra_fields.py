@@ -18,6 +18,8 @@ def clean_value(definition: ExtraFieldDefinition, raw) -> tuple[object, str | No
             return None, "Phải là một số."
         if not math.isfinite(number) or abs(number) > 1e15:
             return None, "Phải là một số hữu hạn, không quá 15 chữ số."
+        if number < 0:  # counts, pages, areas: a procedure's numbers are never negative
+            return None, "Không được là số âm."
         return (int(number) if number.is_integer() else number), None
     if definition.field_type == "date":
         for parse in (date.fromisoformat, _parse_vn_date):

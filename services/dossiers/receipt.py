@@ -155,7 +155,8 @@ def received_at_errors(received_at, reason, actor, now, errors: dict) -> bool:
 
     Not in the future; at most RECEIPT_BACKDATE_WORKING_DAYS working days back
     (paper taken during an outage is entered later); older only by a user the
-    matrix allows ``receive_backdated``, with a reason.
+    matrix allows ``receive_backdated``, with a reason; never more than
+    RECEIPT_BACKDATE_MAX_DAYS calendar days back, whoever enters it.
     """
     if received_at is None:
         return False
@@ -170,7 +171,16 @@ def received_at_errors(received_at, reason, actor, now, errors: dict) -> bool:
         return False
     limit = int(current_app.config["RECEIPT_BACKDATE_WORKING_DAYS"])
     earliest = earliest_receipt_day(now, limit)
-    if received_at.astimezone(LOCAL_TZ).date() >= earliest:
+    day = received_at.astimezone(LOCAL_TZ).date()
+    if day >= earliest:
+        return False
+    max_days = int(current_app.config["RECEIPT_BACKDATE_MAX_DAYS"])
+    floor = now.astimezone(LOCAL_TZ).date() - timedelta(days=max_days)
+    if day < floor:
+        errors["received_at"] = (
+            f"Không thể nhập hồ sơ tiếp nhận trước ngày {floor:%d/%m/%Y} "
+            f"(quá {max_days} ngày trước hôm nay), kể cả giám sát viên: kỳ báo cáo đã khóa."
+        )
         return False
     if not permissions.can(actor, "dossier", BACKDATE_ACTION):
         errors["received_at"] = (

@@ -77,7 +77,7 @@ def refusal(user, direction: str, dossier: Dossier | None, code: str) -> str | N
 def scan(user, direction: str, code: str) -> Dossier:
     """The dossier CODE if it may go in USER's batch; else NotFound or Conflict saying why."""
     check_sender(user, direction)
-    code = (code or "").strip()[:40]
+    code = (code or "").strip().upper()[:40]  # a scanner or a hand may type it in lower case
     if not code or "\x00" in code:
         raise ValidationFailed("Vui lòng quét hoặc nhập mã hồ sơ.", {"code": "Bắt buộc."})
     dossier = db.session.scalar(

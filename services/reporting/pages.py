@@ -49,6 +49,7 @@ class Home:
     agency: str
     queues: tuple[Queue, ...]
     dashboard: Dashboard | None  # None without the report right
+    may_receive: bool = False  # the "receive a dossier" button: only for who may create one
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ def home(user, now: datetime | None = None) -> Home:
         agency=user.agency.name,
         queues=tuple(work_queues(user, now)),
         dashboard=dashboard(user, now) if shows_figures else None,
+        may_receive=permissions.can(user, "dossier", "create"),
     )
 
 

@@ -105,7 +105,8 @@ def test_receive_answers_201_with_code_and_appointment(api_as):
     assert second["code"] == f"000.00.15.H55-{today}-0002"
 
 
-def test_receive_with_a_receipt_time_and_optional_fields(api_as):
+@pytest.mark.parametrize("app_config", [{"RECEIPT_BACKDATE_MAX_DAYS": 100_000}])  # a fixed day
+def test_receive_with_a_receipt_time_and_optional_fields(api_as, app_config):
     body = (
         api_as("po_supervisor")
         .post(

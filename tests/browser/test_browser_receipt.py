@@ -1,5 +1,7 @@
 """In a real browser: the receipt rules' messages appear next to their fields, all at once."""
 
+from datetime import date, timedelta
+
 import pytest
 
 from demo.seed import DEMO_PASSWORD_DEFAULT, seed_demo
@@ -26,7 +28,8 @@ def test_a_refused_receipt_shows_every_message_next_to_its_field(
     page.wait_for_selector("#documents-checklist input[type=checkbox]")
     page.fill("#extra-so_luong_ban_in", "300")  # the paper size left empty, no document ticked
     # Set as the date picker would (it rewrites partly typed text as the keys come).
-    page.evaluate("document.getElementById('received_at').value = '2024-03-11 09:00:00'")
+    weeks_back = f"{date.today() - timedelta(days=28):%Y-%m-%d} 09:00:00"  # a supervisor's case
+    page.evaluate(f"document.getElementById('received_at').value = '{weeks_back}'")
     page.fill("#applicant_name", "Hoàng Thị Duyên")
     page.fill("#applicant_phone", "0123")
     # As a browser that skips HTML checks would: the server must name everything itself.
@@ -39,7 +42,7 @@ def test_a_refused_receipt_shows_every_message_next_to_its_field(
     assert "is-invalid" in page.get_attribute("#extra-kho_giay", "class")
     assert page.input_value("#extra-so_luong_ban_in") == "300"  # what was typed is kept
     phone = page.locator("#applicant_phone ~ .invalid-feedback").inner_text()
-    assert "Số điện thoại phải có 10 chữ số" in phone
+    assert "Số điện thoại phải là số di động 10 chữ số" in phone
     received = page.locator("#received_at ~ .invalid-feedback").inner_text()
     assert "giám sát viên bưu điện" in received
     summary = page.locator(".alert-danger").inner_text()  # one summary, not also a generic one

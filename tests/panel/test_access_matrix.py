@@ -34,6 +34,7 @@ ADMIN_ROUTES = {
     "year_view": "view",
     "procedure_info_view": "view",
     "wards_view": "view",
+    "cccd_view": "create",  # the receipt form's ID card scan
     "review_view": "view",
     "report_export": "export",
     "tracking_book": "export",
@@ -177,6 +178,7 @@ def admin_request(app, resource, route, row_id):
         "year_view": ("GET", f"{base}/year/?year=2026", None),
         "procedure_info_view": ("GET", f"{base}/procedure-info/?id=1", None),
         "wards_view": ("GET", f"{base}/wards/?province=19", None),
+        "cccd_view": ("POST", f"{base}/cccd/", {"text": ""}),
         "review_view": ("GET", f"{base}/review", None),
         "report_export": ("GET", f"{base}/export.xlsx", None),
         "tracking_book": ("GET", f"{base}/tracking-book.xlsx?from=2026-03-01&to=2026-03-31", None),

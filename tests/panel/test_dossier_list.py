@@ -75,9 +75,12 @@ def test_search_matches_code_phone_and_citizen_id(client, login_as, world):
         applicant_id_number="019201000000",
     )
     login_as("po_clerk")
-    for term in (dossier.code, "0369111222", "006302009876", "dang thi ngan", "NGÂN"):
+    for term in ("0369111222", "006302009876", "dang thi ngan", "NGÂN"):
         page = _page(client, f"search={term}")
         assert "Đặng Thị Ngân" in page and "Người Khác" not in page, term
+    # A whole code opens the dossier itself (issue 19): tests/panel/test_code_shortcuts.py.
+    opened = client.get(f"/admin/dossier/?search={dossier.code}")
+    assert opened.location.endswith(f"/admin/dossier/details/?id={dossier.id}")
 
 
 def test_a_status_is_filtered_by_equality_not_by_contains(app, client, login_as, world):

@@ -88,7 +88,7 @@ def test_receiving_stores_everything_and_shows_code_and_appointment(client, logi
     ("field", "value", "message"),
     [
         ("applicant_id_number", "12345", "Số CCCD phải gồm đúng 12 chữ số."),
-        ("applicant_phone", "0123", "Số điện thoại phải có 10 chữ số"),
+        ("applicant_phone", "0123", "Số điện thoại phải là số di động 10 chữ số"),
         ("organization_tax_code", "0100109107", "sai chữ số kiểm tra"),
         ("applicant_email", "not-an-email", "Địa chỉ email không hợp lệ."),
         ("applicant_name", "", "Trường này là bắt buộc."),

@@ -96,6 +96,16 @@ def test_cutoff_is_judged_in_local_time_for_utc_input():
     assert clock_start(after, CUTOFF, NATIONAL) == local(2026, 3, 11, 8)
 
 
+def test_receipt_before_the_office_opens_starts_at_eight_that_day(app):
+    # Issue 19: paper taken at 07:10 does not gain 50 minutes on the appointment.
+    assert clock_start(local(2026, 3, 10, 7, 10), CUTOFF, NATIONAL) == local(2026, 3, 10, 8)
+    assert clock_start(local(2026, 3, 10, 0, 0), CUTOFF, NATIONAL) == local(2026, 3, 10, 8)
+    assert due_date_for(local(2026, 3, 10, 7, 10), 2, CUTOFF) == (
+        local(2026, 3, 10, 8),
+        local(2026, 3, 12, 8),
+    )
+
+
 def test_friday_after_cutoff_starts_monday_morning():
     assert clock_start(local(2026, 3, 13, 16), CUTOFF, NATIONAL) == local(2026, 3, 16, 8)
 

@@ -19,7 +19,11 @@ from tests.panel.test_receive_form import _form
 from tests.services.test_migrations import empty_database as empty_database  # the fixture
 
 YEARS_BACK = "2024-03-11T09:00:00+07:00"
-REASON = "Hồ sơ nhận trong đợt mất điện ngày 11/3/2024, nhập bổ sung"
+# Beyond the clerks' working days, within RECEIPT_BACKDATE_MAX_DAYS (60): a supervisor's case.
+WEEKS_BACK = (utcnow().astimezone(LOCAL_TZ) - timedelta(days=28)).replace(
+    hour=9, minute=0, second=0, microsecond=0
+)
+REASON = "Hồ sơ nhận trong đợt mất điện, nhập bổ sung"
 
 
 @pytest.fixture
@@ -147,17 +151,48 @@ def test_a_clerk_receipt_dated_years_back_is_refused_even_with_a_reason(api_as, 
 
 def test_a_supervisor_enters_an_old_receipt_with_a_reason_that_is_kept(api_as, world):
     supervisor = api_as("po_supervisor")
-    body = {**RECEIPT, "received_at": YEARS_BACK}
+    body = {**RECEIPT, "received_at": local(WEEKS_BACK)}
     error = assert_error(supervisor.post("/dossiers", body), 422)
     assert set(error["fields"]) == {"received_at_reason"}
     created = supervisor.post("/dossiers", {**body, "received_at_reason": REASON}).get_json()
-    assert created["received_at"] == YEARS_BACK
+    assert created["received_at"] == local(WEEKS_BACK)
     detail = supervisor.get(f"/dossiers/{created['code']}").get_json()
     assert REASON in detail["history"][0]["note"]
-    assert "11/03/2024" in detail["history"][0]["note"]
+    assert f"{WEEKS_BACK:%d/%m/%Y}" in detail["history"][0]["note"]
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.entity == "dossier"))
     assert entry.changes["after"]["received_at_reason"] == REASON
     assert entry.actor_username == "po_supervisor" and REASON in entry.summary
+
+
+def test_no_one_dates_a_receipt_beyond_the_hard_limit(api_as, client, login_as, procedure):
+    """Issue 19: a supervisor with a reason cannot reopen a closed period either."""
+    today = utcnow().astimezone(LOCAL_TZ).date()
+    floor = today - timedelta(days=60)
+    too_old = datetime.combine(floor - timedelta(days=1), WEEKS_BACK.timetz())
+    body = {**RECEIPT, "received_at": local(too_old), "received_at_reason": REASON}
+    for username in ("po_supervisor", "po_clerk"):
+        error = assert_error(api_as(username).post("/dossiers", body), 422)
+        assert error["fields"]["received_at"] == (
+            f"Không thể nhập hồ sơ tiếp nhận trước ngày {floor:%d/%m/%Y} "
+            "(quá 60 ngày trước hôm nay), kể cả giám sát viên: kỳ báo cáo đã khóa."
+        )
+    login_as("po_supervisor")
+    form = _form(procedure, return_method="counter", received_at=f"{too_old:%Y-%m-%d %H:%M:%S}")
+    page = client.post("/admin/dossier/new/", data={**form, "received_at_reason": REASON})
+    assert "kể cả giám sát viên" in _field_error(page.get_data(as_text=True), "received_at")
+    assert count_dossiers() == 0
+    at_floor = datetime.combine(floor, WEEKS_BACK.timetz())
+    body |= {"received_at": local(at_floor), "return_method": "counter"}
+    body["extra"] = {"so_ban": "1", "kho": "A4"}
+    created = api_as("po_supervisor").post("/dossiers", body)
+    assert created.status_code == 201, created.get_json()
+
+
+@pytest.mark.parametrize("app_config", [{"RECEIPT_BACKDATE_MAX_DAYS": 10}])
+def test_the_hard_limit_is_a_setting(api_as, world, app_config):
+    body = {**RECEIPT, "received_at": local(WEEKS_BACK), "received_at_reason": REASON}
+    error = assert_error(api_as("po_supervisor").post("/dossiers", body), 422)
+    assert "quá 10 ngày trước hôm nay" in error["fields"]["received_at"]
 
 
 @pytest.mark.parametrize("app_config", [{"RECEIPT_BACKDATE_WORKING_DAYS": 0}])
@@ -206,7 +241,7 @@ def test_the_form_names_every_invalid_field_next_to_it(client, login_as, procedu
     )
     page = client.post("/admin/dossier/new/", data=form).get_data(as_text=True)
     assert "Trường này là bắt buộc." in _field_error(page, "applicant_name")
-    assert "Số điện thoại phải có 10 chữ số" in _field_error(page, "applicant_phone")
+    assert "Số điện thoại phải là số di động 10 chữ số" in _field_error(page, "applicant_phone")
     assert _field_error(page, "return_method") == "Thủ tục này không trả kết quả qua bưu chính."
     assert "giám sát viên" in _field_error(page, "received_at")
     assert _procedure_errors(page) == {
@@ -220,9 +255,9 @@ def test_the_form_names_every_invalid_field_next_to_it(client, login_as, procedu
     assert count_dossiers() == 0
 
 
-def test_the_form_refuses_a_clerk_receipt_dated_years_back(client, login_as, procedure):
+def test_the_form_refuses_a_clerk_receipt_dated_weeks_back(client, login_as, procedure):
     login_as("po_clerk")
-    form = _form(procedure, return_method="counter", received_at="2024-03-11 09:00:00")
+    form = _form(procedure, return_method="counter", received_at=f"{WEEKS_BACK:%Y-%m-%d %H:%M:%S}")
     form["received_at_reason"] = REASON
     page = client.post("/admin/dossier/new/", data=form).get_data(as_text=True)
     message = _field_error(page, "received_at")
@@ -232,14 +267,14 @@ def test_the_form_refuses_a_clerk_receipt_dated_years_back(client, login_as, pro
 
 def test_a_supervisor_backdates_through_the_form_with_a_reason(client, login_as, procedure):
     login_as("po_supervisor")
-    form = _form(procedure, return_method="counter", received_at="2024-03-11 09:00:00")
+    form = _form(procedure, return_method="counter", received_at=f"{WEEKS_BACK:%Y-%m-%d %H:%M:%S}")
     page = client.post("/admin/dossier/new/", data=form).get_data(as_text=True)
     assert "vui lòng ghi lý do nhập muộn" in _field_error(page, "received_at_reason")
     assert count_dossiers() == 0
     response = client.post("/admin/dossier/new/", data={**form, "received_at_reason": REASON})
     assert response.status_code == 302
     dossier = db.session.scalar(select(Dossier))
-    assert dossier.received_at == datetime(2024, 3, 11, 9, 0, tzinfo=LOCAL_TZ)
+    assert dossier.received_at == WEEKS_BACK
     assert dossier.fee_amount == 50_000 and dossier.documents_checked == ["Đơn đề nghị"]
     assert REASON in dossier.history[0].note
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.entity == "dossier"))

@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vietnam.validation import (
     normalise_citizen_id,
@@ -13,7 +15,7 @@ from vietnam.validation import (
 
 CCCD_LENGTH = "Số CCCD phải gồm đúng 12 chữ số."
 CCCD_PROVINCE = "Ba chữ số đầu của CCCD phải là mã tỉnh từ 001 đến 096."
-PHONE_MESSAGE = "Số điện thoại phải có 10 chữ số"
+PHONE_MESSAGE = "Số điện thoại phải là số di động 10 chữ số"
 TAX_SHAPE = "Mã số thuế phải có 10 chữ số"
 TAX_CHECK = "Mã số thuế không đúng (sai chữ số kiểm tra)."
 S10_SHAPE = "Mã bưu gửi phải có dạng 2 chữ cái, 9 chữ số, 2 chữ cái"
@@ -69,10 +71,27 @@ def test_citizen_id_outside_province_codes_001_to_096_is_refused(value):
 
 @pytest.mark.parametrize(
     "value",
-    ["0312345678", "0512345678", "0712345678", "0812345678", "0912345678", "0208385123"],
+    ["0312345678", "0512345678", "0712345678", "0812345678", "0912345678", "02083888999"],
 )
 def test_phone_mobile_and_landline_prefixes_are_accepted(value):
     assert normalise_phone(value) == value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "02083888999",
+        "+842083888999",
+        "842083888999",
+        "0208 388 8999",
+        "(0208) 3888.999",
+        "+84 208-388-8999",
+        "0208-3888-999",
+    ],
+)
+def test_eleven_digit_landline_in_any_written_form_is_stored_as_eleven_digits(value):
+    # Issue 19: a Thái Nguyên landline (0208 area code) was refused as an applicant's phone.
+    assert normalise_phone(value) == "02083888999"
 
 
 @pytest.mark.parametrize(
@@ -89,7 +108,9 @@ def test_phone_international_and_spaced_forms_are_stored_as_ten_digits(value):
         "0412345678",
         "0612345678",
         "091234567",  # 9 digits
-        "09123456789",  # 11 digits
+        "09123456789",  # 11 digits, but a mobile
+        "0208388899",  # 10 digits, but a landline (02 + area code + number is 11)
+        "020838889990",  # 12 digits
         "+8491234567",  # +84 form of a 9-digit number
         "091234567a",
         "",
@@ -98,6 +119,49 @@ def test_phone_international_and_spaced_forms_are_stored_as_ten_digits(value):
 def test_phone_with_wrong_prefix_or_length_is_refused(value):
     with pytest.raises(ValueError, match=re.escape(PHONE_MESSAGE)):
         normalise_phone(value)
+
+
+_SEPARATORS = st.sampled_from(["", " ", ".", "-"])
+MOBILES = st.builds(
+    lambda prefix, rest: "0" + prefix + rest,
+    st.sampled_from("35789"),
+    st.text("0123456789", min_size=8, max_size=8),
+)
+LANDLINES = st.builds(lambda rest: "02" + rest, st.text("0123456789", min_size=9, max_size=9))
+
+
+def _written(number: str, international: bool, separators: list[str]) -> str:
+    """NUMBER as a person writes it: +84 or 0, separators between some digits."""
+    digits = ("+84" + number[1:]) if international else number
+    out = digits[:3]
+    for i, digit in enumerate(digits[3:]):
+        out += separators[i % len(separators)] + digit
+    return out
+
+
+@given(
+    st.one_of(MOBILES, LANDLINES),
+    st.booleans(),
+    st.lists(_SEPARATORS, min_size=1, max_size=4),
+)
+def test_phone_property_any_written_form_stores_the_zero_prefixed_digits(number, plus, seps):
+    stored = normalise_phone(_written(number, plus, seps))
+    assert stored == number
+    assert normalise_phone(stored) == stored  # stored numbers stay valid
+
+
+@given(st.text("0123456789", min_size=0, max_size=14))
+def test_phone_property_only_mobiles_and_landlines_pass(digits):
+    mobile = len(digits) == 10 and digits[:2] in {"03", "05", "07", "08", "09"}
+    landline = len(digits) == 11 and digits.startswith("02")
+    international = digits.startswith("84") and len(digits) in (11, 12)
+    if international:
+        return  # the 84… form is the +84 one, covered above
+    if mobile or landline:
+        assert normalise_phone(digits) == digits
+    else:
+        with pytest.raises(ValueError, match=re.escape(PHONE_MESSAGE)):
+            normalise_phone(digits)
 
 
 # --- Tax code (MST) ------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Screens for the catalog: agencies and procedure types."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import InputRequired, NumberRange, Regexp
+from wtforms.validators import InputRequired, NumberRange, Optional, Regexp
 
 from models.agency import AGENCY_KINDS
 from models.catalog import (
@@ -12,6 +12,7 @@ from models.catalog import (
     ProcedureType,
     RequiredDocument,
 )
+from views.admin.core import validators
 from views.admin.core.base import SecuredModelView
 from views.admin.core.formatters import money_formatter
 
@@ -44,6 +45,12 @@ class AgencyView(SecuredModelView):
     column_descriptions = {"code": _l("Electronic ID code of the agency, e.g. 000.00.15.H55")}
     form_columns = ("code", "name", "kind", "address", "phone", "active")
     form_choices = {"kind": AGENCY_KINDS.choices()}
+    form_args = {
+        "phone": {
+            "validators": [Optional(), validators.phone],
+            "render_kw": validators.RELAXED_LENGTH,
+        }
+    }
 
 
 class ProcedureTypeView(SecuredModelView):

@@ -158,7 +158,10 @@ class DeliveryOrderView(AddressPickers, EventFormMixin, IndexedSearchMixin, Secu
         "dossier": {"validators": [InputRequired()]},
         "tracking_code": {"validators": [InputRequired(), validators.tracking_code]},
         "recipient_name": {"validators": [InputRequired()]},
-        "recipient_phone": {"validators": [InputRequired(), validators.phone]},
+        "recipient_phone": {
+            "validators": [InputRequired(), validators.phone],
+            "render_kw": validators.RELAXED_LENGTH,
+        },
         "recipient_province_code": {"coerce": str, "validate_choice": True},
         "recipient_ward_code": {"coerce": str},
         "recipient_street": {"validators": [InputRequired()]},

@@ -3,6 +3,8 @@ deep pages by a deferred join, and the details page in one statement."""
 
 from functools import cache
 
+from flask import redirect, request
+from flask_admin import expose
 from sqlalchemy.orm import joinedload
 
 from models.catalog import ProcedureType
@@ -16,6 +18,22 @@ class FastListMixin(IndexedSearchMixin):
     """Search, order, pages and details of the dossier list, for millions of rows."""
 
     search_clauses = staticmethod(search.dossier_clauses)
+
+    @expose("/")
+    def index_view(self):
+        """The list; a search for one whole code in the user's scope opens that dossier."""
+        found = self.exact_code_match(request.args.get("search"))
+        if found is not None:
+            return redirect(self.get_url(".details_view", id=found))
+        return super().index_view()
+
+    def exact_code_match(self, typed: str | None) -> int | None:
+        """The id of the one dossier in scope whose code is TYPED (any case), or None."""
+        code = search.exact_code(typed)
+        if code is None:
+            return None
+        ids = self.get_query().filter(Dossier.code == code).with_entities(Dossier.id)
+        return ids.limit(1).scalar()
 
     def _apply_sorting(self, query, joins, sort_column, sort_desc):
         """Flask-Admin's order, then the id: equal receipt times keep a fixed order

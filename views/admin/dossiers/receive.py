@@ -23,6 +23,7 @@ from services.dossiers.extra_fields import describe as describe_extra_fields
 from services.dossiers.receipt import REASON_MAX
 from services.errors import ValidationFailed
 from views.admin.core.pickers import DEFAULT_PROVINCE, WardsMixin, division_code, fill_choices
+from views.admin.dossiers.cccd import CccdScanField, CccdScanMixin
 
 APPLICANT_FIELDS = (
     "applicant_name",
@@ -67,10 +68,10 @@ def _local(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=LOCAL_TZ) if value is not None and value.tzinfo is None else value
 
 
-class ReceiveFormMixin(WardsMixin):
+class ReceiveFormMixin(CccdScanMixin, WardsMixin):
     """The create form of the dossier screen is the counter's receipt form."""
 
-    route_actions = {"procedure_info_view": "view", "wards_view": "view"}
+    route_actions = {"procedure_info_view": "view", "wards_view": "view", "cccd_view": "create"}
 
     @property
     def extra_js(self):
@@ -89,6 +90,7 @@ class ReceiveFormMixin(WardsMixin):
         "procedure_type",
         ProcedureDetails(),
         rules.Header(_l("Applicant")),
+        CccdScanField(),
         *APPLICANT_FIELDS,
         rules.Header(_l("Receipt")),
         *RECEIPT_FIELDS,

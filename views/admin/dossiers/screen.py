@@ -200,10 +200,19 @@ class DossierView(
     form_args = {
         "procedure_type": {"validators": [InputRequired()]},
         "applicant_name": {"validators": [DataRequired()]},
-        "applicant_id_number": {"validators": [Optional(), validators.citizen_id]},
-        "applicant_phone": {"validators": [Optional(), validators.phone]},
+        "applicant_id_number": {
+            "validators": [Optional(), validators.citizen_id],
+            "render_kw": validators.RELAXED_LENGTH,
+        },
+        "applicant_phone": {
+            "validators": [Optional(), validators.phone],
+            "render_kw": validators.RELAXED_LENGTH,
+        },
         "applicant_email": {"validators": [Optional(), Email()]},
-        "organization_tax_code": {"validators": [Optional(), validators.tax_code]},
+        "organization_tax_code": {
+            "validators": [Optional(), validators.tax_code],
+            "render_kw": validators.RELAXED_LENGTH,
+        },
         "applicant_province_code": {"coerce": str, "validate_choice": True},
         "applicant_ward_code": {"coerce": str},
     }

@@ -152,7 +152,8 @@ RECEIVE = obj(
             **INSTANT,
             "description": "Mặc định: lúc gửi. Có múi giờ; không ở tương lai; không quá "
             "RECEIPT_BACKDATE_WORKING_DAYS ngày làm việc trước hôm nay (mặc định 3). Sớm hơn: "
-            "chỉ người có quyền «receive_backdated» (giám sát viên bưu điện), kèm lý do.",
+            "chỉ người có quyền «receive_backdated» (giám sát viên bưu điện), kèm lý do; "
+            "không ai được lùi quá RECEIPT_BACKDATE_MAX_DAYS ngày (mặc định 60).",
         },
         "received_at_reason": {
             **STR,
