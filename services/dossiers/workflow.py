@@ -10,12 +10,14 @@ services, with the same history and audit.
 from datetime import datetime
 
 from flask import current_app
+from sqlalchemy import select
 
 import permissions
 from extensions import db
 from models.base import utcnow
 from models.dossier import STATUSES, Dossier, DossierHistory
 from models.dossier_actions import ACTIONS, Action
+from models.handover import Handover, HandoverItem
 from services import audit
 from services.calendar import LOCAL_TZ, appointment, clock_start, load_calendar, parse_cutoff
 from services.dossiers.action_inputs import Result, check_inputs, local
@@ -34,7 +36,7 @@ SYSTEM_MOVES = {a.name: a for a in ACTIONS if not a.direct and a.sources}
 
 def available_actions(dossier: Dossier, user) -> list[str]:
     """The direct actions USER may take on DOSSIER now (for buttons and the API)."""
-    if not permissions.in_scope(user, "dossier", dossier):
+    if not permissions.in_scope(user, "dossier", dossier) or held_by(dossier):
         return []
     return [
         name
@@ -72,6 +74,7 @@ def transition(
         raise Forbidden(f"Vai trò của bạn không được {step.vi} hồ sơ.")
     check_version(dossier, version)
     _check_status(dossier, action, step)
+    _check_not_held(dossier, step)
     note = (note or "").strip() or None
     now = now or utcnow()
     check_inputs(
@@ -154,6 +157,23 @@ def ship(dossier: Dossier, actor, *, tracking_code: str, now=None, ip_address=No
         now=now,
         ip_address=ip_address,
     )
+
+
+def held_by(dossier: Dossier) -> str | None:
+    """The code of the sent, unconfirmed batch holding DOSSIER, if any."""
+    query = select(Handover.code).join(HandoverItem, HandoverItem.handover_id == Handover.id)
+    return db.session.scalar(query.where(HandoverItem.open_dossier_id == dossier.id))
+
+
+def _check_not_held(dossier: Dossier, step: Action) -> None:
+    """No direct action on a dossier travelling in a batch: the batch decides first."""
+    batch = held_by(dossier)
+    if batch:
+        raise Conflict(
+            f"Không thể {step.vi} hồ sơ {dossier.code}: hồ sơ đang nằm trong lô bàn giao "
+            f"{batch} đã gửi, chưa được xác nhận. Hãy hủy lô {batch}, hoặc để bên nhận "
+            "xác nhận lô và đánh dấu hồ sơ là thiếu, rồi thực hiện lại."
+        )
 
 
 def _check_status(dossier: Dossier, action: str, step: Action) -> None:

@@ -125,3 +125,20 @@ def test_home_page_work_queues_per_role(client, login_as, world, received, usern
         assert 'href="/admin/handover/queue/"' in page
     if username == "dept_admin":
         assert 'href="/admin/handover/incoming/"' in page
+
+
+def test_dossier_page_offers_no_action_while_in_an_open_batch(client, login_as, world, received):
+    batch = factories.make_handover(received[:1], world.users["po_clerk"])
+    login_as("po_clerk")
+    page = client.get(f"/admin/dossier/details/?id={received[0].id}").get_data(as_text=True)
+    assert 'id="dossier-actions"' not in page and batch.code in page
+    free = client.get(f"/admin/dossier/details/?id={received[1].id}").get_data(as_text=True)
+    assert 'id="dossier-actions"' in free
+    response = client.post(
+        f"/admin/dossier/transition/?id={received[0].id}",
+        data={"action": "refuse", "note": "Thiếu đơn"},
+        follow_redirects=True,
+    )
+    assert batch.code in response.get_data(as_text=True)
+    db.session.refresh(received[0])
+    assert received[0].status == "received"

@@ -88,6 +88,10 @@ class DossierActionsMixin:
     def local_iso(self, value: str) -> str:
         return local_datetime(datetime.fromisoformat(value))
 
+    def held_by(self, dossier) -> str | None:
+        """The open batch that holds DOSSIER (no action until it is cancelled or confirmed)."""
+        return workflow.held_by(dossier)
+
     def may_read_audit(self) -> bool:
         return permissions.can(current_user, "audit_log", "view")
 
