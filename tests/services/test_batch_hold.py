@@ -8,7 +8,7 @@ import pytest
 
 from extensions import db
 from services.dossiers import workflow
-from services.errors import Conflict
+from services.errors import Conflict, ValidationFailed
 from services.handovers import batches
 from tests import factories
 
@@ -63,3 +63,15 @@ def test_confirmation_moves_and_a_missing_dossier_is_free_again(world, sent):
     workflow.transition(missing, "refuse", world.users["po_clerk"], note="Thiếu đơn")
     db.session.commit()
     assert missing.status == "not_accepted"
+
+
+def test_a_missing_dossier_needs_a_reason(world, sent):
+    (missing, other), batch = sent
+    dept = world.users["dept_admin"]
+    for notes in ({}, {missing.code: "   "}, {other.code: "Đủ"}):
+        with pytest.raises(ValidationFailed) as refused:
+            batches.confirm(batch, dept, missing_codes=[missing.code], item_notes=notes)
+        assert missing.code in refused.value.message and "lý do" in refused.value.message
+        assert set(refused.value.fields) == {f"item_notes.{missing.code}"}
+        db.session.rollback()
+    assert batch.status == "sent" and other.status == "received"
