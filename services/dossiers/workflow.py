@@ -20,7 +20,7 @@ from models.dossier_actions import ACTIONS, Action
 from models.handover import Handover, HandoverItem
 from services import audit
 from services.calendar import LOCAL_TZ, appointment, clock_start, load_calendar, parse_cutoff
-from services.dossiers.action_inputs import Result, check_inputs, local
+from services.dossiers.action_inputs import Collector, Result, check_inputs, local
 from services.dossiers.receipt import return_method_error
 from services.dossiers.timeliness import timeliness_at, working_days_left
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -54,6 +54,7 @@ def transition(
     version: int | None = None,
     result: Result | None = None,
     new_due_at: datetime | None = None,
+    collector: Collector | None = None,
     now: datetime | None = None,
     ip_address: str | None = None,
     errors: dict | None = None,
@@ -84,11 +85,12 @@ def transition(
         note=note,
         result=result,
         new_due_at=new_due_at,
+        collector=collector,
         errors=errors,
     )
     with db.session.no_autoflush:  # one UPDATE, one version bump, at the end
         data = _APPLY.get(action, _no_effect)(
-            dossier, now, note=note, result=result, new_due_at=new_due_at
+            dossier, now, note=note, result=result, new_due_at=new_due_at, collector=collector
         )
         return move(
             dossier, action, step, actor, note=note, data=data, now=now, ip_address=ip_address
@@ -226,9 +228,23 @@ def _complete(dossier, now, *, result=None, **_inputs):
     return {"timeliness": dossier.timeliness, "result_number": dossier.result_number}
 
 
-def _return_at_counter(dossier, now, **_inputs):
+def _return_at_counter(dossier, now, *, collector=None, **_inputs):
+    """The result handed over, and to whom (the applicant's own name and ID when it is them)."""
     dossier.returned_at = now
-    return None
+    dossier.collected_by = collector.kind
+    if collector.kind == "applicant":
+        name, id_number, letter = dossier.applicant_name, dossier.applicant_id_number, None
+    else:
+        name, id_number = collector.name.strip()[:200], collector.id_number.strip()
+        letter = (collector.authorisation or "").strip()[:100] or None
+    dossier.collector_name, dossier.collector_id_number = name, id_number
+    dossier.collector_authorisation = letter if collector.kind == "authorised" else None
+    return {
+        "collected_by": collector.kind,
+        "collector_name": name,
+        "collector_id_number": id_number,
+        "collector_authorisation": dossier.collector_authorisation,
+    }
 
 
 _APPLY = {
