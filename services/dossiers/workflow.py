@@ -28,15 +28,24 @@ from services.transactions import check_version
 
 #: Vietnamese names of the statuses (the tracking book reads them here).
 STATUS_NAMES = {t.value: t.vi for t in STATUSES.terms}
+#: ``available_actions`` reads the open batch holding the dossier unless told it.
+UNREAD = object()
 #: Actions people take directly (panel, API): from which statuses, to which.
 TRANSITIONS = {a.name: a for a in ACTIONS if a.direct}
 #: Moves made by the handover and delivery services (not taken directly).
 SYSTEM_MOVES = {a.name: a for a in ACTIONS if not a.direct and a.sources}
 
 
-def available_actions(dossier: Dossier, user) -> list[str]:
-    """The direct actions USER may take on DOSSIER now (for buttons and the API)."""
-    if not permissions.in_scope(user, "dossier", dossier) or held_by(dossier):
+def available_actions(dossier: Dossier, user, held: str | object | None = UNREAD) -> list[str]:
+    """The direct actions USER may take on DOSSIER now (for buttons and the API).
+
+    HELD: the open batch holding it when the caller has read it already (None: none).
+    """
+    if not permissions.in_scope(user, "dossier", dossier):
+        return []
+    if held is UNREAD:
+        held = held_by(dossier)
+    if held:
         return []
     return [
         name

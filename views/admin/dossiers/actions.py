@@ -73,9 +73,10 @@ class DossierActionsMixin:
     details_template = "admin/dossier/details.html"
     route_actions = {"transition_view": "view"}  # each action is checked by the service
 
-    def actions_for(self, dossier) -> list:
-        """The actions (their records) the signed-in user may take on DOSSIER now."""
-        names = workflow.available_actions(dossier, current_user)
+    def actions_for(self, dossier, transfers) -> list:
+        """The actions (their records) the signed-in user may take on DOSSIER now
+        (TRANSFERS, read for the page, say whether an open batch holds it)."""
+        names = workflow.available_actions(dossier, current_user, transfers.held_by)
         return [workflow.TRANSITIONS[name] for name in names]
 
     # The question asked before an action that cannot be undone (%(code)s: the dossier's code).
@@ -95,10 +96,6 @@ class DossierActionsMixin:
 
     def local_iso(self, value: str) -> str:
         return local_datetime(datetime.fromisoformat(value))
-
-    def held_by(self, dossier) -> str | None:
-        """The open batch that holds DOSSIER (no action until it is cancelled or confirmed)."""
-        return workflow.held_by(dossier)
 
     def may_read_audit(self) -> bool:
         return permissions.can(current_user, "audit_log", "view")
