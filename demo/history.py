@@ -199,4 +199,7 @@ def _counter_work(plans, index, day, rng) -> None:
                 ship(dossier, plan.clerk, when, rng)
                 deliver(dossier, when + timedelta(days=1))
             else:
-                workflow.transition(dossier, "return_at_counter", plan.clerk, now=when)
+                applicant = workflow.Collector(kind="applicant")
+                workflow.transition(
+                    dossier, "return_at_counter", plan.clerk, collector=applicant, now=when
+                )

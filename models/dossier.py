@@ -45,6 +45,12 @@ TIMELINESS = Vocabulary(
     Term("on_time", "Đúng hạn", N_("On time"), "info"),
     Term("late", "Trễ hạn", N_("Late"), "danger"),
 )
+#: Who took the result at the counter (the «return_at_counter» action records it).
+COLLECTORS = Vocabulary(
+    Term("applicant", "Chính người nộp hồ sơ", N_("The applicant in person")),
+    Term("other", "Người khác", N_("Another person")),
+    Term("authorised", "Người được ủy quyền", N_("An authorised person")),
+)
 RUNNING_SQL = "status IN ('received', 'processing')"
 WAITING_SQL = "status IN ('received', 'result_ready', 'result_at_counter')"
 HANDOVER_SQL = "from_status = 'received' AND to_status = 'processing'"
@@ -65,6 +71,10 @@ class Dossier(db.Model):
         CheckConstraint(
             "timeliness IS NULL OR " + TIMELINESS.check("timeliness"),
             name="timeliness",
+        ),
+        CheckConstraint(
+            "collected_by IS NULL OR " + COLLECTORS.check("collected_by"),
+            name="collected_by",
         ),
         CheckConstraint("fee_amount >= 0", name="fee_amount"),
         # A page in receipt order (id breaking ties) is read from these indexes alone.
@@ -138,6 +148,12 @@ class Dossier(db.Model):
     result_outcome: Mapped[str | None] = mapped_column(String(10))
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who took the result at the counter: the applicant, another person or an authorised one,
+    # with their name and ID number, and the authorisation letter's reference.
+    collected_by: Mapped[str | None] = mapped_column(String(12))
+    collector_name: Mapped[str | None] = mapped_column(String(200))
+    collector_id_number: Mapped[str | None] = mapped_column(String(12))
+    collector_authorisation: Mapped[str | None] = mapped_column(String(100))
     timeliness: Mapped[str | None] = mapped_column(String(10), index=True)
     supplement_count: Mapped[int] = mapped_column(default=0)
     apology_count: Mapped[int] = mapped_column(default=0)

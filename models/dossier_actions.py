@@ -14,8 +14,9 @@ from flask_babel import LazyString, lazy_gettext
 
 from models.vocabulary import N_
 
-#: What an action may need from the user: a reason, the result, a new appointment.
-INPUTS = ("note", "result", "new_due_at")
+#: What an action may need from the user: a reason, the result, a new appointment, who
+#: collects the result.
+INPUTS = ("note", "result", "new_due_at", "collector")
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,7 @@ ACTIONS = (
         "returned",
         _on_dossier("return_at_counter"),
         direct=True,
+        inputs=("collector",),
     ),
     Action(
         "ship",

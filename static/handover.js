@@ -65,8 +65,30 @@
       event.preventDefault();  // a scanner's Enter must not submit anything
       var code = event.target.value.trim().toUpperCase();  // codes are stored upper-case
       event.target.value = "";
-      if (code) { add(code); }
+      if (code) { (scanner.hasAttribute("data-check-batch") ? check : add)(code); }
     });
+  }
+
+  // Confirming a batch: a scanned (or typed) code ticks its row; a code not in the batch is named.
+  function countChecked() {
+    var shown = document.querySelector(".checked-count");
+    if (shown) { shown.textContent = document.querySelectorAll("input.seen-box:checked").length; }
+  }
+  function check(code) {
+    var wanted = code.toUpperCase();
+    var row = Array.prototype.find.call(
+      document.querySelectorAll("#confirm-batch tr[data-code]"),
+      function (r) { return r.getAttribute("data-code").toUpperCase() === wanted; }
+    );
+    if (!row) { log(message("stranger", code), "stranger"); return; }
+    var box = row.querySelector("input.seen-box");
+    var known = row.getAttribute("data-code");
+    if (box.checked) { log(message("again", known), "again"); return; }
+    box.checked = true;
+    row.classList.add("table-success");
+    countChecked();
+    row.scrollIntoView({block: "nearest"});
+    log(message("ticked", known), "ok");
   }
 
   // Confirming a batch: ask once more when some dossiers are marked missing.
@@ -79,8 +101,16 @@
       if (!window.confirm(question)) { event.preventDefault(); }
     });
     confirmForm.addEventListener("change", function (event) {
+      var row = event.target.closest("tr");
       if (event.target.classList.contains("missing-box")) {
-        event.target.closest("tr").classList.toggle("text-danger", event.target.checked);
+        row.classList.toggle("text-danger", event.target.checked);
+        var reason = row.querySelector("input[name^='note-']");
+        reason.required = event.target.checked;  // a missing dossier says why
+        reason.placeholder = event.target.checked ? reason.getAttribute("data-reason-placeholder") : "";
+      }
+      if (event.target.classList.contains("seen-box")) {
+        row.classList.toggle("table-success", event.target.checked);
+        countChecked();
       }
     });
   }

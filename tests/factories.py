@@ -101,7 +101,8 @@ def confirm_handover(handover, receiver, missing=(), now=None):
     """HANDOVER confirmed by RECEIVER, MISSING codes marked missing (committed)."""
     from services.handovers.batches import confirm
 
-    confirm(handover, receiver, missing_codes=missing, now=now)
+    notes = {code: "Không có trong túi hồ sơ" for code in missing}
+    confirm(handover, receiver, missing_codes=missing, item_notes=notes, now=now)
     db.session.commit()
     return handover
 

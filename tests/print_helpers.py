@@ -64,6 +64,8 @@ def take(dossier, action, user, when, **kwargs):
     """ACTION on DOSSIER by USER at WHEN, through services.dossiers.workflow, committed."""
     if action == "complete":
         kwargs.setdefault("result", RESULT)
+    if action == "return_at_counter":
+        kwargs.setdefault("collector", workflow.Collector(kind="applicant"))
     workflow.transition(dossier, action, user, now=when, **kwargs)
     db.session.commit()
     return dossier

@@ -46,6 +46,8 @@ class Driver:
         kwargs.setdefault("note", "Lý do cụ thể")
         if action == "complete":
             kwargs.setdefault("result", RESULT)
+        if action == "return_at_counter":
+            kwargs.setdefault("collector", workflow.Collector(kind="applicant"))
         workflow.transition(dossier, action, self.user(dossier, side), now=when, **kwargs)
         db.session.commit()
         return dossier

@@ -8,10 +8,11 @@ together with the door's parse errors.
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from models.dossier import OUTCOMES
+from models.dossier import COLLECTORS, OUTCOMES
 from models.dossier_actions import Action
 from services.calendar import LOCAL_TZ
 from services.errors import FieldErrors
+from vietnam.validation import normalise_citizen_id
 
 
 @dataclass
@@ -24,6 +25,16 @@ class Result:
     summary: str | None = None
 
 
+@dataclass
+class Collector:
+    """Who takes the result at the counter (``return_at_counter``)."""
+
+    kind: str
+    name: str | None = None
+    id_number: str | None = None
+    authorisation: str | None = None
+
+
 def check_inputs(
     action: Action,
     dossier,
@@ -32,6 +43,7 @@ def check_inputs(
     note: str | None,
     result: Result | None,
     new_due_at: datetime | None,
+    collector: Collector | None = None,
     errors: dict | None = None,
 ) -> None:
     """Raise one ValidationFailed naming every problem with ACTION's inputs, if any."""
@@ -43,6 +55,9 @@ def check_inputs(
             problems.add(field, message)
     if "result" in action.inputs:
         for field, message in _result_problems(result):
+            problems.add(field, message)
+    if "collector" in action.inputs:
+        for field, message in collector_problems(collector):
             problems.add(field, message)
     problems.check(" ".join(problems.values()))
 
@@ -76,4 +91,24 @@ def _result_problems(result: Result | None) -> list[tuple[str, str]]:
         found.append(
             ("result.outcome", "Kết quả phải là chấp thuận (granted) hoặc không (refused).")
         )
+    return found
+
+
+def collector_problems(collector: Collector | None) -> list[tuple[str, str]]:
+    """Who collects: chosen; another or an authorised person with name and a valid ID
+    number; an authorisation with its letter's reference."""
+    collector = collector or Collector(kind="")
+    if collector.kind not in COLLECTORS:
+        return [("collector.kind", "Vui lòng chọn người nhận kết quả.")]
+    if collector.kind == "applicant":
+        return []
+    found = []
+    if not (collector.name or "").strip():
+        found.append(("collector.name", "Vui lòng nhập họ tên người nhận kết quả."))
+    try:
+        normalise_citizen_id(collector.id_number or "")
+    except ValueError as exc:
+        found.append(("collector.id_number", f"Người nhận kết quả: {exc}"))
+    if collector.kind == "authorised" and not (collector.authorisation or "").strip():
+        found.append(("collector.authorisation", "Vui lòng nhập số giấy ủy quyền."))
     return found

@@ -31,6 +31,11 @@ class Transfers:
         """The batches that really left the sender (a control slip row each)."""
         return [(b, i) for b, i in self.batches if b.status in SENT]
 
+    @property
+    def held_by(self) -> str | None:
+        """The code of the sent, unconfirmed batch the dossier travels in, if any."""
+        return next((b.code for b, i in self.batches if i.open_dossier_id is not None), None)
+
 
 @cache
 def _query():

@@ -10,15 +10,17 @@ services, with the same history and audit.
 from datetime import datetime
 
 from flask import current_app
+from sqlalchemy import select
 
 import permissions
 from extensions import db
 from models.base import utcnow
 from models.dossier import STATUSES, Dossier, DossierHistory
 from models.dossier_actions import ACTIONS, Action
+from models.handover import Handover, HandoverItem
 from services import audit
 from services.calendar import LOCAL_TZ, appointment, clock_start, load_calendar, parse_cutoff
-from services.dossiers.action_inputs import Result, check_inputs, local
+from services.dossiers.action_inputs import Collector, Result, check_inputs, local
 from services.dossiers.receipt import return_method_error
 from services.dossiers.timeliness import timeliness_at, working_days_left
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -26,15 +28,24 @@ from services.transactions import check_version
 
 #: Vietnamese names of the statuses (the tracking book reads them here).
 STATUS_NAMES = {t.value: t.vi for t in STATUSES.terms}
+#: ``available_actions`` reads the open batch holding the dossier unless told it.
+UNREAD = object()
 #: Actions people take directly (panel, API): from which statuses, to which.
 TRANSITIONS = {a.name: a for a in ACTIONS if a.direct}
 #: Moves made by the handover and delivery services (not taken directly).
 SYSTEM_MOVES = {a.name: a for a in ACTIONS if not a.direct and a.sources}
 
 
-def available_actions(dossier: Dossier, user) -> list[str]:
-    """The direct actions USER may take on DOSSIER now (for buttons and the API)."""
+def available_actions(dossier: Dossier, user, held: str | object | None = UNREAD) -> list[str]:
+    """The direct actions USER may take on DOSSIER now (for buttons and the API).
+
+    HELD: the open batch holding it when the caller has read it already (None: none).
+    """
     if not permissions.in_scope(user, "dossier", dossier):
+        return []
+    if held is UNREAD:
+        held = held_by(dossier)
+    if held:
         return []
     return [
         name
@@ -52,6 +63,7 @@ def transition(
     version: int | None = None,
     result: Result | None = None,
     new_due_at: datetime | None = None,
+    collector: Collector | None = None,
     now: datetime | None = None,
     ip_address: str | None = None,
     errors: dict | None = None,
@@ -72,6 +84,7 @@ def transition(
         raise Forbidden(f"Vai trò của bạn không được {step.vi} hồ sơ.")
     check_version(dossier, version)
     _check_status(dossier, action, step)
+    _check_not_held(dossier, step)
     note = (note or "").strip() or None
     now = now or utcnow()
     check_inputs(
@@ -81,11 +94,12 @@ def transition(
         note=note,
         result=result,
         new_due_at=new_due_at,
+        collector=collector,
         errors=errors,
     )
     with db.session.no_autoflush:  # one UPDATE, one version bump, at the end
         data = _APPLY.get(action, _no_effect)(
-            dossier, now, note=note, result=result, new_due_at=new_due_at
+            dossier, now, note=note, result=result, new_due_at=new_due_at, collector=collector
         )
         return move(
             dossier, action, step, actor, note=note, data=data, now=now, ip_address=ip_address
@@ -156,6 +170,23 @@ def ship(dossier: Dossier, actor, *, tracking_code: str, now=None, ip_address=No
     )
 
 
+def held_by(dossier: Dossier) -> str | None:
+    """The code of the sent, unconfirmed batch holding DOSSIER, if any."""
+    query = select(Handover.code).join(HandoverItem, HandoverItem.handover_id == Handover.id)
+    return db.session.scalar(query.where(HandoverItem.open_dossier_id == dossier.id))
+
+
+def _check_not_held(dossier: Dossier, step: Action) -> None:
+    """No direct action on a dossier travelling in a batch: the batch decides first."""
+    batch = held_by(dossier)
+    if batch:
+        raise Conflict(
+            f"Không thể {step.vi} hồ sơ {dossier.code}: hồ sơ đang nằm trong lô bàn giao "
+            f"{batch} đã gửi, chưa được xác nhận. Hãy hủy lô {batch}, hoặc để bên nhận "
+            "xác nhận lô và đánh dấu hồ sơ là thiếu, rồi thực hiện lại."
+        )
+
+
 def _check_status(dossier: Dossier, action: str, step: Action) -> None:
     if dossier.status not in step.sources:
         raise Conflict(
@@ -206,9 +237,23 @@ def _complete(dossier, now, *, result=None, **_inputs):
     return {"timeliness": dossier.timeliness, "result_number": dossier.result_number}
 
 
-def _return_at_counter(dossier, now, **_inputs):
+def _return_at_counter(dossier, now, *, collector=None, **_inputs):
+    """The result handed over, and to whom (the applicant's own name and ID when it is them)."""
     dossier.returned_at = now
-    return None
+    dossier.collected_by = collector.kind
+    if collector.kind == "applicant":
+        name, id_number, letter = dossier.applicant_name, dossier.applicant_id_number, None
+    else:
+        name, id_number = collector.name.strip()[:200], collector.id_number.strip()
+        letter = (collector.authorisation or "").strip()[:100] or None
+    dossier.collector_name, dossier.collector_id_number = name, id_number
+    dossier.collector_authorisation = letter if collector.kind == "authorised" else None
+    return {
+        "collected_by": collector.kind,
+        "collector_name": name,
+        "collector_id_number": id_number,
+        "collector_authorisation": dossier.collector_authorisation,
+    }
 
 
 _APPLY = {

@@ -195,6 +195,7 @@ def confirm(
             "Các mã sau không thuộc lô này: " + ", ".join(strangers),
             {f"missing_codes.{c}": "Không thuộc lô." for c in strangers},
         )
+    _check_missing_reasons(missing, item_notes or {})
     given = {
         "handover": handover.code,
         "given_by": getattr(handover.created_by, "full_name", None),
@@ -228,6 +229,16 @@ def confirm(
     )
     _flush_batch()
     return handover
+
+
+def _check_missing_reasons(missing: set, item_notes: dict) -> None:
+    """Every dossier marked missing says why (what the receiver found instead)."""
+    silent = sorted(code for code in missing if not _clean(item_notes.get(code), NOTE_LENGTH))
+    if silent:
+        raise ValidationFailed(
+            "Vui lòng ghi lý do cho hồ sơ đánh dấu thiếu: " + ", ".join(silent) + ".",
+            {f"item_notes.{code}": "Bắt buộc khi hồ sơ được đánh dấu thiếu." for code in silent},
+        )
 
 
 def cancel(handover: Handover, user, *, reason, version=None, now=None, ip_address=None):

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from extensions import db
-from models.dossier import TIMELINESS, Dossier
+from models.dossier import COLLECTORS, TIMELINESS, Dossier
 from models.dossier_actions import ACTIONS, HANDOVER_CONFIRM
 from models.handover import Handover, HandoverItem
 from services.errors import NotFound
@@ -200,6 +200,17 @@ def _history_only_rows(dossier: Dossier, log) -> list[TransferRow]:
     return rows
 
 
+def collector(dossier: Dossier) -> str:
+    """Who took the result at the counter, as the slip's «received by» cell says it."""
+    if dossier.collected_by in (None, "applicant"):
+        return dossier.applicant_name
+    who = f"{dossier.collector_name} ({COLLECTORS.vi(dossier.collected_by).lower()}"
+    who += f", CCCD {dossier.collector_id_number}"
+    if dossier.collector_authorisation:
+        who += f", giấy ủy quyền số {dossier.collector_authorisation}"
+    return who + ")"
+
+
 def _return_rows(dossier: Dossier) -> list[TransferRow]:
     """The result handed to the applicant: at the counter, or shipped and delivered."""
     due_on = _day(dossier.due_at)
@@ -215,7 +226,7 @@ def _return_rows(dossier: Dossier) -> list[TransferRow]:
                 giver=_name(at_counter.actor),
                 given_at=local(at_counter.at),
                 receiver_agency=APPLICANT_SIDE,
-                receiver=dossier.applicant_name,
+                receiver=collector(dossier),
             )
         ]
     shipped = last_step(dossier, "ship")

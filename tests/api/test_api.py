@@ -11,6 +11,7 @@ from models.base import utcnow
 from services.calendar import LOCAL_TZ
 from services.dossiers import workflow
 from tests import factories
+from tests.services.test_return_collector import result_at_counter
 
 PREFIX = "/api/v1"
 MARCH_10 = datetime(2026, 3, 10, 9, 30, tzinfo=LOCAL_TZ)
@@ -353,3 +354,19 @@ def test_public_lookup_is_rate_limited(app, client, world):
     answers = [client.get("/api/v1/public/dossiers/X").status_code for _ in range(4)]
     assert answers == [404, 404, 404, 429]
     assert client.get("/api/v1/public/dossiers/X").get_json()["error"]["code"]
+
+
+def test_return_at_counter_names_who_collects_it(api_as, world):
+    dossier = result_at_counter(world)
+    clerk = api_as("po_clerk")
+    error = assert_error(move(clerk, dossier, action="return_at_counter"), 422)
+    assert set(error["fields"]) == {"collector.kind"}
+    response = move(clerk, dossier, action="return_at_counter", collector={"kind": "other"})
+    error = assert_error(response, 422, fields=("collector.name", "collector.id_number"))
+    assert_error(move(clerk, dossier, action="return_at_counter", collector="me"), 400)
+    who = {"kind": "other", "name": "Lê Thị Cúc", "id_number": "019301012345"}
+    response = move(clerk, dossier, action="return_at_counter", collector=who)
+    body = response.get_json()
+    assert response.status_code == 200, body
+    assert body["status"] == "returned"
+    assert body["collector"] == {**who, "authorisation": None}

@@ -161,3 +161,28 @@ def test_get_one_with_items_in_scope_only(api_as, world, received):
     assert [i["dossier_code"] for i in body["items"]] == sorted(d.code for d in received[:2])
     assert_error(api_as("po_clerk2").get(f"/handovers/{batch.code}"), 404)
     assert_error(api_as("po_clerk").get("/handovers/BG-000000-999"), 404)
+
+
+def test_no_transition_on_a_dossier_in_an_open_batch(api_as, world, received):
+    batch = factories.make_handover(received[:1], world.users["po_clerk"])
+    code = received[0].code
+    for username, action in (("po_clerk", "refuse"), ("dept_admin", "withdraw")):
+        api = api_as(username)
+        response = api.post(f"/dossiers/{code}/transitions", {"action": action, "note": "x"})
+        error = assert_error(response, 409, "conflict")
+        assert batch.code in error["message"] and "hủy lô" in error["message"]
+        assert api.get(f"/dossiers/{code}").get_json()["actions"] == []
+    db.session.expire_all()
+    assert db.session.get(Handover, batch.id).items[0].dossier.status == "received"
+
+
+def test_confirm_refuses_a_missing_dossier_without_a_reason(api_as, world, received):
+    batch = factories.make_handover(received[:2], world.users["po_clerk"])
+    missing = received[0].code
+    dept = api_as("dept_admin")
+    path = f"/handovers/{batch.code}/confirm"
+    for body in ({"missing_codes": [missing]}, {"missing_codes": [missing], "item_notes": {}}):
+        error = assert_error(dept.post(path, body), 422, fields=(f"item_notes.{missing}",))
+        assert missing in error["message"]
+    response = dept.post(path, {"missing_codes": [missing], "item_notes": {missing: "Không có"}})
+    assert response.status_code == 200, response.get_json()

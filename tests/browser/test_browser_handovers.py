@@ -133,3 +133,41 @@ def test_supervisor_selects_all_then_cancels_the_batch(
     assert batch.cancel_reason == "Lập nhầm: thiếu chữ ký"
     page.goto(f"{live_server}/admin/handover/queue/")
     assert page.locator("input.pick").count() == 4  # the dossiers wait again
+
+
+def test_the_receiver_scans_the_batch_names_a_stranger_and_confirms(
+    app, live_server, page, world, desk, database_url
+):
+    waiting, taken = desk
+    batch = factories.make_handover(waiting[:3], world.users["po_clerk"])
+    questions = []
+    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
+    sign_in(page, live_server, "dept_admin")
+    page.goto(f"{live_server}/admin/handover/confirm/?id={batch.id}")
+    scan(page, waiting[0].code)
+    scan(page, waiting[2].code.lower())  # a scanner set to lower case still finds it
+    scan(page, taken.code)  # a real dossier, but not in this batch
+    scan(page, waiting[0].code)
+    log = page.locator("#scan-log")
+    log.locator("li.scan-stranger").wait_for()
+    assert f"Mã {taken.code} không thuộc lô này." in log.locator("li.scan-stranger").inner_text()
+    assert f"{waiting[0].code}: có trong lô, đã đánh dấu đã kiểm." in log.inner_text()
+    assert f"{waiting[0].code} đã được đánh dấu rồi." in log.inner_text()
+    for dossier, ticked in ((waiting[0], True), (waiting[1], False), (waiting[2], True)):
+        row = page.locator(f"tr[data-code='{dossier.code}']")
+        assert row.locator("input.seen-box").is_checked() is ticked
+    assert page.locator(".checked-count").inner_text() == "2"
+    # the unscanned one is marked missing: its reason is asked for before anything is sent
+    row = page.locator(f"tr[data-code='{waiting[1].code}']")
+    row.locator("input.missing-box").check()
+    page.click("#confirm-button")
+    assert questions == [] and page.url.endswith(f"/admin/handover/confirm/?id={batch.id}")
+    row.locator("input[name^='note-']").fill("Không có trong túi hồ sơ")
+    shot(page, "confirm-scanned", database_url)
+    page.click("#confirm-button")
+    page.wait_for_url("**/admin/handover/details/**")
+    assert questions and "Có 1 hồ sơ được đánh dấu thiếu" in questions[0]
+    db.session.expire_all()
+    assert db.session.get(Handover, batch.id).status == "confirmed"
+    statuses = [db.session.get(Dossier, d.id).status for d in waiting[:3]]
+    assert statuses == ["processing", "received", "processing"]

@@ -9,6 +9,7 @@ from extensions import db
 from models import Handover
 from services.calendar import LOCAL_TZ
 from tests import factories
+from tests.services.test_return_collector import result_at_counter
 
 
 @pytest.fixture
@@ -98,3 +99,25 @@ def test_no_programmer_text_on_handover_and_delivery_details(client, login_as, w
     handover = db.session.get(Handover, rows["handover"])
     assert handover.items[0].dossier.code in pages[0]
     assert "Không" in pages[0]  # no missing dossier in this batch
+
+
+def test_return_at_counter_records_who_collected_it(client, login_as, world):
+    dossier = result_at_counter(world)
+    login_as("po_clerk")
+    page = _details(client, dossier)
+    assert 'name="collected_by"' in page and "Chọn người nhận kết quả" in page
+    url = f"/admin/dossier/transition/?id={dossier.id}"
+    form = {"action": "return_at_counter", "collected_by": "authorised"}
+    form |= {"collector_name": "Trần Văn Bình", "collector_id_number": "019201012399"}
+    page = client.post(url, data=form, follow_redirects=True).get_data(as_text=True)
+    assert "Vui lòng nhập số giấy ủy quyền." in page
+    assert 'value="Trần Văn Bình"' in page  # what was typed is kept
+    db.session.refresh(dossier)
+    assert dossier.status == "result_at_counter"
+    form["collector_authorisation"] = "12/GUQ"
+    page = client.post(url, data=form, follow_redirects=True).get_data(as_text=True)
+    db.session.refresh(dossier)
+    assert (dossier.status, dossier.collector_authorisation) == ("returned", "12/GUQ")
+    timeline = page[page.index('id="dossier-timeline"') :]
+    assert "Người nhận: Người được ủy quyền — Trần Văn Bình" in timeline
+    assert "giấy ủy quyền số 12/GUQ" in timeline

@@ -60,9 +60,15 @@ def test_only_the_receiver_gets_the_confirm_screen(client, login_as, world, rece
     login_as("dept_admin")
     page = client.get(f"/admin/handover/confirm/?id={batch.id}").get_data(as_text=True)
     assert all(d.code in page for d in received)
+    item = next(i for i in batch.items if i.dossier_id == received[0].id)
     response = client.post(
         f"/admin/handover/confirm/?id={batch.id}",
-        data={"missing": received[0].code, "version": batch.version, "note": "Thiếu một"},
+        data={
+            "missing": received[0].code,
+            f"note-{item.id}": "Không có trong túi",
+            "version": batch.version,
+            "note": "Thiếu một",
+        },
     )
     assert response.status_code == 302
     db.session.refresh(batch)
@@ -125,3 +131,41 @@ def test_home_page_work_queues_per_role(client, login_as, world, received, usern
         assert 'href="/admin/handover/queue/"' in page
     if username == "dept_admin":
         assert 'href="/admin/handover/incoming/"' in page
+
+
+def test_dossier_page_offers_no_action_while_in_an_open_batch(client, login_as, world, received):
+    batch = factories.make_handover(received[:1], world.users["po_clerk"])
+    login_as("po_clerk")
+    page = client.get(f"/admin/dossier/details/?id={received[0].id}").get_data(as_text=True)
+    assert 'id="dossier-actions"' not in page and batch.code in page
+    free = client.get(f"/admin/dossier/details/?id={received[1].id}").get_data(as_text=True)
+    assert 'id="dossier-actions"' in free
+    response = client.post(
+        f"/admin/dossier/transition/?id={received[0].id}",
+        data={"action": "refuse", "note": "Thiếu đơn"},
+        follow_redirects=True,
+    )
+    assert batch.code in response.get_data(as_text=True)
+    db.session.refresh(received[0])
+    assert received[0].status == "received"
+
+
+def test_missing_needs_a_reason_and_the_page_keeps_what_was_typed(
+    client, login_as, world, received
+):
+    batch = factories.make_handover(received, world.users["po_clerk"])
+    item = next(i for i in batch.items if i.dossier_id == received[0].id)
+    login_as("dept_admin")
+    page = client.get(f"/admin/handover/confirm/?id={batch.id}").get_data(as_text=True)
+    assert 'id="scan-code"' in page and "data-check-batch" in page
+    response = client.post(
+        f"/admin/handover/confirm/?id={batch.id}",
+        data={"missing": received[0].code, f"note-{item.id}": "  ", "note": "Lô sáng nay"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f"Vui lòng ghi lý do cho hồ sơ đánh dấu thiếu: {received[0].code}." in page
+    assert "is-invalid" in page and "Lô sáng nay" in page
+    assert f'value="{received[0].code}" checked' in page
+    db.session.refresh(batch)
+    assert batch.status == "sent" and received[0].status == "received"

@@ -65,7 +65,8 @@ def test_two_confirmations_at_once_exactly_one_wins(app, world):
         _ = [item.dossier.status for item in batch.items]  # both read the batch as sent
         start.wait()
         missing = [batch.items[0].dossier.code] if n else []
-        return handovers.confirm(batch, user, missing_codes=missing).code
+        notes = {code: "Không có" for code in missing}
+        return handovers.confirm(batch, user, missing_codes=missing, item_notes=notes).code
 
     results, errors = run_at_once(app, 2, confirm)
     assert errors == []

@@ -213,7 +213,9 @@ def test_return_to_sender_then_return_at_the_counter_or_ship_again(dossier, cler
     _walk(
         again, clerk, "accepted", "in_transit", "out_for_delivery", "returned_to_sender", start=30
     )
-    workflow.transition(dossier, "return_at_counter", clerk)
+    workflow.transition(
+        dossier, "return_at_counter", clerk, collector=workflow.Collector(kind="applicant")
+    )
     db.session.commit()
     assert dossier.status == "returned"
     assert db.session.scalar(select(func.count(DeliveryOrder.id))) == 2

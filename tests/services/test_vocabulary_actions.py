@@ -91,6 +91,7 @@ def test_each_action_asks_for_its_inputs_and_no_other(action):
     now = datetime(2026, 3, 20, 10, tzinfo=UTC)
     missing = {"note": {"note"}, "new_due_at": {"new_due_at"}}
     missing["result"] = {"result.number", "result.date", "result.outcome"}
+    missing["collector"] = {"collector.kind"}
     expected = set().union(*(missing[i] for i in action.inputs))
     try:
         check_inputs(action, dossier, now, note=None, result=None, new_due_at=None)

@@ -59,6 +59,8 @@ def take(dossier, action, user, **kwargs):
         kwargs.setdefault("result", RESULT)
     if action == "apologize":
         kwargs.setdefault("new_due_at", at(31, 17))
+    if action == "return_at_counter":
+        kwargs.setdefault("collector", workflow.Collector(kind="applicant"))
     return workflow.transition(dossier, action, user, **kwargs)
 
 

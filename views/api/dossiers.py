@@ -198,6 +198,7 @@ def transition_dossier(code: str):
     action, note, version = fields.text("action"), fields.text("note"), fields.integer("version")
     result = _result(fields)
     new_due_at = fields.instant("new_due_at", naive_is_local=True)
+    collector = _collector(fields)
     fields.check_types()
     if not (action or "").strip():
         fields.invalid["action"] = "Bắt buộc."
@@ -211,6 +212,7 @@ def transition_dossier(code: str):
             version=version,
             result=result,
             new_due_at=new_due_at,
+            collector=collector,
             ip_address=request.remote_addr,
             errors=fields.invalid,
         )
@@ -229,4 +231,20 @@ def _result(fields: Fields) -> workflow.Result | None:
     fields.invalid |= sub.invalid
     return workflow.Result(
         number=number or "", date=day, outcome=(outcome or "").strip(), summary=summary
+    )
+
+
+def _collector(fields: Fields) -> workflow.Collector | None:
+    """The ``collector`` object that ``return_at_counter`` records, if one was sent."""
+    data = fields.object("collector")
+    if data is None:
+        return None
+    sub = Fields(data, prefix="collector.")
+    kind, name = sub.text("kind"), sub.text("name", max_length=200)
+    id_number = sub.text("id_number", max_length=20)
+    authorisation = sub.text("authorisation", max_length=100)
+    fields.wrong_type |= sub.wrong_type
+    fields.invalid |= sub.invalid
+    return workflow.Collector(
+        kind=(kind or "").strip(), name=name, id_number=id_number, authorisation=authorisation
     )

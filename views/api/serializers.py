@@ -64,10 +64,23 @@ def dossier_dict(dossier: Dossier) -> dict:
         "result_summary": dossier.result_summary,
         "completed_at": iso(dossier.completed_at),
         "returned_at": iso(dossier.returned_at),
+        "collector": collector_dict(dossier),
         "timeliness": timeliness(dossier),
         "supplement_count": dossier.supplement_count,
         "apology_count": dossier.apology_count,
         "version": dossier.version,
+    }
+
+
+def collector_dict(dossier: Dossier) -> dict | None:
+    """Who took the result at the counter, once it was."""
+    if dossier.collected_by is None:
+        return None
+    return {
+        "kind": dossier.collected_by,
+        "name": dossier.collector_name,
+        "id_number": dossier.collector_id_number,
+        "authorisation": dossier.collector_authorisation,
     }
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 import permissions
 from i18n import local_datetime
-from models.dossier import OUTCOMES
+from models.dossier import COLLECTORS, OUTCOMES
 from services.calendar import LOCAL_TZ
 from services.dossiers import workflow
 from services.errors import ServiceError
@@ -52,6 +52,10 @@ DRAFT_FIELDS = (
     "new_due_date",
     "new_due_time",
     "note",
+    "collected_by",
+    "collector_name",
+    "collector_id_number",
+    "collector_authorisation",
 )
 DRAFT_KEY = "transition_draft"
 # The inputs read from the form with a format (dates): their parse errors are the action's.
@@ -69,14 +73,19 @@ class DossierActionsMixin:
     details_template = "admin/dossier/details.html"
     route_actions = {"transition_view": "view"}  # each action is checked by the service
 
-    def actions_for(self, dossier) -> list:
-        """The actions (their records) the signed-in user may take on DOSSIER now."""
-        names = workflow.available_actions(dossier, current_user)
+    def actions_for(self, dossier, transfers) -> list:
+        """The actions (their records) the signed-in user may take on DOSSIER now
+        (TRANSFERS, read for the page, say whether an open batch holds it)."""
+        names = workflow.available_actions(dossier, current_user, transfers.held_by)
         return [workflow.TRANSITIONS[name] for name in names]
 
     # The question asked before an action that cannot be undone (%(code)s: the dossier's code).
     confirmations = {a.name: _l(a.confirm) for a in workflow.TRANSITIONS.values() if a.confirm}
     outcome_choices = OUTCOMES.choices()
+    collector_choices = COLLECTORS.choices()
+
+    def collector_label(self, kind: str):
+        return COLLECTORS.label(kind)
 
     def draft_for(self, dossier) -> dict:
         """What the user typed in the action just refused for DOSSIER (once), else {}."""
@@ -105,6 +114,12 @@ class DossierActionsMixin:
             summary=form.get("result_summary"),
         )
         new_due_at = _due(form.get("new_due_date"), form.get("new_due_time"), errors)
+        collector = workflow.Collector(
+            kind=form.get("collected_by", ""),
+            name=form.get("collector_name"),
+            id_number=form.get("collector_id_number"),
+            authorisation=form.get("collector_authorisation"),
+        )
         try:
             with transaction():
                 workflow.transition(
@@ -115,6 +130,7 @@ class DossierActionsMixin:
                     version=_version(form.get("version")),
                     result=result if "result" in inputs else None,
                     new_due_at=new_due_at,
+                    collector=collector,
                     ip_address=request.remote_addr,
                     errors=errors if PARSED_INPUTS.intersection(inputs) else None,
                 )

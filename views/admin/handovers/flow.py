@@ -99,23 +99,32 @@ class HandoverFlowMixin:
             return redirect(url_for(".details_view", id=batch.id))
         if request.method == "POST":
             form = request.form
+            typed = {
+                "missing": form.getlist("missing"),
+                "notes": {i.id: form.get(f"note-{i.id}", "") for i in batch.items},
+                "note": form.get("note", ""),
+            }
             try:
                 with transaction():
                     handovers.confirm(
                         batch,
                         current_user,
-                        missing_codes=form.getlist("missing"),
-                        item_notes={i.dossier.code: form.get(f"note-{i.id}") for i in batch.items},
-                        note=form.get("note"),
+                        missing_codes=typed["missing"],
+                        item_notes={i.dossier.code: typed["notes"][i.id] for i in batch.items},
+                        note=typed["note"],
                         version=form.get("version"),
                         ip_address=request.remote_addr,
                     )
-            except ServiceError as exc:
+            except ServiceError as exc:  # the page again, with what was ticked and typed
                 flash(exc.message, "error")
-                return redirect(url_for(".confirm_view", id=batch.id))
+                if not handovers.may_confirm(current_user, batch):  # settled meanwhile
+                    return redirect(url_for(".details_view", id=batch.id))
+                return self.render(
+                    "admin/handover/confirm.html", batch=batch, typed=typed, problems=exc.fields
+                )
             flash(_("Batch %(code)s confirmed.", code=batch.code), "success")
             return redirect(url_for(".details_view", id=batch.id))
-        return self.render("admin/handover/confirm.html", batch=batch)
+        return self.render("admin/handover/confirm.html", batch=batch, typed={}, problems={})
 
     @expose("/cancel/", methods=("POST",))
     def cancel_view(self):

@@ -64,7 +64,8 @@ HANDOVER_CONFIRM = obj(
         "item_notes": {
             "type": "object",
             "additionalProperties": STR,
-            "description": "Ghi chú theo mã hồ sơ.",
+            "description": "Ghi chú theo mã hồ sơ; bắt buộc (lý do thiếu) với mỗi mã trong "
+            "«missing_codes», thiếu thì 422 nêu «item_notes.<mã>».",
         },
         "note": STR,
         "version": {**INT, "description": "Phiên bản đã đọc; khác hiện tại thì 409."},

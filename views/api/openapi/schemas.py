@@ -1,7 +1,7 @@
 """The schemas of the OpenAPI description: request and response bodies, and small builders."""
 
 from models.catalog import EXTRA_FIELD_TYPES, ONLINE_LEVELS
-from models.dossier import CHANNELS, OUTCOMES, RETURN_METHODS, STATUSES, TIMELINESS
+from models.dossier import CHANNELS, COLLECTORS, OUTCOMES, RETURN_METHODS, STATUSES, TIMELINESS
 from services.dossiers.workflow import TRANSITIONS
 
 STR, INT, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
@@ -76,6 +76,16 @@ DOSSIER = obj(
         "result_summary": NULL_STR,
         "completed_at": NULL_INSTANT,
         "returned_at": NULL_INSTANT,
+        "collector": obj(
+            {
+                "kind": enum(COLLECTORS),
+                "name": NULL_STR,
+                "id_number": NULL_STR,
+                "authorisation": NULL_STR,
+            },
+            description="Người nhận kết quả tại quầy (sau «return_at_counter»), không thì null.",
+            nullable=True,
+        ),
         "timeliness": {
             **enum((*TIMELINESS, "overdue"), nullable=True),
             "description": "Ghi khi có kết quả; «overdue» khi chưa xong mà quá hạn hẹn.",
@@ -184,6 +194,18 @@ TRANSITION = obj(
             **INSTANT,
             "description": f"Bắt buộc với {needing('new_due_at')}; không múi giờ: +07:00.",
         },
+        "collector": obj(
+            {
+                "kind": enum(COLLECTORS),
+                "name": {**STR, "maxLength": 200},
+                "id_number": {**STR, "description": "CCCD 12 chữ số."},
+                "authorisation": {**STR, "maxLength": 100},
+            },
+            required=("kind",),
+            description=f"Bắt buộc với {needing('collector')}: «applicant» (chính người nộp), "
+            "«other» (người khác: name, id_number) hoặc «authorised» (người được ủy quyền: "
+            "name, id_number, authorisation là số giấy ủy quyền).",
+        ),
     },
     required=("action",),
 )
