@@ -51,11 +51,23 @@
       set: function (original) {
         picker = function (options, callback) {
           var locale = $.extend({}, text.datepicker);
+          var format = locale.format;  // DD/MM/YYYY, whatever the browser's language
           delete locale.format;
-          return original.call(this, $.extend({locale: locale}, options), callback);
+          options = $.extend({locale: locale}, options);
+          if (options.format === "YYYY-MM-DD") {  // Flask-Admin's list filters
+            options.format = format;
+            this.each(function () { this.value = dayMonthYear(this.value); });
+            this.attr("data-date-format", format).attr("placeholder", format.toLowerCase());
+          }
+          return original.call(this, options, callback);
         };
       }
     });
+  }
+
+  // Days an older link wrote yyyy-mm-dd, shown as dd/mm/yyyy (the server reads both).
+  function dayMonthYear(value) {
+    return String(value || "").replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, "$3/$2/$1");
   }
 
   // "Add <inline list item>" buttons of a form: <a data-inline-add="field_id">.
