@@ -38,6 +38,13 @@ for _model in (ProcedureType, Agency):  # the options below list their rows
         event.listen(_model, _event, forget_options)
 
 
+def code_link(view, context, model, name):
+    """The dossier's code as a link to its page (one click from any list)."""
+    return Markup('<a class="dossier-code text-nowrap" href="{}">{}</a>').format(
+        view.get_url(".details_view", id=model.id), model.code
+    )
+
+
 def due_formatter(view, context, model, name):
     """The appointment, flagged when overdue or due today."""
     now = datetime.now(LOCAL_TZ)

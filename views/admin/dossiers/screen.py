@@ -21,6 +21,7 @@ from views.admin.core.formatters import labelled, money_formatter
 from views.admin.core.pickers import division_code
 from views.admin.dossiers.actions import DossierActionsMixin
 from views.admin.dossiers.columns import (
+    code_link,
     department_options,
     documents_formatter,
     due_formatter,
@@ -159,6 +160,7 @@ class DossierView(
         "result_outcome": OUTCOMES.choices(),
     }
     column_formatters = {
+        "code": code_link,
         "fee_amount": money_formatter,
         "status": labelled(STATUSES, badges=True),
         "timeliness": labelled(TIMELINESS, badges=True),
@@ -168,6 +170,8 @@ class DossierView(
         "extra_data": extra_data_formatter,
         "documents_checked": documents_formatter,
     }
+    # The details page names its own dossier: its code is no link there.
+    column_formatters_detail = {k: f for k, f in column_formatters.items() if k != "code"}
     column_formatters_export = {
         "timeliness": labelled(TIMELINESS),
         "status": labelled(STATUSES),
