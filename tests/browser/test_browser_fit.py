@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from demo.seed import DEMO_PASSWORD_DEFAULT, seed_demo
 from extensions import db
 from tests import factories
 from tests.conftest import OUTPUT
@@ -126,3 +127,29 @@ def test_the_dossier_list_fits_a_390_px_phone(app, world, live_server, browser, 
         )
     finally:
         context.close()
+
+
+def test_the_receipt_form_marks_required_extra_fields_and_reads_days(app, live_server, page):
+    """A required extra field carries the same red mark as the form's own fields; the
+    receipt time is shown and typed dd/mm/yyyy hh:mm."""
+    seed_demo()
+    page.goto(f"{live_server}/login")
+    page.fill("#username", "po_clerk")
+    page.fill("#password", DEMO_PASSWORD_DEFAULT)
+    page.click("form[action='/login'] button[type=submit]")
+    page.goto(f"{live_server}/admin/dossier/new/")
+    page.click(".select2-container >> nth=0")
+    page.keyboard.type("1.004477")
+    page.wait_for_selector(".select2-result-label")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#extra-fields")
+    mark = page.locator("label[for='extra-kho_giay'] strong.text-danger")
+    assert mark.inner_text().strip() == "*"
+    own = page.locator("label[for='applicant_name'] strong.text-danger")
+    colour = "el => getComputedStyle(el).color"
+    assert mark.evaluate(colour) == own.evaluate(colour)
+    assert page.locator("label[for='extra-ngay_phat_hanh'] strong.text-danger").count() == 0
+    day = page.locator("#extra-ngay_phat_hanh")  # a day field: typed dd/mm/yyyy, no native box
+    assert day.get_attribute("type") == "text" and day.get_attribute("placeholder") == "dd/mm/yyyy"
+    assert page.get_attribute("#received_at", "data-date-format") == "DD/MM/YYYY HH:mm"
+    page.locator("#procedure-details").screenshot(path=str(OUTPUT / "fit-receipt-extra.png"))
