@@ -59,6 +59,23 @@ def test_saves_and_refusals_name_the_kind_of_record(client, login_as, world):
     assert not any("bản ghi" in text for text in flashes)
 
 
+def test_a_dossier_edit_names_the_dossier_it_saved(client, login_as, world):
+    dossier = factories.make_dossier(world.procedures["publish"], world.users["po_clerk"])
+    db.session.commit()
+    login_as("dept_admin")
+    response = client.post(
+        f"/admin/dossier/edit/?id={dossier.id}",
+        data={
+            "return_method": "counter",
+            "version_seen": str(dossier.version),
+            "applicant_name": "Trần Văn Sửa",
+        },
+        follow_redirects=True,
+    )
+    flashes = _flashes(response.get_data(as_text=True))
+    assert flashes == [f"Đã lưu hồ sơ {dossier.code}."], flashes
+
+
 def test_a_handover_with_missing_dossiers_does_not_say_it_twice(client, login_as, world):
     dossier = factories.make_dossier(world.procedures["publish"], world.users["po_clerk"])
     batch = factories.make_handover([dossier], world.users["po_clerk"])

@@ -18,6 +18,7 @@ from views.admin.core.filters import (
     QueryOptions,
 )
 from views.admin.core.formatters import labelled, money_formatter
+from views.admin.core.messages import MessagesMixin
 from views.admin.core.pickers import division_code
 from views.admin.dossiers.actions import DossierActionsMixin
 from views.admin.dossiers.columns import (
@@ -219,6 +220,13 @@ class DossierView(
     def deliveries_of(self, dossier, transfers):
         """The dossier's parcels and the ship link (the _deliveries partial)."""
         return dossier_deliveries(dossier, transfers)
+
+    def after_model_change(self, form, model, is_created):
+        """The receipt says what was received; an edit names the dossier it saved."""
+        if is_created:
+            super().after_model_change(form, model, is_created)
+        else:
+            MessagesMixin.after_model_change(self, form, model, is_created)
 
     def edit_form(self, obj=None):
         """What receipt fixed (procedure, channel) cannot be changed by editing."""
