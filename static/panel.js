@@ -51,11 +51,28 @@
       set: function (original) {
         picker = function (options, callback) {
           var locale = $.extend({}, text.datepicker);
+          var format = locale.format;  // DD/MM/YYYY, whatever the browser's language
           delete locale.format;
-          return original.call(this, $.extend({locale: locale}, options), callback);
+          options = $.extend({locale: locale}, options);
+          // Flask-Admin's list filters and date-time fields ask for ISO; people read and
+          // type dd/mm/yyyy (the server takes both).
+          var shown = {"YYYY-MM-DD": format, "YYYY-MM-DD HH:mm:ss": format + " HH:mm"}[options.format];
+          if (shown) {
+            options.format = shown;
+            this.each(function () { this.value = dayMonthYear(this.value); });
+            this.attr("data-date-format", shown).attr("placeholder", shown.replace("DD/MM/YYYY", "dd/mm/yyyy").replace("HH:mm", "hh:mm"));
+          }
+          return original.call(this, options, callback);
         };
       }
     });
+  }
+
+  // Days an older link wrote yyyy-mm-dd, shown as dd/mm/yyyy (the server reads both).
+  function dayMonthYear(value) {
+    return String(value || "")
+      .replace(/\b(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})(:\d{2})?/g, "$3/$2/$1 $4:$5")
+      .replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, "$3/$2/$1");
   }
 
   // "Add <inline list item>" buttons of a form: <a data-inline-add="field_id">.

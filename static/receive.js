@@ -52,13 +52,18 @@
         input.appendChild(option);
       });
     } else {
-      var type = {number: "number", date: "date"}[field.type] || "text";
+      var type = field.type === "number" ? "number" : "text";  // days typed dd/mm/yyyy
       input = el("input", {name: name, id: id, type: type, "class": "form-control", value: value});
       if (type === "number") { input.setAttribute("step", "any"); input.setAttribute("min", "0"); }
+      if (field.type === "date") { input.setAttribute("placeholder", "dd/mm/yyyy"); }
     }
     if (field.required) { input.setAttribute("required", "required"); }
     var group = el("div", {"class": "form-group"});
-    group.appendChild(el("label", {"for": id}, field.label + (field.required ? " *" : "")));
+    var label = group.appendChild(el("label", {"for": id}, field.label));
+    if (field.required) {
+      label.appendChild(document.createTextNode(" "));
+      label.appendChild(el("strong", {"class": "text-danger"}, "*"));
+    }
     group.appendChild(input);
     var error = errors["extra." + field.key];
     if (error) {

@@ -31,6 +31,22 @@
     JSON.parse(holder.textContent).forEach(draw);
   }
 
+  // A preset period shows its days in "From"/"To" at once (the server put them on the option).
+  document.querySelectorAll(".report-form select[data-period-prefix]").forEach(function (select) {
+    select.addEventListener("change", function () {
+      var option = select.options[select.selectedIndex];
+      var prefix = select.getAttribute("data-period-prefix");
+      if (!option || !option.hasAttribute("data-from")) { return; }
+      [["from", "data-from"], ["to", "data-to"]].forEach(function (pair) {
+        var input = document.getElementById(prefix + pair[0]);
+        if (input) {
+          input.value = option.getAttribute(pair[1]);
+          input.classList.remove("is-invalid");
+        }
+      });
+    });
+  });
+
   // Typing days means custom days: switch the period chooser next to them.
   document.querySelectorAll(".report-form input[name$='from'], .report-form input[name$='to']").forEach(function (input) {
     input.addEventListener("input", function () {

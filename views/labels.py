@@ -11,7 +11,7 @@ from models.delivery import DELIVERY_STATUSES
 from models.dossier import STATUSES, TIMELINESS
 from models.dossier_actions import ACTIONS, BY_NAME
 from models.user import ROLES
-from permission_defaults import CRUD, DOSSIER_ACTIONS
+from permission_defaults import CRUD, DELIVERY_ACTIONS, DOSSIER_ACTIONS, HANDOVER_ACTIONS
 
 # Roles' labels, from their vocabulary (people.py reads them here).
 ROLE = ROLES.labels()
@@ -29,6 +29,18 @@ RESOURCE = {
     "report": _l("Reports"),
     "postage_rate": _l("Postage price list"),
 }
+# One record of each resource, as messages name it: "Đã lưu hồ sơ 000.00.15.H55-260301-0001".
+RECORD_KIND = {
+    "dossier": _l("dossier"),
+    "procedure_type": _l("procedure type"),
+    "agency": _l("agency"),
+    "handover": _l("handover batch"),
+    "delivery_order": _l("parcel"),
+    "user": _l("account"),
+    "role": _l("role"),
+    "holiday": _l("calendar day"),
+    "postage_rate": _l("price-list line"),
+}
 # The grid's actions that are no workflow action (those come from their records).
 _OTHER_ACTIONS = {
     "view": _l("View"),
@@ -38,12 +50,13 @@ _OTHER_ACTIONS = {
     "export": _l("Export"),
     "receive_backdated": _l("Receive dated further back"),
     "confirm": _l("Confirm handover"),
+    "cancel": _l("Cancel handover batch"),
     "record_event": _l("Record delivery event"),
 }
 # Every grid action's label, in the grid's order.
 ACTION = {
     a: BY_NAME[a].label if a in BY_NAME else _OTHER_ACTIONS[a]
-    for a in (*CRUD, *DOSSIER_ACTIONS, "confirm", "record_event")
+    for a in (*CRUD, *DOSSIER_ACTIONS, *HANDOVER_ACTIONS, *DELIVERY_ACTIONS)
 }
 
 # What an audit entry records, beyond the workflow actions of ACTION.

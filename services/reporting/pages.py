@@ -97,7 +97,7 @@ def dashboard(user, now: datetime) -> Dashboard:
         year=year,
         this_month=figures.total(days, month, overdue_month),
         last_12=figures.total(days, year, overdue_year),
-        weeks=figures.fold(days, year, "week"),
+        weeks=figures.fold(days, Period(year.first, today), "week"),  # no weeks to come
         months=figures.fold(days, year, "month"),
     )
 

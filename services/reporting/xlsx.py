@@ -5,6 +5,8 @@ once (a temp file would wait for the last row). Text goes in as inline strings
 and there is no way to write a formula, so a cell typed ``=HYPERLINK(...)`` or
 ``+1`` stays text when the book is opened (formula injection); such text is also written
 ``'=HYPERLINK(...)``, so it stays text when a cell is edited or the sheet saved as CSV.
+Days and instants are real date cells (local time) shown dd/mm/yyyy; the header rows stay
+frozen on screen.
 """
 
 import io
@@ -12,7 +14,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from xml.sax.saxutils import escape
 
 from services.calendar import LOCAL_TZ
@@ -23,6 +25,9 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+#: Styles of cellXfs in ``xl/styles.xml``: plain, bold, a day, a day and time.
+BOLD, DAY, DAY_TIME = 1, 2, 3
+_EPOCH = datetime(1899, 12, 30)  # day 0 of a spreadsheet's serial dates
 
 
 @dataclass
@@ -63,7 +68,18 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def serial(value: date) -> float:
+    """VALUE as a spreadsheet serial date (days since 30/12/1899, local time of day)."""
+    if isinstance(value, datetime):
+        local = value.astimezone(LOCAL_TZ).replace(tzinfo=None) if value.tzinfo else value
+        return round((local - _EPOCH) / timedelta(days=1), 8)
+    return float((value - _EPOCH.date()).days)
+
+
 def _cell(ref: str, value, style: int = 0) -> str:
+    if isinstance(value, date) and style != BOLD:
+        style = DAY_TIME if isinstance(value, datetime) else DAY
+        return f'<c r="{ref}" s="{style}"><v>{serial(value)}</v></c>'
     s = f' s="{style}"' if style else ""
     if value is None or value == "":
         return ""
@@ -86,8 +102,20 @@ def _row(number: int, values, style: int = 0) -> str:
     return f'<row r="{number}">{cells}</row>'
 
 
+def _frozen_header(rows: int) -> str:
+    """The sheet view that keeps the first ROWS rows (title and header) on screen."""
+    below = f"A{rows + 1}"
+    return (
+        '<sheetViews><sheetView workbookViewId="0">'
+        f'<pane ySplit="{rows}" topLeftCell="{below}" activePane="bottomLeft" state="frozen"/>'
+        f'<selection pane="bottomLeft" activeCell="{below}" sqref="{below}"/>'
+        "</sheetView></sheetViews>"
+    )
+
+
 def _sheet_parts(sheet: Sheet) -> Iterator[str]:
     yield f"{_HEAD}<worksheet {_NS}>"
+    yield _frozen_header(2 if sheet.title else 1)
     if sheet.widths:
         cols = "".join(
             f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
@@ -98,9 +126,9 @@ def _sheet_parts(sheet: Sheet) -> Iterator[str]:
     number = 0
     if sheet.title:
         number += 1
-        yield _row(number, (sheet.title,), style=1)
+        yield _row(number, (sheet.title,), style=BOLD)
     number += 1
-    yield _row(number, sheet.header, style=1)
+    yield _row(number, sheet.header, style=BOLD)
     for values in sheet.rows:
         number += 1
         yield _row(number, values)
@@ -133,7 +161,7 @@ def stream_workbook(sheets: Iterable[Sheet]) -> Iterator[bytes]:
 
 
 def _package(names: list[str]) -> dict[str, str]:
-    """The workbook's fixed parts: content types, relations, sheet list, two styles."""
+    """The workbook's fixed parts: content types, relations, sheet list, four styles."""
     sheets = "".join(
         f'<sheet name="{escape(n, {chr(34): "&quot;"})}" sheetId="{i}" r:id="rId{i}"/>'
         for i, n in enumerate(names, start=1)
@@ -165,14 +193,18 @@ def _package(names: list[str]) -> dict[str, str]:
         f'{sheet_rels}<Relationship Id="rId{len(names) + 1}" Type="{_REL}/styles" '
         'Target="styles.xml"/></Relationships>',
         "xl/styles.xml": f"{_HEAD}<styleSheet {_NS}>"
+        '<numFmts count="2"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/>'
+        '<numFmt numFmtId="165" formatCode="dd/mm/yyyy hh:mm"/></numFmts>'
         '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
         '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
         '<fills count="2"><fill><patternFill patternType="none"/></fill>'
         '<fill><patternFill patternType="gray125"/></fill></fills>'
         '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
         '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
-        '</cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" '
+        '</cellStyleXfs><cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" '
         'xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" '
-        'applyFont="1"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" '
-        'builtinId="0"/></cellStyles></styleSheet>',
+        'applyFont="1"/><xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" '
+        'applyNumberFormat="1"/><xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" '
+        'applyNumberFormat="1"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" '
+        'xfId="0" builtinId="0"/></cellStyles></styleSheet>',
     }

@@ -84,7 +84,8 @@ def test_it_admin_adds_a_document_and_two_extra_fields_a_clerk_then_fills(open_a
     assert "Bản sao giấy phép kinh doanh" in checklist
     options = page.locator("#extra-hinh_thuc_in option").all_inner_texts()
     assert options[1:] == ["Offset", "Kỹ thuật số"]
-    assert page.get_attribute("#extra-ngay_giao_du_kien", "type") == "date"
+    assert page.get_attribute("#extra-ngay_giao_du_kien", "type") == "text"  # dd/mm/yyyy
+    assert page.get_attribute("#extra-ngay_giao_du_kien", "placeholder") == "dd/mm/yyyy"
     assert (
         page.locator("label[for=extra-ngay_giao_du_kien]")
         .inner_text()

@@ -36,7 +36,9 @@ def test_dashboard_draws_its_charts(app, live_server, page, database_url, userna
     engine = "postgresql" if database_url.startswith("postgresql") else "sqlite"
     page.screenshot(path=str(OUTPUT / f"dashboard-{username}-{engine}.png"))
     page.locator("details.chart-table summary").first.click()  # the chart's table opens
-    assert page.locator("#table-flow tbody tr").count() >= 52
+    assert (
+        page.locator("#table-flow tbody tr").count() >= 48
+    )  # 11 months and more, no weeks to come
     watch.check_page()
     assert watch.problems == []
 

@@ -3,6 +3,7 @@
 import io
 import json
 import re
+from datetime import datetime
 
 import openpyxl
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import AuditEntry
+from services.calendar import LOCAL_TZ
 from services.reporting.tracking_book import COLUMNS
 from tests.report_workload import build_month
 
@@ -95,11 +97,46 @@ def test_tracking_book_columns_rows_scope_and_no_formulas(client, login_as, mont
     assert len(body) == 13 and [r[0] for r in body] == list(range(1, 14))
     assert {r[1] for r in body} == {d.code for k, d in month.items() if k in "abcdefhijklmn"}
     first = next(r for r in body if r[1] == month["a"].code)
-    assert first[5] == "10/03/2026 09:30" and first[6] == "24/03/2026 09:30"
-    assert first[7] == "11/03/2026 09:30" and first[9] and first[10].endswith('"x")')
+    assert first[5] == datetime(2026, 3, 10, 9, 30) and first[6] == datetime(2026, 3, 24, 9, 30)
+    assert first[7] == datetime(2026, 3, 11, 9, 30) and first[9] and first[10].endswith('"x")')
     assert next(r for r in body if r[1] == month["b"].code)[3] == "'+84 @Nguyễn"  # stays text
     no_formulas(book)
     assert db.session.scalars(select(AuditEntry.summary).where(AuditEntry.entity == "report")).one()
+
+
+def test_tracking_book_dates_are_date_cells_under_a_frozen_header(client, login_as, month):
+    """Excel sorts and filters the days as days, shown dd/mm/yyyy in the office's time zone,
+    and the title and column names stay in sight while scrolling."""
+    login_as("po_supervisor")
+    book = workbook(client.get("/admin/report/tracking-book.xlsx?from=01/03/2026&to=31/03/2026"))
+    sheet = book.active
+    assert sheet.freeze_panes == "A3"
+    row = next(r for r in sheet.iter_rows(min_row=3) if r[1].value == month["a"].code)
+    received, due = row[5], row[6]
+    assert received.is_date and received.value == datetime(2026, 3, 10, 9, 30)
+    assert received.number_format.startswith("dd/mm/yyyy")
+    assert due.is_date and due.value == datetime(2026, 3, 24, 9, 30)
+    assert due.number_format.startswith("dd/mm/yyyy")
+
+
+def test_downloads_are_named_on_the_office_clock(client, login_as, month):
+    """File names carry the local time (UTC+7), not the server's UTC clock."""
+    login_as("po_supervisor")
+    before = datetime.now(LOCAL_TZ)
+    names = [
+        client.get(url).headers["Content-Disposition"]
+        for url in (
+            "/admin/report/tracking-book.xlsx?from=01/03/2026&to=31/03/2026",
+            f"/admin/report/export.xlsx?{MARCH}",
+            "/admin/dossier/export/csv/",
+        )
+    ]
+    after = datetime.now(LOCAL_TZ)
+    stamps = {f"{t:%Y-%m-%d_%H-%M}" for t in (before, after)}
+    for name in names:
+        assert any(stamp in name for stamp in stamps), (name, stamps)
+    assert "so-theo-doi-20260301-20260331_" in names[0]
+    assert "bao-cao-20260301-20260331_" in names[1]
 
 
 def test_tracking_book_refuses_a_bad_period(client, login_as, world):

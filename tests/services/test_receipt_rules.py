@@ -315,7 +315,7 @@ def test_the_panel_names_every_missing_result_field(client, login_as, world):
     page = response.get_data(as_text=True)
     for message in (
         "Vui lòng nhập số văn bản kết quả.",
-        "Ngày của văn bản kết quả không hợp lệ.",
+        "Ngày của văn bản kết quả không hợp lệ (dd/mm/yyyy).",
         "Kết quả phải là chấp thuận",
     ):
         assert message in page

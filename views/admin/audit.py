@@ -1,10 +1,15 @@
 """The audit log screen: read-only, append-only, narrowed to one record on demand."""
 
+import re
+
 from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
+from markupsafe import Markup, escape
+from sqlalchemy import select
 
+from extensions import db
 from models.audit import AuditEntry
+from models.dossier import Dossier
 from views import labels
 from views.admin.core.base import SecuredModelView
 
@@ -27,6 +32,32 @@ def record_link(view, context, model, name):
     return Markup('<a href="{}">{}</a>').format(
         url_for(endpoint, id=model.entity_id), model.entity_id
     )
+
+
+#: A dossier code: the agency's code, the receipt day, the day's number (000.00.15.H55-260301-0001).
+DOSSIER_CODE = re.compile(r"\b[0-9A-Z][0-9A-Z.]*-\d{6}-\d{4}\b")
+
+
+def summary_links(view, context, model, name):
+    """The summary, each dossier code in it a link to the dossier's page."""
+    text = model.summary or ""
+    codes = set(DOSSIER_CODE.findall(text))
+    if not codes:
+        return text
+    ids = dict(
+        db.session.execute(select(Dossier.code, Dossier.id).where(Dossier.code.in_(codes))).all()
+    )
+    parts, last = [], 0
+    for match in DOSSIER_CODE.finditer(text):
+        code = match.group(0)
+        parts.append(escape(text[last : match.start()]))
+        if code in ids:
+            url = url_for("dossier.details_view", id=ids[code])
+            code = Markup('<a class="dossier-code" href="{}">{}</a>').format(url, code)
+        parts.append(code)
+        last = match.end()
+    parts.append(text[last:])
+    return Markup("").join(parts)
 
 
 class AuditLogView(SecuredModelView):
@@ -64,6 +95,7 @@ class AuditLogView(SecuredModelView):
         "action": action_formatter,
         "entity": entity_formatter,
         "entity_id": record_link,
+        "summary": summary_links,
     }
     column_choices = {
         "entity": labels.choices(labels.RESOURCE),

@@ -1,6 +1,6 @@
 """The working-calendar screen: provincial overrides, the appointment calculator, the year."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from flask import current_app, request
 from flask_admin import expose
@@ -10,6 +10,7 @@ from flask_login import current_user
 from wtforms.validators import InputRequired
 
 from services.calendar import LOCAL_TZ, due_date_for, parse_cutoff, year_exceptions
+from vietnam.dates import parse_day, parse_hour
 from views.admin.core.base import SecuredModelView
 
 WEEKDAYS = (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun"))
@@ -50,8 +51,8 @@ class CalendarOverrideView(SecuredModelView):
         if args.get("start_date"):
             try:
                 start = datetime.combine(
-                    date.fromisoformat(args["start_date"]),
-                    time.fromisoformat(args.get("start_time") or "08:00"),
+                    parse_day(args["start_date"]),
+                    parse_hour(args.get("start_time") or "08:00"),
                     tzinfo=LOCAL_TZ,
                 )
                 days = int(args.get("days", "0"))

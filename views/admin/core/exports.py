@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from services import audit
+from services.calendar import LOCAL_TZ
 from vietnam.text import formula_safe
 
 BOM = "\ufeff"
@@ -33,6 +34,11 @@ def export_cell(value):
         value = ", ".join(str(v) for v in value)
     text = str(value)
     return text if _TEXT_LITERAL.fullmatch(text) else formula_safe(text)
+
+
+def local_stamp() -> str:
+    """Now on the office's clock (Asia/Ho_Chi_Minh), for file names: ``2026-03-05_14-30-00``."""
+    return datetime.now(LOCAL_TZ).strftime("%Y-%m-%d_%H-%M-%S")
 
 
 class ExportMixin:
@@ -56,6 +62,10 @@ class ExportMixin:
         )
         g.export_type = export_type  # CSV cells of IDs and phones are wrapped to stay text
         return super().export(export_type)
+
+    def get_export_name(self, export_type: str = "csv") -> str:
+        """``<list>_<local time>.<type>``: Flask-Admin stamps the server's clock (UTC)."""
+        return f"{self.name}_{local_stamp()}.{export_type}"
 
     def export_summary(self, export_type: str) -> str:
         """What was taken out, for the audit log: ``XLSX – Hồ sơ; lọc: Trạng thái = …``."""

@@ -118,7 +118,12 @@ class FastRowsMixin:
         HTML. One call per page: no template block, macro or context per row."""
         value = self._get_list_value
         formatters, type_formatters = self.column_formatters, self.column_type_formatters
-        starts = [(f'<td class="col-{escape(c)}">', c) for c, _label in columns]
+        # data-label: the column's name, shown before the value when a phone stacks the
+        # cells of a row as a card (static/panel.css)
+        starts = [
+            (f'<td class="col-{escape(c)}" data-label="{escape(label)}">', c)
+            for c, label in columns
+        ]
         checkbox = (
             '<td><input type="checkbox" name="rowid" class="action-checkbox" value="{}" title="'
             + str(escape(ADMIN_GETTEXT("Select record"))).replace("{", "{{").replace("}", "}}")

@@ -16,6 +16,7 @@ from flask_admin.model import filters as base_filters
 from flask_babel import lazy_gettext
 
 from services.calendar import LOCAL_TZ, day_start
+from vietnam.dates import parse_day
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 #: The column types Flask-Admin's converter filters as text (its conv_string).
@@ -26,12 +27,19 @@ STRING_TYPES = (
 )  # fmt: skip
 
 
+RANGE_SEPARATOR = re.compile(r"\s+(?:to|-|–|đến)\s+")
+
+
 def _sane_days(days) -> bool:
     return all(FIRST_YEAR <= d.year <= LAST_YEAR for d in days)
 
 
 class SaneDayMixin:
-    """Refuse dates whose day boundaries would overflow (year 1 or 9999 in a URL)."""
+    """Days typed dd/mm/yyyy whatever the browser's language; refuse dates whose day
+    boundaries would overflow (year 1 or 9999 in a URL)."""
+
+    def clean(self, value):
+        return parse_day(value)
 
     def validate(self, value):
         try:
@@ -39,7 +47,17 @@ class SaneDayMixin:
         except ValueError:
             return False
         days = cleaned if isinstance(cleaned, list) else [cleaned]
-        return super().validate(value) and _sane_days(days)
+        return _sane_days(days)
+
+
+class SaneDayRangeMixin(SaneDayMixin):
+    """Two days, ``dd/mm/yyyy to dd/mm/yyyy``, the first not after the second."""
+
+    def clean(self, value):
+        days = [parse_day(part) for part in RANGE_SEPARATOR.split(str(value).strip())]
+        if len(days) != 2 or days[0] > days[1]:
+            raise ValueError(value)
+        return days
 
 
 class BoundedIntEqualFilter(sqla_filters.IntEqualFilter):
@@ -77,7 +95,7 @@ class LocalDayUntil(SaneDayMixin, sqla_filters.BaseSQLAFilter, base_filters.Base
 
 
 class LocalDayBetween(
-    SaneDayMixin, sqla_filters.BaseSQLAFilter, base_filters.BaseDateBetweenFilter
+    SaneDayRangeMixin, sqla_filters.BaseSQLAFilter, base_filters.BaseDateBetweenFilter
 ):
     def __init__(self, column, name, options=None, data_type=None):
         super().__init__(column, name, options, data_type="daterangepicker")
@@ -89,6 +107,30 @@ class LocalDayBetween(
 
     def operation(self):
         return lazy_gettext("between the days")
+
+
+class DayEqual(SaneDayMixin, sqla_filters.DateEqualFilter):
+    pass
+
+
+class DayNotEqual(SaneDayMixin, sqla_filters.DateNotEqualFilter):
+    pass
+
+
+class DayAfter(SaneDayMixin, sqla_filters.DateGreaterFilter):
+    pass
+
+
+class DayBefore(SaneDayMixin, sqla_filters.DateSmallerFilter):
+    pass
+
+
+class DayBetween(SaneDayRangeMixin, sqla_filters.DateBetweenFilter):
+    pass
+
+
+class DayNotBetween(SaneDayRangeMixin, sqla_filters.DateNotBetweenFilter):
+    pass
 
 
 class FilterConverter(sqla_filters.FilterConverter):
@@ -109,6 +151,21 @@ class FilterConverter(sqla_filters.FilterConverter):
         (no index serves ILIKE '%processing%'): equality and lists, which indexes serve."""
         kinds = self.choice_filters if kwargs.get("options") else self.strings
         return [f(column, name, **kwargs) for f in kinds]
+
+    day_filters = (
+        DayEqual,
+        DayNotEqual,
+        DayAfter,
+        DayBefore,
+        DayBetween,
+        DayNotBetween,
+        sqla_filters.FilterEmpty,
+    )
+
+    @base_filters.convert("date")
+    def conv_date(self, column, name, **kwargs):
+        """Flask-Admin's day filters, typed dd/mm/yyyy."""
+        return [f(column, name, **kwargs) for f in self.day_filters]
 
     local_day_filters = (
         LocalDayEqual,

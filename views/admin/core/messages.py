@@ -3,6 +3,7 @@
 import logging
 
 from flask import flash
+from flask_admin.babel import gettext as admin_gettext
 from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -10,23 +11,72 @@ from wtforms.validators import ValidationError
 
 from services.errors import ServiceError
 from views.errors import is_outage
+from views.labels import RECORD_KIND
 
 log = logging.getLogger("views.admin.core.base")
 
 
+#: Flask-Admin's messages that say "record", and what we say instead (KIND names the record).
+GENERIC = {
+    "Record was successfully created.": lambda kind: _("Added the %(kind)s.", kind=kind),
+    "Record was successfully saved.": lambda kind: _("Saved the %(kind)s.", kind=kind),
+    "Failed to create record.": lambda kind: _(
+        "The %(kind)s was not added: correct the fields marked in red.", kind=kind
+    ),
+    "Failed to save record.": lambda kind: _(
+        "The %(kind)s was not saved: correct the fields marked in red.", kind=kind
+    ),
+}
+#: The same with a reason after them.
+GENERIC_WITH_ERROR = {
+    "Failed to create record. %(error)s": lambda kind, error: _(
+        "The %(kind)s was not added: %(error)s", kind=kind, error=error
+    ),
+    "Failed to update record. %(error)s": lambda kind, error: _(
+        "The %(kind)s was not saved: %(error)s", kind=kind, error=error
+    ),
+    "Failed to delete record. %(error)s": lambda kind, error: _(
+        "The %(kind)s was not deleted: %(error)s", kind=kind, error=error
+    ),
+}
+
+
 class MessagesMixin:
-    """After a create or an edit, name the record: ``Đã thêm: 1.004477 — Cấp giấy phép…``.
+    """After a create or an edit, name the record and its kind:
+    ``Đã lưu hồ sơ 000.00.15.H55-260301-0001.``
 
     templates/admin/master.html drops Flask-Admin's "Record was successfully …" when a
-    specific success message stands beside it. A screen with its own message overrides
-    ``after_model_change`` (the receipt form does).
+    specific success message stands beside it, and has its other "record" messages said
+    with the kind of record (``named_message``). A screen with its own message overrides
+    ``after_model_change`` (the receipt form does); one whose rows have no readable
+    ``str()`` overrides ``record_name``.
     """
 
+    def record_kind(self) -> str:
+        """What one row of this screen is called: ``hồ sơ``, ``tài khoản``."""
+        return str(RECORD_KIND.get(getattr(self, "resource", ""), _("record")))
+
+    def record_name(self, model) -> str:
+        return str(model)
+
     def after_model_change(self, form, model, is_created):
+        kind, name = self.record_kind(), self.record_name(model)
         if is_created:
-            flash(_("Added: %(record)s.", record=str(model)), "success")
+            flash(_("Added %(kind)s %(record)s.", kind=kind, record=name), "success")
         else:
-            flash(_("Saved the changes to %(record)s.", record=str(model)), "success")
+            flash(_("Saved %(kind)s %(record)s.", kind=kind, record=name), "success")
+
+    def named_message(self, message) -> str:
+        """MESSAGE, or Flask-Admin's generic "record" message said with the record's kind."""
+        text = str(message)
+        for msgid, say in GENERIC.items():
+            if text == admin_gettext(msgid):
+                return say(self.record_kind())
+        for msgid, say in GENERIC_WITH_ERROR.items():
+            start = admin_gettext(msgid, error="")
+            if start and text.startswith(start):
+                return say(self.record_kind(), text[len(start) :].strip())
+        return message
 
     def handle_view_exception(self, exc):
         """Domain errors become the flashed message; database refusals a plain one;

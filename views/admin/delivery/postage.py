@@ -39,6 +39,12 @@ class PostageRateView(SecuredModelView):
         "price": money_formatter,
         "up_to_grams": weight_band_formatter,
     }
+
+    def record_name(self, model) -> str:
+        """``Ngoài tỉnh, đến 250 g`` (the row's own str() shows the stored zone code)."""
+        band = weight_band_formatter(self, None, model, "up_to_grams")
+        return f"{POSTAGE_ZONES.label(model.zone)}, {str(band).lower()}"
+
     form_columns = ("zone", "up_to_grams", "price", "note")
     form_choices = {"zone": POSTAGE_ZONES.choices()}
     form_args = {

@@ -15,17 +15,18 @@ from services.calendar import LOCAL_TZ
 from services.dossiers import workflow
 from services.errors import ServiceError
 from services.transactions import transaction
+from vietnam.dates import parse_day, parse_hour
 
 _BAD_DAY = {
-    "result.date": "Ngày của văn bản kết quả không hợp lệ.",
-    "new_due_at": "Ngày hẹn mới không hợp lệ.",
+    "result.date": "Ngày của văn bản kết quả không hợp lệ (dd/mm/yyyy).",
+    "new_due_at": "Ngày hẹn mới không hợp lệ (dd/mm/yyyy).",
 }
 
 
 def _date(value: str | None, field: str, errors: dict) -> date | None:
     """A day from the form, or None with the reason added to ERRORS."""
     try:
-        return date.fromisoformat(value) if value else None
+        return parse_day(value) if value else None
     except ValueError:
         errors[field] = _BAD_DAY[field]
         return None
@@ -36,7 +37,7 @@ def _due(day: str | None, hour: str | None, errors: dict) -> datetime | None:
     if parsed is None:
         return None
     try:
-        at = time.fromisoformat(hour) if hour else time(17, 0)
+        at = parse_hour(hour) if hour else time(17, 0)
     except ValueError:
         errors["new_due_at"] = "Giờ hẹn mới không hợp lệ."
         return None

@@ -1,6 +1,6 @@
 """The dossier list's columns and filter options: formatters and the options they list."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -12,6 +12,7 @@ from models.agency import Agency
 from models.catalog import ProcedureType
 from services.calendar import LOCAL_TZ
 from services.dossiers.timeliness import is_due_today, is_overdue
+from vietnam.dates import format_day
 from views.admin.core.filters import forget_options
 
 
@@ -37,6 +38,13 @@ for _model in (ProcedureType, Agency):  # the options below list their rows
         event.listen(_model, _event, forget_options)
 
 
+def code_link(view, context, model, name):
+    """The dossier's code as a link to its page (one click from any list)."""
+    return Markup('<a class="dossier-code text-nowrap" href="{}">{}</a>').format(
+        view.get_url(".details_view", id=model.id), model.code
+    )
+
+
 def due_formatter(view, context, model, name):
     """The appointment, flagged when overdue or due today."""
     now = datetime.now(LOCAL_TZ)
@@ -51,9 +59,22 @@ def due_formatter(view, context, model, name):
 def extra_data_formatter(view, context, model, name):
     """The procedure's extra fields, by their labels."""
     values = model.extra_data or {}
-    labels_by_key = {f.key: f.label for f in model.procedure_type.extra_fields}
-    items = [(labels_by_key.get(k, k), v) for k, v in values.items()]
+    fields = {f.key: f for f in model.procedure_type.extra_fields}
+    items = [
+        (fields[k].label if k in fields else k, _extra_value(fields.get(k), v))
+        for k, v in values.items()
+    ]
     return Markup("<br>").join(Markup("<b>{}</b>: {}").format(k, v) for k, v in items)
+
+
+def _extra_value(definition, value):
+    """A stored extra value as shown: a date field's ISO day as dd/mm/yyyy."""
+    if definition is not None and definition.field_type == "date" and isinstance(value, str):
+        try:
+            return format_day(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return value
 
 
 def documents_formatter(view, context, model, name):

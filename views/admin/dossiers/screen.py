@@ -18,9 +18,11 @@ from views.admin.core.filters import (
     QueryOptions,
 )
 from views.admin.core.formatters import labelled, money_formatter
+from views.admin.core.messages import MessagesMixin
 from views.admin.core.pickers import division_code
 from views.admin.dossiers.actions import DossierActionsMixin
 from views.admin.dossiers.columns import (
+    code_link,
     department_options,
     documents_formatter,
     due_formatter,
@@ -159,6 +161,7 @@ class DossierView(
         "result_outcome": OUTCOMES.choices(),
     }
     column_formatters = {
+        "code": code_link,
         "fee_amount": money_formatter,
         "status": labelled(STATUSES, badges=True),
         "timeliness": labelled(TIMELINESS, badges=True),
@@ -168,6 +171,8 @@ class DossierView(
         "extra_data": extra_data_formatter,
         "documents_checked": documents_formatter,
     }
+    # The details page names its own dossier: its code is no link there.
+    column_formatters_detail = {k: f for k, f in column_formatters.items() if k != "code"}
     column_formatters_export = {
         "timeliness": labelled(TIMELINESS),
         "status": labelled(STATUSES),
@@ -224,6 +229,13 @@ class DossierView(
     def deliveries_of(self, dossier, transfers):
         """The dossier's parcels and the ship link (the _deliveries partial)."""
         return dossier_deliveries(dossier, transfers)
+
+    def after_model_change(self, form, model, is_created):
+        """The receipt says what was received; an edit names the dossier it saved."""
+        if is_created:
+            super().after_model_change(form, model, is_created)
+        else:
+            MessagesMixin.after_model_change(self, form, model, is_created)
 
     def edit_form(self, obj=None):
         """What receipt fixed (procedure, channel) cannot be changed by editing."""

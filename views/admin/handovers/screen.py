@@ -23,7 +23,7 @@ def missing_formatter(view, context, model, name):
     """A red flag where the receiver found dossiers missing, else a plain "No"."""
     if not model.has_missing:
         return _("No")
-    return Markup('<span class="badge badge-danger">{}</span>').format(_l("Some missing"))
+    return Markup('<span class="badge badge-danger">{}</span>').format(_("Yes"))
 
 
 class HandoverView(HandoverFlowMixin, SecuredModelView):

@@ -20,12 +20,14 @@ class Choice:
     filters: Filters = field(default_factory=Filters)
     errors: dict = field(default_factory=dict)
     raw: dict = field(default_factory=dict)
+    presets: dict = field(default_factory=dict)
 
 
 def read_choice(args, prefix: str = "") -> Choice:
     """The period (preset or custom dd/mm/yyyy) and filters in the query string ARGS."""
     choice = Choice(preset=args.get(prefix + "preset", "this_month"))
     choice.raw = {k: args.get(prefix + k, "")[:20] for k in ("from", "to")}
+    choice.presets = {name: preset(name) for name in PRESETS if name != "custom"}
     if choice.preset not in PRESETS:
         choice.preset = "this_month"
     if choice.preset == "custom":

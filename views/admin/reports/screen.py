@@ -10,6 +10,7 @@ from services.errors import ValidationFailed
 from services.reporting import pages, tracking_book
 from services.reporting.periods import Period, make_period
 from services.reporting.xlsx import Sheet, stream_workbook
+from views.admin.core.exports import local_stamp
 from views.admin.core.screens import SecuredScreen
 from views.admin.reports import context as ctx
 from views.admin.reports.choice import read_choice
@@ -49,7 +50,7 @@ class ReportView(ReviewMixin, SecuredScreen):
         self._audit("report", choice.period)
         sheets = [_totals_sheet(choice.period, report.totals)]
         sheets += [_table_sheet(by, rows) for by, rows in report.tables.items()]
-        return _xlsx(stream_workbook(sheets), f"bao-cao-{choice.period.first:%Y%m%d}.xlsx")
+        return _xlsx(stream_workbook(sheets), _name("bao-cao", choice.period))
 
     @expose("/tracking-book.xlsx")
     def tracking_book(self):
@@ -61,7 +62,7 @@ class ReportView(ReviewMixin, SecuredScreen):
             return Response(message, status=400, mimetype="text/plain")
         self._audit("tracking_book", period)
         sheet = tracking_book.sheet(current_user, period)
-        return _xlsx(stream_workbook([sheet]), f"so-theo-doi-{period.first:%Y%m%d}.xlsx")
+        return _xlsx(stream_workbook([sheet]), _name("so-theo-doi", period))
 
     def _audit(self, what: str, period: Period) -> None:
         audit.record_now(
@@ -75,6 +76,12 @@ class ReportView(ReviewMixin, SecuredScreen):
 
     def report_url(self, **args) -> str:
         return url_for(".index_view", **args)
+
+
+def _name(what: str, period: Period) -> str:
+    """``so-theo-doi-20260301-20260331_2026-04-01_09-15-00.xlsx``: the period, then when it
+    was taken out on the office's clock."""
+    return f"{what}-{period.first:%Y%m%d}-{period.last:%Y%m%d}_{local_stamp()}.xlsx"
 
 
 def _xlsx(chunks, filename: str) -> Response:

@@ -17,7 +17,7 @@ QUEUES = {
         {"flt0_status_equals": "result_at_counter"},
     ),
     "overdue": (
-        _l("Overdue dossiers"),
+        _l("Overdue now, whenever received"),
         "fa-exclamation-triangle",
         "dossier.index_view",
         {"flt0_appointment_is": "overdue"},
