@@ -84,7 +84,9 @@ def test_each_row_links_to_its_own_dossier(client, login_as, world):
     for dossier in made:
         row = re.search(
             rf'href="/admin/dossier/details/\?id={dossier.id}&amp;url=[^"]*"[^<]*<span[^>]*>'
-            rf"</span>\s*</a>\s*</td><td class=\"col-code\">{dossier.code}</td>",
+            rf'</span>\s*</a>\s*</td><td class="col-code"[^>]*>'
+            rf'<a class="dossier-code text-nowrap" href="/admin/dossier/details/\?id={dossier.id}">'
+            rf"{dossier.code}</a></td>",
             page,
         )
         assert row, dossier.code
