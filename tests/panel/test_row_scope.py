@@ -6,12 +6,13 @@ Out-of-scope rows answer 404, exactly like rows that do not exist.
 from datetime import datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from extensions import db
 from models import DeliveryOrder, Dossier, Handover, Permission, ProcedureType, Role
 from services.accounts.users import create_user
 from services.calendar import LOCAL_TZ
+from services.delivery.shipping import SHIPPABLE
 from tests import factories
 from vietnam.addresses import wards
 
@@ -133,6 +134,9 @@ def test_ajax_lookup_is_scoped_and_capped(app, world, two_sides):
     own, other = two_sides["dossier"]
     for n in range(30):
         factories.make_dossier(world.procedures["publish"], world.users["po_clerk"], f"Thêm {n}")
+    # the ship form's picker lists only results waiting at the counter to go by post
+    db.session.execute(update(Dossier).values(**SHIPPABLE))
+    db.session.commit()
     client = _client(app, "po_clerk")
     found = client.get(
         "/admin/delivery_order/ajax/lookup/?name=dossier&query=H55&limit=1000"

@@ -258,8 +258,10 @@ class RoleView(AccountRulesMixin, SecuredModelView):
     }
 
     def prepare(self, form, model, is_created):
-        role_service.check_role_edit(current_user, model)
+        # The rename first: renaming one's own built-in role would make the actor, read
+        # through the same row, look like no longer holding it.
         role_service.check_rename(model)
+        role_service.check_role_edit(current_user, model)
 
     @expose("/permissions/", methods=("GET", "POST"))
     def permissions_view(self):

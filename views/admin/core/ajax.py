@@ -38,13 +38,18 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
             query = query.filter(self.model.active.is_(True))
         return permissions.scope(current_user, self.resource, query)
 
+    def one_query(self):
+        """Where a posted id is looked up: the rows in scope (a subclass may list fewer)."""
+        return self.get_query()
+
     def get_one(self, pk):
         """The row with PK if the user may see it, else None (the field then refuses it)."""
         pk = parse_id(pk)
         if pk is None:
             return None
-        with self.get_query().session.no_autoflush:
-            return self.get_query().filter(self.model.id == pk).one_or_none()
+        query = self.one_query()
+        with query.session.no_autoflush:
+            return query.filter(self.model.id == pk).one_or_none()
 
     def get_list(self, term, offset=0, limit=10):
         limit = clamp(limit, 1, MAX_LOOKUP_ROWS, 10)

@@ -59,11 +59,15 @@ class AddressPickers(WardsMixin):
 
 
 class ShippableDossierLoader(ScopedAjaxLoader):
-    """The ship form's dossier picker: only dossiers the user may ship now, on the server
-    (a look-up, or an id posted by hand, of any other dossier finds nothing)."""
+    """The ship form's dossier picker lists only dossiers the user may ship now; an id
+    posted by hand is read in scope, so shipping refuses it saying why (its status, its
+    return method), not with a bare "not a valid choice"."""
 
     def get_query(self):
         return shippable(super().get_query(), current_user)
+
+    def one_query(self):
+        return super().get_query()
 
 
 DRAFT_FIELDS = ("status", "at", "note")
