@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# Test processes (pytest-xdist); each has its own PostgreSQL database and browser. 0: one process.
+TEST_WORKERS ?= 2
 FLASK := $(BIN)/flask --app app
 
 .PHONY: run test lint format clean
@@ -32,7 +34,7 @@ run: $(VENV)/.runtime
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.dev
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

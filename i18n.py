@@ -5,6 +5,7 @@ Vietnamese is the default; English is the second language. Catalogues live in
 missing or older, so a fresh checkout needs no separate build step.
 """
 
+import os
 from datetime import date, datetime
 from pathlib import Path
 
@@ -27,7 +28,7 @@ def compile_catalogues(directory: Path = TRANSLATIONS_DIR) -> None:
             continue
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file)
-        tmp = mo_path.with_suffix(".mo.tmp")
+        tmp = mo_path.with_suffix(f".mo.{os.getpid()}.tmp")  # one per process starting
         with tmp.open("wb") as mo_file:
             write_mo(mo_file, catalog)
         tmp.replace(mo_path)  # atomic, in case two servers start at once

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 from werkzeug.serving import make_server
 
@@ -55,12 +55,32 @@ def _database_params():
     return params
 
 
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker gets its own PostgreSQL database (``test_gw0``, ...),
+    created on first use beside TEST_DATABASE_URL's: tables are emptied after every test
+    and outage tests cut off a whole database, so two workers must never share one."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            found = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+            if not found:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session", params=_database_params())
 def database_url(request, tmp_path_factory):
     """The URL of the database under test: a SQLite file, or TEST_DATABASE_URL."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
-    url = os.environ["TEST_DATABASE_URL"]
+    url = _worker_database(os.environ["TEST_DATABASE_URL"])
     engine = create_engine(url)
     try:
         with engine.connect():
