@@ -96,6 +96,10 @@ class Config:
     FEED_SYSTEM_ROLE = os.environ.get("FEED_SYSTEM_ROLE", "postal_feed")
     FEED_BATCH_MAX = 1000
     FEED_HUMAN_BATCH_MAX = int(os.environ.get("FEED_HUMAN_BATCH_MAX", "100") or 100)
+    # A tracking book or report download longer than this many days is made by the workers
+    # (services/reporting/exports.py) and offered when ready; finished files are kept this long.
+    EXPORT_INLINE_MAX_DAYS = int(os.environ.get("EXPORT_INLINE_MAX_DAYS", "31") or 31)
+    EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7") or 7)
     POSTAGE_HOME_PROVINCE = 19  # the post office's province (Thái Nguyên)
 
 

@@ -24,7 +24,9 @@ CRUD = ("view", "create", "edit", "delete", "export")
 DOSSIER_ACTIONS = DOSSIER_GRANTS
 HANDOVER_ACTIONS = ("confirm", "cancel")
 DELIVERY_ACTIONS = ("record_event",)
-SCOPED_RESOURCES = frozenset({"dossier", "handover", "delivery_order", "report_daily"})
+SCOPED_RESOURCES = frozenset(
+    {"dossier", "handover", "delivery_order", "report_daily", "report_delay"}
+)
 ACTIONS: dict[str, tuple[str, ...]] = {
     "dossier": CRUD + DOSSIER_ACTIONS,
     "handover": CRUD + HANDOVER_ACTIONS,

@@ -20,7 +20,7 @@ from models.catalog import ProcedureType
 from models.delivery import DeliveryOrder
 from models.dossier import Dossier
 from models.handover import Handover
-from models.report import ReportDaily
+from models.report import ReportDaily, ReportDelay
 from models.user import Permission, Role, User, user_roles
 from permission_defaults import (  # noqa: F401  (the vocabulary, re-exported)
     ACTIONS,
@@ -148,11 +148,12 @@ def _scope_clause(user, resource: str):
             return Dossier.post_office_id == agency_id
     elif resource == "handover" and kind in ("department", "post_office"):
         return or_(Handover.from_agency_id == agency_id, Handover.to_agency_id == agency_id)
-    elif resource == "report_daily":  # daily figures carry their dossiers' agency and office
+    elif resource in ("report_daily", "report_delay"):  # they carry their dossiers' keys
+        model = ReportDaily if resource == "report_daily" else ReportDelay
         if kind == "department":
-            return ReportDaily.agency_id == agency_id
+            return model.agency_id == agency_id
         if kind == "post_office":
-            return ReportDaily.post_office_id == agency_id
+            return model.post_office_id == agency_id
     elif resource == "delivery_order":
         if kind == "post_office":
             return DeliveryOrder.post_office_id == agency_id

@@ -30,6 +30,7 @@ from demo.timeline import Timeline
 from extensions import db
 from models import Agency, CodeCounter, ProcedureType, User
 from services.calendar import LOCAL_TZ, load_calendar, parse_cutoff
+from services.reporting import delays
 from services.reporting.facts import rebuild
 from vietnam.text import fold
 
@@ -74,6 +75,7 @@ def generate_dossiers(
     if connection.dialect.name == "postgresql":  # a recount of millions outlasts a page's limit
         connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
     rebuild(connection)  # rows went in without the ORM: recount the daily figures
+    delays.rebuild(connection)  # and the handover delays
     db.session.commit()
     return done
 

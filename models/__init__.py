@@ -7,6 +7,7 @@ from models.catalog import ExtraFieldDefinition, ProcedureType, RequiredDocument
 from models.counter import CodeCounter
 from models.delivery import DeliveryEvent, DeliveryOrder, PostageRate
 from models.dossier import STATUSES, Dossier, DossierHistory
+from models.export import ReportExport
 from models.handover import Handover, HandoverItem
 from models.report import ReportDaily
 from models.security import LoginThrottle, RevokedToken
@@ -32,6 +33,7 @@ __all__ = [
     "PostageRate",
     "ProcedureType",
     "ReportDaily",
+    "ReportExport",
     "RequiredDocument",
     "RevokedToken",
     "Role",

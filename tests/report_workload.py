@@ -189,3 +189,13 @@ def _return(drive, rng, dossier):
     if rng.random() < 0.7:
         return drive.system(dossier, "delivered", when + timedelta(days=2), "po")
     return drive.system(dossier, "returned_to_sender", when + timedelta(days=3), "po")
+
+
+def percentile(ordered: list[float], fraction: float) -> float | None:
+    """The oracle: PostgreSQL's percentile_cont, linear interpolation between the nearest ranks."""
+    if not ordered:
+        return None
+    position = fraction * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)

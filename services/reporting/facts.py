@@ -22,6 +22,7 @@ from models.delivery import DeliveryOrder
 from models.dossier import Dossier, DossierHistory
 from models.report import MEASURES, ReportDaily
 from services.calendar import LOCAL_TZ
+from services.reporting import delays
 from services.reporting import queries as q
 from services.reporting.periods import Period
 
@@ -58,6 +59,7 @@ def counts(values: dict, steps=(), with_base: bool = True) -> Counter:
     for action, source, target, at in steps:
         for name in q.figures_of_move(action, source, target):
             found[(_day(at), *key, name)] += 1
+    found.update(delays.counts(values["received_at"], key, steps))
     return found
 
 
@@ -88,7 +90,7 @@ def _difference(dossier, new_steps: list, before: dict | None) -> Counter:
         return counts(now, [_step(s) for s in new_steps])
     change = counts(now)
     change.subtract(counts(before))
-    if all(before[k] == now[k] for k in KEYS):
+    if all(before[k] == now[k] for k in (*KEYS, "received_at")):  # else recount its history
         change.update(counts(now, [_step(s) for s in new_steps], with_base=False))
         return change
     fresh = {id(s) for s in new_steps}  # moved to another agency or office: move its history
@@ -133,11 +135,17 @@ def _forget_daily_figures(session, transaction) -> None:
 
 
 def add(connection, change: Counter) -> None:
-    """Add CHANGE ((day, agency, procedure, office, figure) → n) to the daily rows."""
+    """Add CHANGE ((day, agency, procedure, office, figure) → n) to the daily rows (and
+    its delay entries, figure ("delay", seconds), to the delay counts)."""
     rows = defaultdict(dict)
+    delayed = Counter()
     for (*key, name), amount in change.items():
-        if amount:
+        if isinstance(name, tuple):
+            delayed[(*key, name)] += amount
+        elif amount:
             rows[tuple(key)][name] = amount
+    if delayed:
+        delays.add(connection, delayed)
     params = [
         dict(zip(KEY_COLUMNS, key, strict=True), **{m: rows[key].get(m, 0) for m in MEASURES})
         for key in sorted(rows)

@@ -20,6 +20,7 @@ from models.dossier import Dossier
 from models.report import FIGURES as CATALOGUE
 from models.report import HOURS, MEASURES, QUERY, RATE, RATIO, STORED, SUM
 from services.errors import ValidationFailed
+from services.reporting import delays as delay_counts
 from services.reporting import queries as q
 from services.reporting.periods import Period
 from services.reporting.queries import Filters
@@ -66,7 +67,7 @@ def _collect(user, period, filters, now, by, delays=True, open_too=True, measure
     if open_too:
         sources.append(q.overdue(user, period, filters, now, by))
     if delays:
-        sources.append(q.handover_delays(user, period, filters, by))
+        sources.append(delay_counts.percentiles(user, period, filters, by))
     for source in sources:
         for k, values in source.items():
             k = q.as_date(k) if by == "day" and k is not None else None if k == 0 else k
@@ -148,7 +149,7 @@ def overdue_of(user, periods, filters: Filters | None = None, now=None) -> list[
 
 def delays(user, period: Period, filters: Filters | None = None) -> dict:
     """The handover delay percentiles of the period (they do not add up across days)."""
-    return q.handover_delays(user, period, filters or Filters()).get(None, {})
+    return delay_counts.percentiles(user, period, filters or Filters()).get(None, {})
 
 
 def series(user, period: Period, unit: str = "day", filters=None, now=None) -> list:

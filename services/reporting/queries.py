@@ -6,7 +6,6 @@ Each query takes BY, what to group by (``day``, ``agency``, ``procedure``,
 table (models.report); the dossier-level queries here also rebuild it.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -205,53 +204,3 @@ def parcels(period: Period, by, bind=None, user=None, filters=Filters()) -> dict
     query = select().select_from(order).join(Dossier, Dossier.id == order.dossier_id).where(window)
     day = local_day(order.created_at, is_postgres(bind))
     return run(columns, _groups(by, day), narrow(query, user, filters), bind)
-
-
-def handover_delays(user, period: Period, filters: Filters, by=None) -> dict:
-    """Median and 90th percentile (whole seconds) from receipt to the department's confirmation."""
-    window = and_(
-        H.at >= period.start,
-        H.at < period.end,
-        H.from_status == "received",
-        H.to_status == "processing",
-    )
-    query = narrow(select().select_from(H).join(Dossier, Dossier.id == H.dossier_id), user, filters)
-    query = query.where(window)
-    groups = _groups(by, local_day(H.at))
-    if is_postgres():
-        seconds = func.round(func.extract("epoch", H.at - Dossier.received_at))
-        columns = {
-            "handover_delay_median": func.percentile_cont(0.5).within_group(seconds),
-            "handover_delay_p90": func.percentile_cont(0.9).within_group(seconds),
-        }
-        return {
-            k: {n: None if v is None else float(v) for n, v in row.items()}
-            for k, row in run(columns, groups, query).items()
-        }
-    return _delays_in_python(groups, query)
-
-
-def _delays_in_python(groups: list, query) -> dict:
-    """SQLite has no percentile: fetch the delays and interpolate as percentile_cont does."""
-    seconds = (func.julianday(H.at) - func.julianday(Dossier.received_at)) * 86400.0
-    values = defaultdict(list)
-    for row in db.session.execute(query.add_columns(*groups, seconds)):
-        key = None if not groups else row[0] if len(groups) == 1 else tuple(row[: len(groups)])
-        values[key].append(float(round(row[-1])))
-    return {
-        k: {
-            "handover_delay_median": percentile(sorted(v), 0.5),
-            "handover_delay_p90": percentile(sorted(v), 0.9),
-        }
-        for k, v in values.items()
-    }
-
-
-def percentile(ordered: list[float], fraction: float) -> float | None:
-    """PostgreSQL's percentile_cont: linear interpolation between the nearest ranks."""
-    if not ordered:
-        return None
-    position = fraction * (len(ordered) - 1)
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)

@@ -38,6 +38,9 @@ ADMIN_ROUTES = {
     "review_view": "view",
     "report_export": "export",
     "tracking_book": "export",
+    "exports_view": "export",
+    "export_status": "export",
+    "export_download": "export",
     "postage_view": "create",
     "record_event_view": "view",  # then the delivery service checks record_event
     "queue_view": "create",
@@ -47,6 +50,8 @@ ADMIN_ROUTES = {
     "confirm_view": "confirm",
     "cancel_view": "cancel",
 }
+#: Routes serving the signed-in user's own rows only (their downloads): 404 for anyone else's.
+OWN_ONLY = ("export_status", "export_download")
 # What no role may ever do on a screen, whatever the matrix says.
 NEVER = {("audit_log", "create"), ("audit_log", "edit"), ("audit_log", "delete")} | {
     (r, "delete")
@@ -182,6 +187,9 @@ def admin_request(app, resource, route, row_id):
         "review_view": ("GET", f"{base}/review", None),
         "report_export": ("GET", f"{base}/export.xlsx", None),
         "tracking_book": ("GET", f"{base}/tracking-book.xlsx?from=2026-03-01&to=2026-03-31", None),
+        "exports_view": ("GET", f"{base}/exports/", None),
+        "export_status": ("GET", f"{base}/exports/1.json", None),
+        "export_download": ("GET", f"{base}/exports/1/download", None),
         "postage_view": ("GET", f"{base}/postage/?weight=120&province=19", None),
         "record_event_view": ("POST", f"{base}/record-event/?id={row_id}", {"status": "x"}),
         "queue_view": ("GET", f"{base}/queue/", None),
@@ -246,9 +254,10 @@ def test_admin_routes_against_the_matrix(app, rows):
                     ok = response.status_code in (200, 302, 404) and "/login" not in (
                         response.location or ""
                     )
-                    # 404 only where the route has nothing to serve (no look-up, no inline edit).
+                    # 404 only where the route has nothing to serve (no look-up, no inline
+                    # edit, no file of the user's own: everyone reads only theirs).
                     if response.status_code == 404:
-                        ok = route in ("ajax_lookup", "ajax_update")
+                        ok = route in ("ajax_lookup", "ajax_update", *OWN_ONLY)
             if not ok:
                 failures.append(
                     f"{role or 'anonymous'} {method} {path}: "

@@ -9,19 +9,20 @@ from sqlalchemy import select
 import permissions
 from extensions import db
 from models import DeliveryOrder, Dossier, ReportDaily
-from models.report import COUNT, FIGURES, MONEY
+from models.report import COUNT, FIGURES, MONEY, ReportDelay
 from services.dossiers.timeliness import RUNNING_STATUSES
-from services.reporting import figures
+from services.reporting import delays, figures
 from services.reporting.facts import rebuild
 from services.reporting.periods import Period
-from services.reporting.queries import OPEN_STATUSES, percentile
-from tests.report_workload import Driver, at, live
+from services.reporting.queries import OPEN_STATUSES
+from tests.report_workload import Driver, at, live, percentile
 
 NOW = at(4, 15, 12)
 PERIODS = (
     Period(date(2026, 3, 1), date(2026, 3, 31)),
     Period(date(2026, 2, 1), date(2026, 4, 30)),
     Period(date(2026, 3, 10), date(2026, 3, 10)),
+    Period(date(2026, 2, 20), date(2026, 4, 5)),  # a whole month and days at both ends
 )
 
 
@@ -125,11 +126,20 @@ def _daily_rows():
     return sorted(tuple(r) for r in rows if any(r[4:]))
 
 
+def _delay_rows():
+    rows = db.session.execute(select(ReportDelay).where(ReportDelay.n != 0)).scalars()
+    return sorted(
+        (r.grain, r.start, r.agency_id, r.procedure_type_id, r.post_office_id, r.bucket, r.n)
+        for r in rows
+    )
+
+
 def test_a_rebuild_finds_the_daily_figures_kept_move_by_move(world, workload):
-    kept = _daily_rows()
+    kept, delays_kept = _daily_rows(), _delay_rows()
     assert kept and rebuild(db.session.connection()) > 0
+    assert delays_kept and delays.rebuild(db.session.connection()) == len(delays_kept)
     db.session.commit()
-    assert _daily_rows() == kept
+    assert _daily_rows() == kept and _delay_rows() == delays_kept
 
 
 def test_edits_outside_the_workflow_keep_every_figure_exact(world, workload):
@@ -180,5 +190,7 @@ def test_parcels_edited_moved_or_deleted_keep_every_figure_exact(world, workload
         for period in PERIODS:
             expected = direct(user, period, dossiers)
             assert figures.summary(user, period, now=NOW) == pytest.approx(expected)
+    delays_kept = _delay_rows()
     rebuild(db.session.connection())
-    assert _daily_rows() == kept
+    delays.rebuild(db.session.connection())
+    assert _daily_rows() == kept and _delay_rows() == delays_kept

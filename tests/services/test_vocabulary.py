@@ -38,7 +38,7 @@ VOCABULARIES = {
     if isinstance(value, Vocabulary)
 }
 BADGED = ("dossier.STATUSES", "dossier.TIMELINESS", "delivery.DELIVERY_STATUSES")
-BADGED += ("handover.HANDOVER_STATUSES",)
+BADGED += ("handover.HANDOVER_STATUSES", "export.EXPORT_STATUSES")
 COLOURS = {"primary", "secondary", "success", "danger", "warning", "info", "light", "dark"}
 # Where the UI's translation and the services' (or printed forms') Vietnamese name differ;
 # reported, not changed (the UI must read as before). Fixing one means removing it here.

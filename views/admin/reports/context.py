@@ -8,14 +8,16 @@ from flask_babel import format_decimal, format_percent
 from flask_babel import lazy_gettext as _l
 
 from i18n import vnd
-from models.report import FIGURE, FIGURES, HOURS, MONEY, RATE, placed
+from models.report import FIGURE, FIGURES, HOURS, MONEY, RATE
+from services.reporting.report_sheets import (  # noqa: F401  (the page's names are the sheets')
+    GROUP_NAMES,
+    LABELS,
+    SHOWN,
+    TABLE_COLUMNS,
+    heading,
+    plain,
+)
 
-#: Each figure's name as people read it (its msgid, translated when shown).
-LABELS = {figure.name: _l(figure.msgid) for figure in FIGURES}
-#: The figures in the order the page and the XLSX show them.
-SHOWN = tuple(LABELS)
-#: The columns of the reports page's tables (and of its XLSX sheets).
-TABLE_COLUMNS = tuple(figure.name for figure in placed("table"))
 #: The charts: id, title, drawing, and the buckets they plot (the flow or the monthly
 #: ones); each plots the figures whose ``chart`` is its id, in the catalogue's order.
 CHARTS = (
@@ -23,11 +25,6 @@ CHARTS = (
     ("ontime", _l("On-time rate (%)"), "line", "monthly"),
     ("returns", _l("Results returned: at the counter and by post"), "stacked", "monthly"),
 )
-GROUP_NAMES = {
-    "agency": _l("By resolving agency"),
-    "procedure": _l("By procedure"),
-    "post_office": _l("By post office"),
-}
 
 
 def hours(seconds: float | None) -> str:
@@ -46,28 +43,6 @@ def show(name: str, value) -> str:
     if kind == MONEY:
         return vnd(value)
     return format_decimal(value or 0)
-
-
-def plain(name: str, value):
-    """VALUE of figure NAME for a spreadsheet cell: a number, or text for a rate or delay."""
-    if value is None:
-        return "—"
-    kind = FIGURE[name].kind
-    if kind == RATE:
-        return round(value * 100, 1)
-    if kind == HOURS:
-        return round(value / 3600, 1)
-    return value
-
-
-def heading(name: str) -> str:
-    """A column title for figure NAME in a spreadsheet, with its unit."""
-    kind = FIGURE[name].kind
-    if kind == RATE:
-        return f"{LABELS[name]} (%)"
-    if kind == HOURS:
-        return f"{LABELS[name]} ({_l('hours')})"
-    return str(LABELS[name])
 
 
 def bucket_label(start, unit: str) -> str:

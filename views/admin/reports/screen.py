@@ -7,25 +7,30 @@ from flask_login import current_user
 
 from services import audit
 from services.errors import ValidationFailed
-from services.reporting import pages, tracking_book
+from services.reporting import exports, pages, report_sheets, tracking_book
 from services.reporting.periods import Period, make_period
-from services.reporting.xlsx import Sheet, stream_workbook
+from services.reporting.queries import Filters
+from services.reporting.xlsx import stream_workbook
 from views.admin.core.exports import local_stamp
 from views.admin.core.screens import SecuredScreen
 from views.admin.reports import context as ctx
 from views.admin.reports.choice import read_choice
+from views.admin.reports.exports import ExportsMixin
 from views.admin.reports.review import ReviewMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class ReportView(ReviewMixin, SecuredScreen):
+class ReportView(ExportsMixin, ReviewMixin, SecuredScreen):
     resource = "report"
     route_actions = {
         "index_view": "view",
         "review_view": "view",
         "report_export": "export",
         "tracking_book": "export",
+        "exports_view": "export",
+        "export_status": "export",
+        "export_download": "export",
     }
 
     @expose("/")
@@ -46,10 +51,10 @@ class ReportView(ReviewMixin, SecuredScreen):
     def report_export(self):
         """What the page shows, as XLSX: totals, then each table."""
         choice = read_choice(request.args)
-        report = pages.report(current_user, choice.period, choice.filters, options=False)
+        if exports.is_heavy(choice.period):
+            return self.ask_in_background("report", choice.period, choice.filters)
         self._audit("report", choice.period)
-        sheets = [_totals_sheet(choice.period, report.totals)]
-        sheets += [_table_sheet(by, rows) for by, rows in report.tables.items()]
+        sheets = report_sheets.sheets(current_user, choice.period, choice.filters)
         return _xlsx(stream_workbook(sheets), _name("bao-cao", choice.period))
 
     @expose("/tracking-book.xlsx")
@@ -60,6 +65,8 @@ class ReportView(ReviewMixin, SecuredScreen):
         except ValidationFailed as exc:
             message = _("The period is not valid: %(fields)s", fields=exc.fields)
             return Response(message, status=400, mimetype="text/plain")
+        if exports.is_heavy(period):
+            return self.ask_in_background("tracking_book", period, Filters())
         self._audit("tracking_book", period)
         sheet = tracking_book.sheet(current_user, period)
         return _xlsx(stream_workbook([sheet]), _name("so-theo-doi", period))
@@ -88,15 +95,3 @@ def _xlsx(chunks, filename: str) -> Response:
     response = Response(stream_with_context(chunks), mimetype=XLSX)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _totals_sheet(period: Period, totals: dict) -> Sheet:
-    rows = [(ctx.heading(n), ctx.plain(n, totals[n])) for n in ctx.SHOWN]
-    title = f"{_('Figures')} {period.label()}"
-    return Sheet(_("Figures"), (_("Figure"), _("Value")), rows, (44, 16), title)
-
-
-def _table_sheet(by: str, rows: list) -> Sheet:
-    header = (_("Name"), *(ctx.heading(n) for n in ctx.TABLE_COLUMNS))
-    body = [(r["name"], *(ctx.plain(n, r[n]) for n in ctx.TABLE_COLUMNS)) for r in rows]
-    return Sheet(str(ctx.GROUP_NAMES[by]), header, body, (40,) + (14,) * len(ctx.TABLE_COLUMNS))
