@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 
 def _ago(hours: float) -> str:
-    return (utcnow() - timedelta(hours=hours)).astimezone(LOCAL_TZ).strftime("%Y-%m-%dT%H:%M:%S")
+    return (utcnow() - timedelta(hours=hours)).astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M:%S")
 
 
 def _record(page, status, hours_ago, note=""):

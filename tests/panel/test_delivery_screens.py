@@ -1,6 +1,7 @@
 """The delivery screens: ship from the dossier's page, the order's timeline and event form,
 the list's filters and stuck flag, the price list."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import event, select
 from extensions import db
 from models import DeliveryOrder, Dossier, PostageRate
 from models.base import utcnow
+from services.calendar import LOCAL_TZ
 from tests import factories
 from vietnam.addresses import wards
 
@@ -121,6 +123,23 @@ def test_the_order_page_shows_the_timeline_and_records_an_event(client, login_as
         data={"status": "delivered", "confirm_delivered": "yes"},
     )
     assert "không thể chuyển sang" in refused.get_data(as_text=True)  # the form, as typed
+
+
+def test_the_event_time_is_typed_day_first_whatever_the_browser(client, login_as, ready, world):
+    order = factories.ship_result(ready, world.users["po_clerk"])
+    login_as("po_clerk")
+    page = client.get(f"/admin/delivery_order/details/?id={order.id}").get_data(as_text=True)
+    shown = re.search(r'id="event-at"[^>]*value="([^"]*)"', page).group(1)
+    assert re.fullmatch(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2}", shown)  # now, as people write it
+    assert 'type="datetime-local"' not in page
+    when = (utcnow() - timedelta(hours=2)).astimezone(LOCAL_TZ).replace(second=0, microsecond=0)
+    url = f"/admin/delivery_order/record-event/?id={order.id}"
+    refused = client.post(url, data={"status": "accepted", "at": "31/02/2026 9:00"})
+    assert "Thời điểm không hợp lệ" in refused.get_data(as_text=True)
+    client.post(url, data={"status": "accepted", "at": when.strftime("%d/%m/%Y %H:%M")})
+    db.session.expire_all()
+    events = db.session.get(DeliveryOrder, order.id).events
+    assert [e.at for e in events if e.status == "accepted"] == [when]
 
 
 def test_readers_see_the_timeline_but_no_event_form(client, login_as, ready, world):

@@ -20,6 +20,7 @@ from services.delivery.postage import postage_for, zone_of
 from services.delivery.shipping import shippable
 from services.errors import ServiceError, ValidationFailed
 from services.transactions import transaction
+from vietnam.dates import format_instant, parse_instant
 from views.admin.core.ajax import ScopedAjaxLoader
 from views.admin.core.pickers import DEFAULT_PROVINCE, WardsMixin, division_code, fill_choices
 
@@ -74,11 +75,11 @@ DRAFT_FIELDS = ("status", "at", "note")
 
 
 def _local_instant(value: str | None) -> datetime | None:
-    """A ``datetime-local`` field's value, read as Vietnam time."""
-    if not value:
+    """The time typed dd/mm/yyyy HH:MM[:SS] (or ISO), read as Vietnam time."""
+    if not value or not value.strip():
         return None
     try:
-        return datetime.fromisoformat(value).replace(tzinfo=LOCAL_TZ)
+        return parse_instant(value).replace(tzinfo=LOCAL_TZ)
     except ValueError as exc:
         raise ValidationFailed(_("The time is not valid.")) from exc
 
@@ -102,7 +103,7 @@ class EventFormMixin:
         return str(EVENT_SOURCES.label(source))
 
     def now_local(self) -> str:
-        return utcnow().astimezone(LOCAL_TZ).strftime("%Y-%m-%dT%H:%M:%S")
+        return format_instant(utcnow().astimezone(LOCAL_TZ))
 
     def event_draft(self) -> dict:
         """The event form's values: what was typed, when the page answers a refusal."""
