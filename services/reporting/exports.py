@@ -50,6 +50,7 @@ def ask(user: User, kind: str, period: Period, filters: Filters | None = None) -
     """Record USER's wish for a file of KIND over PERIOD (the caller commits, then the
     workers make it). Conflict while another of USER's files is still being made."""
     filters = filters or Filters()
+    purge()  # files past their days go as new ones are asked for (the table stays small)
     _refuse_second(user)
     export = ReportExport(
         user_id=user.id,
