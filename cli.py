@@ -95,6 +95,9 @@ def generate_data_command(count, batch, seed, days):
     click.echo(f"Added {done:,} dossiers in {time.monotonic() - started:.1f} s.")
 
 
+NO_REDIS = "RQ_REDIS_URL is not set (nor a redis:// RATELIMIT_STORAGE_URI)."
+
+
 @click.group("outbox")
 def outbox_group():
     """The integration workers (national portal sync and later sinks)."""
@@ -105,7 +108,7 @@ def outbox_group():
 def outbox_relay_command(once):
     """Claim due outbox rows and queue their deliveries on RQ (RQ_REDIS_URL)."""
     if not workers.redis_url(current_app.config):
-        raise click.ClickException("RQ_REDIS_URL is not set (nor a redis:// RATELIMIT_STORAGE_URI).")
+        raise click.ClickException(NO_REDIS)
     queue = workers.queue(current_app.config)
     if once:
         click.echo(f"Queued {workers.relay_once(queue)} rows.")
@@ -119,7 +122,7 @@ def outbox_relay_command(once):
 def outbox_worker_command(burst):
     """Run an RQ worker for the outbox queue."""
     if not workers.redis_url(current_app.config):
-        raise click.ClickException("RQ_REDIS_URL is not set (nor a redis:// RATELIMIT_STORAGE_URI).")
+        raise click.ClickException(NO_REDIS)
     workers.run_worker(current_app.config, burst=burst)
 
 

@@ -8,7 +8,6 @@ call carries the session in ``X-Session`` and the outbox row's key in
 """
 
 import json
-import socket
 import threading
 import urllib.error
 import urllib.request
@@ -83,7 +82,7 @@ class PortalClient:
                 if not answer.expired:
                     break
             return (Done() if answer.ok else _failure(answer, path)), answer
-        except (TimeoutError, socket.timeout) as exc:
+        except TimeoutError as exc:
             return Retry(f"Cổng DVC không trả lời kịp ({path}): {exc}"), None
         except (urllib.error.URLError, ConnectionError, OSError) as exc:
             return Retry(f"Không kết nối được Cổng DVC ({path}): {exc}"), None

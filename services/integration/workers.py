@@ -46,7 +46,7 @@ def deliver(token: str, row_ids: list[int]) -> str:
     else:
         try:
             outcome = sink.deliver(batch)
-        except Exception as exc:  # noqa: BLE001  (any failure of a sink is retried later)
+        except Exception as exc:
             db.session.rollback()
             log.exception("outbox delivery failed")
             outcome = Retry(f"{type(exc).__name__}: {exc}")
@@ -109,7 +109,7 @@ def relay_once(q, limit: int = 200) -> int:
                 failure_ttl=3600,
                 job_timeout=current_app.config.get("OUTBOX_LEASE_SECONDS", 120),
             )
-    except Exception:  # noqa: BLE001  (Redis down: the rows are due again, nothing is lost)
+    except Exception:
         log.warning("outbox relay: the queue refused; rows released", exc_info=True)
         outbox.release(token)
         raise
@@ -121,7 +121,7 @@ def relay_forever(q, idle_seconds: float = 1.0, stop: threading.Event | None = N
     while not stop.is_set():
         try:
             claimed = relay_once(q)
-        except Exception:  # noqa: BLE001  (keep relaying once Redis or the database is back)
+        except Exception:
             db.session.rollback()
             claimed = 0
             stop.wait(idle_seconds)
@@ -159,7 +159,7 @@ def _loop(app, idle_seconds: float) -> None:
         with app.app_context():
             try:
                 claimed = deliver_due()
-            except Exception:  # noqa: BLE001  (the database may be away for a while)
+            except Exception:
                 log.warning("outbox loop failed; trying again", exc_info=True)
                 claimed = 0
             finally:

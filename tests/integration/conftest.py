@@ -1,11 +1,13 @@
 """Fixtures of the outbox tests: the fake national portal, a portal-configured app, a Redis."""
 
+import contextlib
 import shutil
 import subprocess
 import time
 
 import pytest
 from redis import Redis
+from redis.exceptions import RedisError
 
 from tests import fake_portal
 from tests.servers import free_port
@@ -65,13 +67,9 @@ class RedisServer:
         )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            try:
+            with contextlib.suppress(OSError, RedisError):  # until it listens
                 if Redis.from_url(self.url).ping():
                     return self
-            except OSError:
-                pass
-            except Exception:  # noqa: BLE001 (redis.ConnectionError until it listens)
-                pass
             time.sleep(0.05)
         raise RuntimeError("redis-server did not start")
 
