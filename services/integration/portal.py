@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload, selectinload
 import permissions
 from extensions import db
 from models.base import utcnow
-from models.dossier import STATUSES, Dossier, DossierHistory
+from models.dossier import CHANNELS, STATUSES, Dossier, DossierHistory
 from models.dossier_actions import BY_NAME
 from models.integration import OutboxMessage, PortalMapping, PortalSync
 from services.calendar import LOCAL_TZ
@@ -31,7 +31,6 @@ from services.integration.outbox import Batch, Done, Outcome
 from services.integration.portal_client import PortalClient
 
 SINK = "portal"
-CHANNEL_CODES = {"counter": 1, "online": 2, "post": 3}
 
 
 def enabled(config) -> bool:
@@ -58,7 +57,7 @@ def header(dossier: Dossier, maps: dict, unit_code: str) -> dict:
         "MaTTHC": maps.get(("procedure", procedure.code), procedure.code),
         "TenTTHC": procedure.name,
         "MaLinhVuc": maps.get(("field", procedure.field), procedure.field),
-        "KenhThucHien": CHANNEL_CODES.get(dossier.channel, 1),
+        "KenhThucHien": CHANNELS.portal(dossier.channel),
         "ChuHoSo": dossier.organization_name or dossier.applicant_name,
         "LoaiDoiTuong": 2 if organisation else 1,
         "SoGiayToChuHoSo": dossier.organization_tax_code or dossier.applicant_id_number,

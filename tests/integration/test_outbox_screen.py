@@ -55,7 +55,7 @@ def test_anonymous_goes_to_the_login(client, world):
 
 
 def test_the_page_shows_counts_age_errors_masked_and_the_rate(client, login_as, world, portal):
-    dossier, row = dead_row(world, portal, applicant_phone="0987654321")
+    dossier, _row = dead_row(world, portal, applicant_phone="0987654321")
     factories.make_dossier(
         world.procedures["publish"], world.users["po_clerk"], received_at=utcnow()
     )
