@@ -8,7 +8,7 @@ from models.counter import CodeCounter
 from models.delivery import DeliveryEvent, DeliveryOrder, PostageRate
 from models.dossier import STATUSES, Dossier, DossierHistory
 from models.handover import Handover, HandoverItem
-from models.integration import OutboxMessage, PortalMapping, PortalSync
+from models.integration import OutboxLock, OutboxMessage, PortalMapping, PortalSync
 from models.report import ReportDaily
 from models.security import LoginThrottle, RevokedToken
 from models.user import ROLE_NAMES, Permission, Role, User
@@ -29,6 +29,7 @@ __all__ = [
     "Handover",
     "HandoverItem",
     "LoginThrottle",
+    "OutboxLock",
     "OutboxMessage",
     "Permission",
     "PortalMapping",

@@ -94,6 +94,16 @@ class OutboxMessage(db.Model):
         return f"#{self.id} {self.sink}/{self.kind}"
 
 
+class OutboxLock(db.Model):
+    """One delivery at a time per key (a coalescing sink's dossier), held until ``until``."""
+
+    __tablename__ = "outbox_lock"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+    until: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class PortalSync(db.Model):
     """What the national portal has acknowledged of one dossier (its sync state)."""
 

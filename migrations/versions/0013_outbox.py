@@ -76,6 +76,13 @@ def upgrade():
         )
     op.create_index("ix_outbox_dossier", "outbox_message", ["dossier_id", "sink", "id"])
     op.create_table(
+        "outbox_lock",
+        sa.Column("key", sa.String(length=80), nullable=False),
+        sa.Column("token", sa.String(length=32), nullable=False),
+        sa.Column("until", UTC, nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_outbox_lock")),
+    )
+    op.create_table(
         "portal_sync",
         sa.Column("dossier_id", sa.Integer(), nullable=False),
         sa.Column("portal_status", sa.Integer(), nullable=True),
@@ -111,6 +118,7 @@ def downgrade():
     op.execute("DELETE FROM permission WHERE resource IN ('outbox', 'portal_mapping')")
     op.drop_table("portal_mapping")
     op.drop_table("portal_sync")
+    op.drop_table("outbox_lock")
     for name in ("ix_outbox_dossier", "ix_outbox_done", "ix_outbox_open", "ix_outbox_due"):
         op.drop_index(name, table_name="outbox_message")
     op.drop_table("outbox_message")

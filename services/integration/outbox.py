@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 from models.base import utcnow
-from models.integration import OutboxMessage
+from models.integration import OutboxLock, OutboxMessage
 
 GIVE_UP_AFTER = timedelta(days=7)
 BACKOFF_CAP = timedelta(hours=24)
@@ -49,7 +50,13 @@ class Terminal:
     error: str
 
 
-Outcome = Done | Retry | Terminal
+@dataclass(frozen=True)
+class Busy:
+    """Another delivery holds the same key: try again in a moment (no attempt counted)."""
+
+
+Outcome = Done | Retry | Terminal | Busy
+BUSY_DELAY = timedelta(seconds=1)
 
 
 @dataclass(frozen=True)
@@ -217,6 +224,13 @@ def finish(batch: Batch, outcome: Outcome) -> None:
             .values(status="done", done_at=now, updated_at=now, lease_token=None, last_error=None)
         )
         return
+    if isinstance(outcome, Busy):
+        _write(
+            update(OutboxMessage)
+            .where(mine)
+            .values(status="pending", next_attempt_at=now + BUSY_DELAY, lease_token=None)
+        )
+        return
     error = mask_personal(outcome.error)
     attempts = OutboxMessage.attempts + 1
     if isinstance(outcome, Terminal):
@@ -246,6 +260,35 @@ def finish(batch: Batch, outcome: Outcome) -> None:
     except BaseException:
         session.rollback()
         raise
+
+
+# -- one delivery per key at a time -------------------------------------------------------------
+def lock(key: str, token: str) -> bool:
+    """Hold KEY for TOKEN until the lease's end (compare-and-set); False when another holds it."""
+    now = utcnow()
+    until = now + timedelta(seconds=current_app.config.get("OUTBOX_LEASE_SECONDS", 120))
+    session = db.session
+    try:
+        taken = session.execute(
+            update(OutboxLock)
+            .where(OutboxLock.key == key, OutboxLock.until < now)
+            .values(token=token, until=until)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if not taken:
+            session.execute(insert(OutboxLock).values(key=key, token=token, until=until))
+        session.commit()
+        return True
+    except IntegrityError:
+        session.rollback()
+        return False
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def unlock(key: str, token: str) -> None:
+    _write(delete(OutboxLock).where(OutboxLock.key == key, OutboxLock.token == token))
 
 
 def open_rows(sink: str, dossier_id: int) -> list[tuple[int, int | None, str]]:

@@ -17,7 +17,7 @@ from flask import current_app
 
 from extensions import db
 from services.integration import outbox
-from services.integration.outbox import Batch, Claimed, Retry
+from services.integration.outbox import Batch, Busy, Claimed, Retry
 from services.integration.sinks import BY_NAME, enabled_sinks
 
 log = logging.getLogger(__name__)
@@ -43,15 +43,28 @@ def deliver(token: str, row_ids: list[int]) -> str:
     batch = Batch(rows[0].sink, token, rows)
     if sink is None:
         outcome = outbox.Terminal(f"Không có kênh gửi «{rows[0].sink}».")
-    else:
-        try:
-            outcome = sink.deliver(batch)
-        except Exception as exc:
-            db.session.rollback()
-            log.exception("outbox delivery failed")
-            outcome = Retry(f"{type(exc).__name__}: {exc}")
+    elif not sink.coalesce:
+        outcome = _run(sink, batch)
+    else:  # one delivery per dossier at a time: a state read earlier never lands last
+        key = f"{sink.name}:{rows[0].dossier_id}"
+        if not outbox.lock(key, token):
+            outcome = Busy()
+        else:
+            try:
+                outcome = _run(sink, batch)
+            finally:
+                outbox.unlock(key, token)
     outbox.finish(batch, outcome)
     return type(outcome).__name__
+
+
+def _run(sink, batch: Batch):
+    try:
+        return sink.deliver(batch)
+    except Exception as exc:  # any failure of a sink is retried later
+        db.session.rollback()
+        log.exception("outbox delivery failed")
+        return Retry(f"{type(exc).__name__}: {exc}")
 
 
 def deliver_job(token: str, row_ids: list[int]) -> str:

@@ -235,3 +235,15 @@ def test_sync_rate_of_a_period_in_scope(world, portal):
     assert (synced, total) == (0, 1)
     assert db.session.scalar(select(func.count()).select_from(PortalSync)) == 1
     assert first.id and received_other.id
+
+
+def test_one_delivery_per_dossier_at_a_time(world, portal):
+    received(world)
+    token, claimed = outbox.claim()
+    assert outbox.lock(f"portal:{claimed[0].dossier_id}", "someone-else")
+    assert workers.deliver(token, [claimed[0].id]) == "Busy"
+    (row,) = rows()
+    assert row.status == "pending" and row.attempts == 0 and portal.calls == []
+    outbox.unlock(f"portal:{claimed[0].dossier_id}", "someone-else")
+    time.sleep(1.1)
+    assert deliver_all() == 1 and rows()[0].status == "done"
