@@ -27,7 +27,7 @@ class FakePortal:
         self.calls: list[str] = []
         self.failures: list[tuple[str, int]] = []  # (path, status), consumed one per call
         self.delay = 0.0
-        self.refused: set[str] = set()  # dossier codes answered 400
+        self.refused: set[str] = set()  # dossier codes (or holders' names) answered 400
         self.acked_at: dict[str, float] = {}  # code → time of the latest acknowledgement
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -80,7 +80,7 @@ class FakePortal:
             code = body.get("MaHoSo")
             if not code:
                 return 400, {"error_code": "400", "message": "Thiếu MaHoSo"}
-            if code in self.refused:
+            if code in self.refused or body.get("ChuHoSo") in self.refused:
                 return 400, {"error_code": "400", "message": f"Hồ sơ {code} không hợp lệ"}
             if path == "/dossiers/sync":
                 if code in self.dossiers:

@@ -105,9 +105,17 @@ def queue(config):
     return Queue(name, connection=Redis.from_url(redis_url(config)))
 
 
-def relay_once(q, limit: int = 200) -> int:
+#: Jobs waiting in the queue beyond which the relay claims nothing more: a lease must not
+#: end while its job is still queued (it would be claimed again, and again).
+MAX_QUEUED = 50
+
+
+def relay_once(q, limit: int = 100) -> int:
     """Claim due rows and queue their deliveries; rows go back at once if Redis refuses."""
-    token, rows = outbox.claim(limit, sinks=_sink_names())
+    room = MAX_QUEUED - q.count
+    if room <= 0:
+        return 0
+    token, rows = outbox.claim(min(limit, room), sinks=_sink_names())
     if not rows:
         return 0
     try:

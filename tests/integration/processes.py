@@ -25,6 +25,7 @@ def outbox_env(database_url: str, portal_url: str, redis_url: str, queue: str, *
         "RQ_REDIS_URL": redis_url,
         "RQ_QUEUE": queue,
         "OUTBOX_BACKOFF_SECONDS": "0.2",
+        "PYTHONUNBUFFERED": "1",
         **{k: str(v) for k, v in extra.items()},
     }
     env.pop("TEST_DATABASE_URL", None)
