@@ -130,13 +130,13 @@ def register_cli(app: Flask) -> None:
 
 
 def register_outbox(app: Flask) -> None:
-    """Without a Redis for RQ, the app process delivers the outbox itself (from its first
+    """Without RQ_REDIS_URL, the app process delivers the outbox itself (from its first
     request, so that CLI commands and the gunicorn master start no thread)."""
     from services.integration import workers
     from services.integration.sinks import enabled_sinks
 
-    if not app.config.get("OUTBOX_IN_PROCESS") or workers.redis_url(app.config):
-        return
+    if not app.config.get("OUTBOX_IN_PROCESS") or app.config.get("RQ_REDIS_URL"):
+        return  # the relay and RQ workers deliver (a loop here too would be safe, not needed)
     if not enabled_sinks(app.config):
         return
 

@@ -29,6 +29,7 @@ class FakePortal:
         self.delay = 0.0
         self.refused: set[str] = set()  # dossier codes (or holders' names) answered 400
         self.acked_at: dict[str, float] = {}  # code → time of the latest acknowledgement
+        self.step_arrivals: dict[str, list[float]] = defaultdict(list)  # code → monotonic times
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_port}"
@@ -97,6 +98,7 @@ class FakePortal:
                 else:
                     self.step_keys.add(key)
                     self.steps[code].append(body)
+                    self.step_arrivals[code].append(time.monotonic())
             else:
                 return 404, {"error_code": "404", "message": "Không có"}
             self.acked_at[code] = time.monotonic()

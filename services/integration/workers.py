@@ -10,7 +10,6 @@ as an expired lease and the row is claimed again.
 
 import logging
 import threading
-import time
 from collections import defaultdict
 
 from flask import current_app
@@ -159,31 +158,34 @@ def run_worker(config, burst: bool = False) -> None:
 
 
 # -- the app process's own loop (no Redis) ----------------------------------------------------
-_started: set[int] = set()
 _start_lock = threading.Lock()
 
 
-def start_loop(app, idle_seconds: float = 2.0) -> bool:
-    """Deliver due rows from a daemon thread of this process (once per app); False if not."""
+def start_loop(app, idle_seconds: float = 2.0) -> threading.Event | None:
+    """Deliver due rows from a daemon thread of this process, once per app.
+
+    Returns the event that stops it (kept in ``app.extensions["outbox_loop"]``), or None
+    when the loop already runs.
+    """
     with _start_lock:
-        if id(app) in _started:
-            return False
-        _started.add(id(app))
-    thread = threading.Thread(target=_loop, args=(app, idle_seconds), daemon=True)
+        if "outbox_loop" in app.extensions:
+            return None
+        stop = app.extensions["outbox_loop"] = threading.Event()
+    thread = threading.Thread(target=_loop, args=(app, idle_seconds, stop), daemon=True)
     thread.name = "outbox-loop"
     thread.start()
-    return True
+    return stop
 
 
-def _loop(app, idle_seconds: float) -> None:
-    while True:
+def _loop(app, idle_seconds: float, stop: threading.Event) -> None:
+    while not stop.is_set():
         with app.app_context():
             try:
                 claimed = deliver_due()
-            except Exception:
+            except Exception:  # the database may be away for a while
                 log.warning("outbox loop failed; trying again", exc_info=True)
                 claimed = 0
             finally:
                 db.session.remove()
         if not claimed:
-            time.sleep(idle_seconds)
+            stop.wait(idle_seconds)

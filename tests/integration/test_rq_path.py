@@ -2,6 +2,7 @@
 on our own Redis → the fake portal; and the CLI's refusals without a Redis."""
 
 import secrets
+import time
 
 import pytest
 from redis.exceptions import RedisError
@@ -69,3 +70,30 @@ def test_the_cli_needs_a_redis_for_rq_but_delivers_in_process_without(runner, wo
     result = runner.invoke(args=["outbox", "deliver"])
     assert result.exit_code == 0 and "Delivered 1 rows." in result.output, result.output
     assert len(portal.dossiers) == 1
+
+
+@pytest.fixture
+def looping_app(app):
+    """The app as `make run` serves it: no Redis, the loop in the process."""
+    app.config["OUTBOX_IN_PROCESS"] = True
+    yield app
+    stop = app.extensions.get("outbox_loop")
+    if stop is not None:
+        stop.set()
+
+
+def test_without_redis_the_app_process_delivers(looping_app, world, portal, database_url):
+    from app import register_outbox
+
+    dossier = factories.make_dossier(
+        world.procedures["publish"], world.users["po_clerk"], received_at=utcnow()
+    )
+    register_outbox(looping_app)  # as create_app does with OUTBOX_IN_PROCESS on
+    assert "outbox_loop" not in looping_app.extensions  # nothing until the first request
+    looping_app.test_client().get("/healthz")
+    assert "outbox_loop" in looping_app.extensions
+    deadline = time.monotonic() + 20
+    while dossier.code not in portal.dossiers and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert dossier.code in portal.dossiers
+    assert workers.start_loop(looping_app) is None  # one loop per app
