@@ -98,6 +98,17 @@ def stamp_day(day) -> str | None:
     return day.strftime("%Y%m%d000000") if day else None
 
 
+def mapping_problem(kind: str | None, ours: str | None, portal_code: str | None) -> str | None:
+    """What is wrong with a mapping row, in Vietnamese, or None."""
+    if kind == "status":
+        if (ours or "").strip() not in STATUSES:
+            return f"Trạng thái phải là một trong: {', '.join(STATUSES)}."
+        code = (portal_code or "").strip()
+        if not (code.isascii() and code.isdigit() and 1 <= int(code) <= 10):
+            return "Mã trạng thái trên Cổng là một số từ 1 đến 10."
+    return None
+
+
 def status_code(status: str, maps: dict) -> int:
     mapped = maps.get(("status", status))
     return int(mapped) if mapped and mapped.isdigit() else STATUSES.portal(status)

@@ -114,10 +114,8 @@ def test_discard_and_bad_input(client, login_as, world, portal):
     client.post("/admin/outbox/discard/", data={"id": row.id, "reason": "Hồ sơ nhập nhầm"})
     db.session.expire_all()
     assert db.session.get(OutboxMessage, row.id).status == "discarded"
-    assert (
-        client.post("/admin/outbox/discard/", data={"id": 99999999, "reason": "a"}).status_code
-        == 302
-    )
+    missing = client.post("/admin/outbox/discard/", data={"id": 99999999, "reason": "a"})
+    assert missing.status_code == 404
 
 
 def test_the_dossier_page_shows_its_sync_state(client, login_as, world, portal):
@@ -139,6 +137,10 @@ def test_it_staff_map_codes_and_the_portal_gets_them(client, login_as, world, po
         data={"kind": "procedure", "ours": "1.004477", "portal": "1.004477.000.00.00.H55"},
     )
     assert response.status_code == 302
+    refused = client.post(
+        "/admin/portal_mapping/new/", data={"kind": "status", "ours": "received", "portal": "11"}
+    )
+    assert refused.status_code == 200 and "từ 1 đến 10" in refused.get_data(as_text=True)
     db.session.add(PortalMapping(kind="status", ours="received", portal="1"))
     db.session.commit()
     dossier = factories.make_dossier(

@@ -1,11 +1,19 @@
 """The national portal's code mappings IT staff keep: our procedure, field, status → its code."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from models.integration import PORTAL_MAPPING_KINDS
+from services.integration.portal import mapping_problem
 from views.admin.core.base import SecuredModelView
 from views.admin.core.formatters import labelled
+
+
+def valid_mapping(form, field):
+    """Form validator: a status maps from one of ours to a portal number 1–10."""
+    problem = mapping_problem(form.kind.data, form.ours.data, field.data)
+    if problem:
+        raise ValidationError(problem)
 
 
 class PortalMappingView(SecuredModelView):
@@ -36,6 +44,6 @@ class PortalMappingView(SecuredModelView):
     form_args = {
         "kind": {"validators": [InputRequired()]},
         "ours": {"validators": [InputRequired(), Length(max=120)]},
-        "portal": {"validators": [InputRequired(), Length(max=120)]},
+        "portal": {"validators": [InputRequired(), Length(max=120), valid_mapping]},
         "note": {"validators": [Length(max=255)]},
     }

@@ -1,13 +1,13 @@
 """«Đồng bộ và gửi tin» (/admin/outbox/): what waits, what failed; retry or discard a row."""
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from models.base import utcnow
 from models.integration import OUTBOX_KINDS, OUTBOX_STATUSES
-from services.errors import ServiceError
+from services.errors import NotFound, ServiceError
 from services.integration import screen
 from services.integration.sinks import BY_NAME, SINKS
 from services.transactions import transaction
@@ -72,6 +72,8 @@ class OutboxView(SecuredScreen):
                 raise ServiceError(_("No such row."))
             with transaction():
                 service(current_user, row_id, request.form.get("reason"), request.remote_addr)
+        except NotFound:
+            abort(404)  # not there, or not this user's: the same answer
         except ServiceError as exc:
             flash(exc.message, "error")
         else:
