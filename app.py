@@ -142,4 +142,5 @@ def register_outbox(app: Flask) -> None:
 
     @app.before_request
     def start_outbox_loop():
-        workers.start_loop(app)
+        if "outbox_loop" not in app.extensions:  # started once; later requests only look
+            workers.start_loop(app)

@@ -59,10 +59,9 @@ class OutboxMessage(db.Model):
             postgresql_where=text(OPEN_SQL),
             sqlite_where=text(OPEN_SQL),
         ),
-        # The screen's latest sent rows, newest first.
+        # The screen's latest sent rows, newest first, and its capped count of the last day.
         Index(
             "ix_outbox_done",
-            "sink",
             "done_at",
             postgresql_where=text(DONE_SQL),
             sqlite_where=text(DONE_SQL),

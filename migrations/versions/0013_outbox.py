@@ -65,7 +65,7 @@ def upgrade():
     for name, columns, where in (
         ("ix_outbox_due", ["next_attempt_at"], DUE_SQL),
         ("ix_outbox_open", ["sink", "status", "created_at"], OPEN_SQL),
-        ("ix_outbox_done", ["sink", "done_at"], DONE_SQL),
+        ("ix_outbox_done", ["done_at"], DONE_SQL),
     ):
         op.create_index(
             name,

@@ -2,7 +2,8 @@
 
 Nothing here counts the done rows in full (a province has millions): the counts of
 rows not sent come from a partial index of them, the sent ones are those of the last
-24 hours, and lists show at most ``LIST_LIMIT`` rows, newest first.
+24 hours counted up to ``DONE_CAP``, and lists show at most ``LIST_LIMIT`` rows, newest
+first, read in index order.
 """
 
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from services.integration.sinks import BY_NAME, SINKS
 from services.reporting.periods import Period
 
 LIST_LIMIT = 100
+DONE_CAP = 9_999  # the sent rows of the last day are counted up to this ("9 999+")
 OPEN = ("pending", "sending", "dead")
 MAX_REASON = 500
 
@@ -66,11 +68,15 @@ def page(user, config, *, sink: str | None, status: str | None, now=None) -> Out
         entry.counts[state] = count
         if state == "pending":
             entry.oldest_pending = oldest
-    recent = select(OutboxMessage.sink, func.count()).where(
-        OutboxMessage.status == "done", OutboxMessage.done_at >= now - timedelta(hours=24)
-    )
-    for name, count in db.session.execute(_scoped(user, recent).group_by(OutboxMessage.sink)):
-        figures.setdefault(name, SinkFigures(name)).counts["done"] = count
+    since = now - timedelta(hours=24)
+    for name, entry in figures.items():
+        recent = select(OutboxMessage.id).where(
+            OutboxMessage.status == "done",
+            OutboxMessage.done_at >= since,
+            OutboxMessage.sink == name,
+        )
+        capped = _scoped(user, recent).limit(DONE_CAP + 1).subquery()
+        entry.counts["done"] = db.session.scalar(select(func.count()).select_from(capped))
     month = Period(now.date().replace(day=1), now.date())
     return OutboxPage(
         sinks=list(figures.values()),
@@ -82,18 +88,21 @@ def page(user, config, *, sink: str | None, status: str | None, now=None) -> Out
 
 
 def _rows(user, sink: str | None, status: str) -> list[tuple]:
+    """The newest LIST_LIMIT rows of STATUS (read in index order), then their dossiers' codes."""
     if status not in OUTBOX_STATUSES:
         status = "dead"
-    query = (
-        select(OutboxMessage, Dossier.code)
-        .outerjoin(Dossier, Dossier.id == OutboxMessage.dossier_id)
-        .where(OutboxMessage.status == status)
-    )
+    query = select(OutboxMessage).where(OutboxMessage.status == status)
     if sink:
         query = query.where(OutboxMessage.sink == sink)
     order = OutboxMessage.done_at if status == "done" else OutboxMessage.created_at
-    query = _scoped(user, query).order_by(order.desc(), OutboxMessage.id.desc())
-    return [tuple(r) for r in db.session.execute(query.limit(LIST_LIMIT))]
+    query = _scoped(user, query).order_by(order.desc()).limit(LIST_LIMIT)
+    rows = list(db.session.scalars(query))
+    ids = {r.dossier_id for r in rows if r.dossier_id}
+    codes = {}
+    if ids:
+        query = select(Dossier.id, Dossier.code).where(Dossier.id.in_(ids))
+        codes = {dossier_id: code for dossier_id, code in db.session.execute(query)}
+    return [(row, codes.get(row.dossier_id)) for row in rows]
 
 
 def _editable(user, row_id: int, reason: str | None) -> tuple[OutboxMessage, str]:

@@ -55,6 +55,7 @@ class OutboxView(SecuredScreen):
             kinds=OUTBOX_KINDS,
             sink_label=sink_label,
             age=age,
+            done_cap=screen.DONE_CAP,
         )
 
     @expose("/retry/", methods=("POST",))
