@@ -19,12 +19,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, delete, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, or_, select, update
 
 from extensions import db
 from models.base import utcnow
-from models.integration import OutboxLock, OutboxMessage
+from models.integration import OutboxMessage
 
 GIVE_UP_AFTER = timedelta(days=7)
 BACKOFF_CAP = timedelta(hours=24)
@@ -172,7 +171,7 @@ def leased(token: str, ids=None) -> list[Claimed]:
 
 def release(token: str) -> None:
     """Give TOKEN's rows back at once (the queue could not take them)."""
-    _write(
+    write(
         update(OutboxMessage)
         .where(OutboxMessage.lease_token == token, OutboxMessage.status == "sending")
         .values(status="pending", lease_token=None, next_attempt_at=utcnow())
@@ -180,7 +179,8 @@ def release(token: str) -> None:
 
 
 # -- finishing -----------------------------------------------------------------------------
-def _write(statement) -> None:
+def write(statement) -> None:
+    """Run one writing STATEMENT in its own short transaction."""
     session = db.session
     try:
         session.execute(statement.execution_options(synchronize_session=False))
@@ -192,7 +192,7 @@ def _write(statement) -> None:
 
 def mark_done(ids) -> None:
     now = utcnow()
-    _write(
+    write(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(list(ids)), OutboxMessage.status.in_(("pending", "sending")))
         .values(status="done", done_at=now, updated_at=now, lease_token=None, last_error=None)
@@ -218,14 +218,14 @@ def finish(batch: Batch, outcome: Outcome) -> None:
         OutboxMessage.status == "sending",
     )
     if isinstance(outcome, Done):
-        _write(
+        write(
             update(OutboxMessage)
             .where(mine)
             .values(status="done", done_at=now, updated_at=now, lease_token=None, last_error=None)
         )
         return
     if isinstance(outcome, Busy):
-        _write(
+        write(
             update(OutboxMessage)
             .where(mine)
             .values(status="pending", next_attempt_at=now + BUSY_DELAY, lease_token=None)
@@ -235,7 +235,7 @@ def finish(batch: Batch, outcome: Outcome) -> None:
     attempts = OutboxMessage.attempts + 1
     if isinstance(outcome, Terminal):
         values = {"status": "dead", "lease_token": None, "attempts": attempts}
-        _write(update(OutboxMessage).where(mine).values(last_error=error, updated_at=now, **values))
+        write(update(OutboxMessage).where(mine).values(last_error=error, updated_at=now, **values))
         return
     session = db.session
     try:
@@ -260,35 +260,6 @@ def finish(batch: Batch, outcome: Outcome) -> None:
     except BaseException:
         session.rollback()
         raise
-
-
-# -- one delivery per key at a time -------------------------------------------------------------
-def lock(key: str, token: str) -> bool:
-    """Hold KEY for TOKEN until the lease's end (compare-and-set); False when another holds it."""
-    now = utcnow()
-    until = now + timedelta(seconds=current_app.config.get("OUTBOX_LEASE_SECONDS", 120))
-    session = db.session
-    try:
-        taken = session.execute(
-            update(OutboxLock)
-            .where(OutboxLock.key == key, OutboxLock.until < now)
-            .values(token=token, until=until)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if not taken:
-            session.execute(insert(OutboxLock).values(key=key, token=token, until=until))
-        session.commit()
-        return True
-    except IntegrityError:
-        session.rollback()
-        return False
-    except BaseException:
-        session.rollback()
-        raise
-
-
-def unlock(key: str, token: str) -> None:
-    _write(delete(OutboxLock).where(OutboxLock.key == key, OutboxLock.token == token))
 
 
 def open_rows(sink: str, dossier_id: int) -> list[tuple[int, int | None, str]]:

@@ -15,7 +15,7 @@ from collections import defaultdict
 from flask import current_app
 
 from extensions import db
-from services.integration import outbox
+from services.integration import locks, outbox
 from services.integration.outbox import Batch, Busy, Claimed, Retry
 from services.integration.sinks import BY_NAME, enabled_sinks
 
@@ -46,13 +46,13 @@ def deliver(token: str, row_ids: list[int]) -> str:
         outcome = _run(sink, batch)
     else:  # one delivery per dossier at a time: a state read earlier never lands last
         key = f"{sink.name}:{rows[0].dossier_id}"
-        if not outbox.lock(key, token):
+        if not locks.lock(key, token):
             outcome = Busy()
         else:
             try:
                 outcome = _run(sink, batch)
             finally:
-                outbox.unlock(key, token)
+                locks.unlock(key, token)
     outbox.finish(batch, outcome)
     return type(outcome).__name__
 

@@ -11,7 +11,7 @@ from models import Dossier, OutboxMessage, PortalSync
 from models.base import utcnow
 from services.dossiers import workflow
 from services.errors import ServiceError
-from services.integration import outbox, workers
+from services.integration import locks, outbox, workers
 from services.integration import portal as portal_sink
 from services.integration.outbox import Batch, Retry, mask_personal
 from services.reporting.periods import Period
@@ -240,10 +240,10 @@ def test_sync_rate_of_a_period_in_scope(world, portal):
 def test_one_delivery_per_dossier_at_a_time(world, portal):
     received(world)
     token, claimed = outbox.claim()
-    assert outbox.lock(f"portal:{claimed[0].dossier_id}", "someone-else")
+    assert locks.lock(f"portal:{claimed[0].dossier_id}", "someone-else")
     assert workers.deliver(token, [claimed[0].id]) == "Busy"
     (row,) = rows()
     assert row.status == "pending" and row.attempts == 0 and portal.calls == []
-    outbox.unlock(f"portal:{claimed[0].dossier_id}", "someone-else")
+    locks.unlock(f"portal:{claimed[0].dossier_id}", "someone-else")
     time.sleep(1.1)
     assert deliver_all() == 1 and rows()[0].status == "done"
