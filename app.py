@@ -24,6 +24,7 @@ def create_app(config=None, instance_path: str | None = None) -> Flask:
     register_errorhandlers(app)
     register_security(app)
     register_cli(app)
+    register_outbox(app)
     return app
 
 
@@ -48,10 +49,12 @@ def register_proxy(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     import models  # noqa: F401  (every table on the metadata, for Alembic)
+    from services.integration import listener
     from services.reporting import facts
 
     db.init_app(app)
     facts.install(db.session)  # the daily figures kept with every flush of the app's session
+    listener.install(db.session)  # the outbox rows of every history row and parcel event
     with app.app_context():
         keep_prepared_statements(db.engine)
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True)
@@ -124,3 +127,20 @@ def register_cli(app: Flask) -> None:
     from cli import register_commands
 
     register_commands(app)
+
+
+def register_outbox(app: Flask) -> None:
+    """Without RQ_REDIS_URL, the app process delivers the outbox itself (from its first
+    request, so that CLI commands and the gunicorn master start no thread)."""
+    from services.integration import workers
+    from services.integration.sinks import enabled_sinks
+
+    if not app.config.get("OUTBOX_IN_PROCESS") or app.config.get("RQ_REDIS_URL"):
+        return  # the relay and RQ workers deliver (a loop here too would be safe, not needed)
+    if not enabled_sinks(app.config):
+        return
+
+    @app.before_request
+    def start_outbox_loop():
+        if "outbox_loop" not in app.extensions:  # started once; later requests only look
+            workers.start_loop(app)

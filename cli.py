@@ -14,6 +14,7 @@ from extensions import db
 from models.user import User
 from services.accounts.users import create_user
 from services.errors import ServiceError
+from services.integration import workers
 from services.transactions import transaction
 
 
@@ -21,6 +22,7 @@ def register_commands(app) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(generate_data_command)
+    app.cli.add_command(outbox_group)
 
 
 @click.command("seed-demo")
@@ -91,6 +93,46 @@ def generate_data_command(count, batch, seed, days):
             note=click.echo,
         )
     click.echo(f"Added {done:,} dossiers in {time.monotonic() - started:.1f} s.")
+
+
+NO_REDIS = "RQ_REDIS_URL is not set (nor a redis:// RATELIMIT_STORAGE_URI)."
+
+
+@click.group("outbox")
+def outbox_group():
+    """The integration workers (national portal sync and later sinks)."""
+
+
+@outbox_group.command("relay")
+@click.option("--once", is_flag=True, help="Queue what is due now, then stop.")
+def outbox_relay_command(once):
+    """Claim due outbox rows and queue their deliveries on RQ (RQ_REDIS_URL)."""
+    if not workers.redis_url(current_app.config):
+        raise click.ClickException(NO_REDIS)
+    queue = workers.queue(current_app.config)
+    if once:
+        click.echo(f"Queued {workers.relay_once(queue)} rows.")
+        return
+    click.echo(f"Relaying the outbox to RQ queue {queue.name!r}; Ctrl-C stops.")
+    workers.relay_forever(queue)
+
+
+@outbox_group.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def outbox_worker_command(burst):
+    """Run an RQ worker for the outbox queue."""
+    if not workers.redis_url(current_app.config):
+        raise click.ClickException(NO_REDIS)
+    workers.run_worker(current_app.config, burst=burst)
+
+
+@outbox_group.command("deliver")
+def outbox_deliver_command():
+    """Deliver what is due now from this process (no Redis needed), then stop."""
+    total = 0
+    while claimed := workers.deliver_due():
+        total += claimed
+    click.echo(f"Delivered {total} rows.")
 
 
 class Progress:

@@ -101,6 +101,19 @@ class Config:
     EXPORT_INLINE_MAX_DAYS = int(os.environ.get("EXPORT_INLINE_MAX_DAYS", "31") or 31)
     EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7") or 7)
     POSTAGE_HOME_PROVINCE = 19  # the post office's province (Thái Nguyên)
+    # The outbox (services/integration): with a Redis, `flask outbox relay` and
+    # `flask outbox worker` deliver; without one, the app process does it itself.
+    RQ_REDIS_URL = os.environ.get("RQ_REDIS_URL") or None
+    RQ_QUEUE = os.environ.get("RQ_QUEUE") or "outbox"
+    OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS") or 120)
+    OUTBOX_BACKOFF_SECONDS = float(os.environ.get("OUTBOX_BACKOFF_SECONDS") or 30)
+    OUTBOX_IN_PROCESS = True  # deliver from the app process when there is no Redis
+    # The national portal sink: off unless PORTAL_URL is set; secrets only from the environment.
+    PORTAL_URL = os.environ.get("PORTAL_URL") or None
+    PORTAL_UNIT_CODE = os.environ.get("PORTAL_UNIT_CODE") or ""
+    PORTAL_USERNAME = os.environ.get("PORTAL_USERNAME") or ""
+    PORTAL_PASSWORD = os.environ.get("PORTAL_PASSWORD") or ""
+    PORTAL_TIMEOUT_SECONDS = float(os.environ.get("PORTAL_TIMEOUT_SECONDS") or 15)
 
 
 class DevelopmentConfig(Config):
@@ -115,6 +128,9 @@ class TestingConfig(Config):
     SECRET_KEY = secrets.token_hex(32)  # a fresh key per test run, never a known one
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     RATELIMIT_STORAGE_URI = "memory://"
+    OUTBOX_IN_PROCESS = False  # a test that wants the loop asks for it
+    PORTAL_URL = None
+    RQ_REDIS_URL = None
 
 
 class ProductionConfig(Config):

@@ -18,6 +18,8 @@ RESOURCES = (
     "audit_log",
     "report",
     "postage_rate",
+    "outbox",
+    "portal_mapping",
 )
 CRUD = ("view", "create", "edit", "delete", "export")
 # The workflow's actions on dossiers, from their records (models.dossier_actions).
@@ -33,6 +35,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "delivery_order": CRUD + DELIVERY_ACTIONS,
     "report": ("view", "export"),
     "audit_log": ("view", "export"),
+    "outbox": ("view", "edit"),  # edit: retry or discard a row
 }
 
 _READ = ("view", "export")
@@ -80,6 +83,7 @@ DEFAULT_MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "holiday": ("view",),
         "report": _READ,
         "postage_rate": ("view",),
+        "outbox": ("view",),
     },
     "dept_admin": {
         "dossier": _DEPT_DOSSIER,
@@ -102,6 +106,8 @@ DEFAULT_MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "postage_rate": ("view", "create", "edit", "delete", "export"),
         "audit_log": _READ,
         "report": _READ,
+        "outbox": ("view", "edit"),
+        "portal_mapping": ("view", "create", "edit", "delete"),
     },
     "viewer": {
         "dossier": _READ,

@@ -9,6 +9,7 @@ from models.delivery import DeliveryEvent, DeliveryOrder, PostageRate
 from models.dossier import STATUSES, Dossier, DossierHistory
 from models.export import ReportExport
 from models.handover import Handover, HandoverItem
+from models.integration import OutboxLock, OutboxMessage, PortalMapping, PortalSync
 from models.report import ReportDaily
 from models.security import LoginThrottle, RevokedToken
 from models.user import ROLE_NAMES, Permission, Role, User
@@ -29,7 +30,11 @@ __all__ = [
     "Handover",
     "HandoverItem",
     "LoginThrottle",
+    "OutboxLock",
+    "OutboxMessage",
     "Permission",
+    "PortalMapping",
+    "PortalSync",
     "PostageRate",
     "ProcedureType",
     "ReportDaily",

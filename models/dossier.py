@@ -27,9 +27,9 @@ STATUSES = Vocabulary(
     Term("stopped", "dừng xử lý", N_("Stopped"), "danger", portal=8),
 )
 CHANNELS = Vocabulary(
-    Term("counter", "Tại quầy", N_("At the counter")),
-    Term("post", "Qua bưu chính", N_("By post")),
-    Term("online", "Trực tuyến", N_("Online")),
+    Term("counter", "Tại quầy", N_("At the counter"), portal=1),
+    Term("post", "Qua bưu chính", N_("By post"), portal=3),
+    Term("online", "Trực tuyến", N_("Online"), portal=2),
 )
 # The Vietnamese names are the receipt's (Mẫu 01) wording.
 RETURN_METHODS = Vocabulary(

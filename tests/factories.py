@@ -192,7 +192,17 @@ def make_one_of_each(world) -> dict:
         "holiday": make_override(date(2026, 12, 31)).id,
         "postage_rate": _first_rate(),
         "audit_log": db.session.scalar(select(AuditEntry.id).limit(1)),
+        "portal_mapping": _a_portal_mapping(),
     }
+
+
+def _a_portal_mapping() -> int:
+    from models import PortalMapping
+
+    mapping = PortalMapping(kind="procedure", ours="1.004477", portal="1.004477.000.00.00.H55")
+    db.session.add(mapping)
+    db.session.commit()
+    return mapping.id
 
 
 def _first_rate() -> int:

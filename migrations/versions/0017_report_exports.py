@@ -2,7 +2,7 @@
 content; one unfinished file per user (a partial unique index).
 
 Revision ID: 0017_report_exports
-Revises: 0012_return_collector
+Revises: 0013_outbox
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0017_report_exports"
-down_revision = "0012_return_collector"
+down_revision = "0013_outbox"
 branch_labels = None
 depends_on = None
 

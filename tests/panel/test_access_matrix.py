@@ -49,6 +49,8 @@ ADMIN_ROUTES = {
     "incoming_view": "confirm",
     "confirm_view": "confirm",
     "cancel_view": "cancel",
+    "retry_view": "edit",  # the outbox's dead rows
+    "discard_view": "edit",
 }
 #: Routes serving the signed-in user's own rows only (their downloads): 404 for anyone else's.
 OWN_ONLY = ("export_status", "export_download")
@@ -156,9 +158,21 @@ def rows(world):
         "holiday/delete_view": factories.make_override(date(2026, 12, 30)).id,
         "holiday/action_view": factories.make_override(date(2026, 12, 29)).id,
         "report": None,  # figures, not rows
+        "outbox": None,  # rows only where a sink is configured
         "postage_rate/delete_view": factories.make_rate(900).id,
         "postage_rate/action_view": factories.make_rate(950).id,
+        "portal_mapping/delete_view": _mapping("1.001029"),
+        "portal_mapping/action_view": _mapping("1.005453"),
     }
+
+
+def _mapping(code: str) -> int:
+    from models import PortalMapping
+
+    row = PortalMapping(kind="procedure", ours=code, portal=code + ".H55")
+    db.session.add(row)
+    db.session.commit()
+    return row.id
 
 
 def admin_request(app, resource, route, row_id):
@@ -198,6 +212,8 @@ def admin_request(app, resource, route, row_id):
         "incoming_view": ("GET", f"{base}/incoming/", None),
         "confirm_view": ("GET", f"{base}/confirm/?id={row_id}", None),
         "cancel_view": ("POST", f"{base}/cancel/?id={row_id}", {"reason": ""}),
+        "retry_view": ("POST", f"{base}/retry/", {"id": "0", "reason": ""}),
+        "discard_view": ("POST", f"{base}/discard/", {"id": "0", "reason": ""}),
     }[route]
 
 

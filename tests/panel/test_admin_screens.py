@@ -11,8 +11,8 @@ from models import AuditEntry
 from services.calendar import LOCAL_TZ
 from tests import factories
 
-# Every panel screen: the permission resources, less "report" (no screen of its own yet).
-RESOURCES = [r for r in permissions.RESOURCES if r != "report"]
+# Every model screen: the permission resources, less the pages that are not model lists.
+RESOURCES = [r for r in permissions.RESOURCES if r not in ("report", "outbox")]
 # Who creates what, by the default permission matrix.
 CREATOR = {
     "dossier": "po_clerk",

@@ -16,6 +16,7 @@ from models import (
 )
 from models.agency import Agency
 from models.delivery import DeliveryOrder, PostageRate
+from models.integration import PortalMapping
 from views.admin.audit import AuditLogView
 from views.admin.calendar import CalendarOverrideView
 from views.admin.catalog import AgencyView, ProcedureTypeView
@@ -24,6 +25,8 @@ from views.admin.delivery.postage import PostageRateView
 from views.admin.delivery.screen import DeliveryOrderView
 from views.admin.dossiers.screen import DossierView
 from views.admin.handovers.screen import HandoverLink, HandoverView
+from views.admin.integration.mappings import PortalMappingView
+from views.admin.integration.outbox import OutboxView
 from views.admin.people import RoleView, UserView
 from views.admin.reports.home import SecuredIndexView
 from views.admin.reports.screen import ReportView
@@ -63,6 +66,12 @@ def register_admin(app) -> Admin:
     admin.add_view(UserView(User, db, name=_l("Users"), category=system))
     admin.add_view(RoleView(Role, db, name=_l("Roles"), category=system))
     admin.add_view(AuditLogView(AuditEntry, db, name=_l("Audit log"), category=system))
+    admin.add_view(
+        OutboxView(name=_l("Sync and messages"), endpoint="outbox", url="outbox", category=system)
+    )
+    admin.add_view(
+        PortalMappingView(PortalMapping, db, name=_l("Portal code mappings"), category=system)
+    )
     admin.add_view(ReportView(name=_l("Reports"), endpoint="report", url="report"))
     app.jinja_env.globals["kept_menu"] = kept_menu
     app.jinja_env.globals["kept_static_url"] = kept_static_url

@@ -1,5 +1,6 @@
 """The dossier screens (hồ sơ)."""
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.validators import DataRequired, Email, InputRequired, Optional
@@ -9,6 +10,7 @@ from services.dossiers import receipt
 from services.dossiers import transfers as dossier_transfers
 from services.dossiers.timeliness import RUNNING_STATUSES
 from services.errors import ValidationFailed
+from services.integration import portal
 from views.admin.core import validators
 from views.admin.core.base import SecuredModelView
 from views.admin.core.filters import (
@@ -225,6 +227,12 @@ class DossierView(
     def transfers_of(self, dossier):
         """The batches and parcels of DOSSIER, read once for the page's three partials."""
         return dossier_transfers.transfers_of(dossier)
+
+    def portal_sync_of(self, dossier):
+        """The dossier's national-portal sync state (one query), or None when the sink is off."""
+        if not portal.enabled(current_app.config):
+            return None
+        return portal.sync_state(dossier.id)
 
     def deliveries_of(self, dossier, transfers):
         """The dossier's parcels and the ship link (the _deliveries partial)."""

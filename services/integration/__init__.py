@@ -1,0 +1,1 @@
+"""Talking to the systems around the panel: the outbox, its workers and its sinks."""

@@ -1,0 +1,62 @@
+"""Outbox rows for every dossier history row and parcel event, whatever wrote them.
+
+Installed by the app factory on the app's session (like the daily figures): after
+each flush, the new history rows and parcel events get one outbox row per enabled
+sink that wants them, inserted on the same connection, so they commit or roll back
+with the change. Bulk loads that bypass the ORM (``generate-data``) write none.
+"""
+
+from flask import current_app, has_app_context
+from sqlalchemy import event, insert, select
+
+from models.delivery import DeliveryEvent, DeliveryOrder
+from models.dossier import DossierHistory
+from models.integration import OutboxMessage
+from services.integration.outbox import new_row
+from services.integration.sinks import enabled_sinks
+
+
+def _write_outbox_rows(session, _context) -> None:
+    if not has_app_context():
+        return
+    sinks = enabled_sinks(current_app.config)
+    if not sinks:
+        return
+    rows, parcel_orders = [], []
+    for obj in session.new:
+        if isinstance(obj, DossierHistory):
+            payload = {"action": obj.action, "to": obj.to_status}
+            for sink in sinks:
+                if "history" in sink.events:
+                    rows.append(
+                        new_row(
+                            sink.name,
+                            "step",
+                            dossier_id=obj.dossier_id,
+                            history_id=obj.id,
+                            payload=payload,
+                        )
+                    )
+        elif isinstance(obj, DeliveryEvent):
+            parcel_orders.append((obj.delivery_order_id, obj.status))
+    parcel_sinks = [s for s in sinks if "parcel" in s.events]
+    if parcel_orders and parcel_sinks:
+        ids = {order_id for order_id, _ in parcel_orders}
+        query = select(DeliveryOrder.id, DeliveryOrder.dossier_id).where(DeliveryOrder.id.in_(ids))
+        dossier_of = {
+            order_id: dossier_id for order_id, dossier_id in session.connection().execute(query)
+        }
+        for order_id, status in parcel_orders:
+            for sink in parcel_sinks:
+                payload = {"parcel_status": status}
+                dossier_id = dossier_of.get(order_id)
+                rows.append(new_row(sink.name, "state", dossier_id=dossier_id, payload=payload))
+    if rows:
+        rows.sort(key=lambda r: (r["dossier_id"] or 0, r["history_id"] or 0))
+        session.connection().execute(insert(OutboxMessage), rows)
+
+
+def install(session) -> None:
+    """Write outbox rows with every flush of SESSION; a second install adds nothing."""
+    if not event.contains(session, "after_flush", _write_outbox_rows):
+        event.listen(session, "after_flush", _write_outbox_rows)

@@ -1,0 +1,42 @@
+"""The sinks, one record each: a new destination (SMS, e-mail, a converter) is one entry.
+
+``deliver(batch)`` returns an outcome (``services.integration.outbox``); ``coalesce``
+groups a dossier's due rows into one delivery; ``enabled(config)`` says whether the
+sink is configured (an unconfigured sink gets no rows); ``events`` names what writes
+its rows: ``history`` (every dossier history row), ``parcel`` (every parcel event).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from models.vocabulary import N_
+from services.integration import portal
+
+
+@dataclass(frozen=True)
+class Sink:
+    name: str
+    vi: str
+    msgid: str
+    deliver: Callable
+    coalesce: bool
+    enabled: Callable[[dict], bool]
+    events: frozenset[str]
+
+
+SINKS = (
+    Sink(
+        name=portal.SINK,
+        vi="Cổng Dịch vụ công quốc gia",
+        msgid=N_("National public-service portal"),
+        deliver=portal.deliver,
+        coalesce=True,
+        enabled=portal.enabled,
+        events=frozenset({"history", "parcel"}),
+    ),
+)
+BY_NAME = {sink.name: sink for sink in SINKS}
+
+
+def enabled_sinks(config) -> list[Sink]:
+    return [sink for sink in SINKS if sink.enabled(config)]

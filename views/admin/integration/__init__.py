@@ -1,0 +1,1 @@
+"""The integration screens: the outbox and the national portal's code mappings."""
