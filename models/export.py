@@ -23,7 +23,7 @@ EXPORT_STATUSES = Vocabulary(
     Term("queued", "Đang chờ", N_("Waiting"), "secondary"),
     Term("running", "Đang tạo", N_("Being made"), "warning"),
     Term("done", "Sẵn sàng", N_("Ready"), "success"),
-    Term("failed", "Lỗi", N_("Failed"), "danger"),
+    Term("failed", "Không tạo được", N_("Could not be made"), "danger"),
 )
 #: A user's file in one of these states is still being made: one at a time per user.
 UNFINISHED = ("queued", "running")

@@ -24,6 +24,8 @@ OUTBOX_STATUSES = Vocabulary(
 OUTBOX_KINDS = Vocabulary(
     Term("step", "bước xử lý", N_("Processing step")),
     Term("state", "trạng thái hồ sơ", N_("Dossier state")),
+    Term("export", "tệp báo cáo tải về", N_("Report download")),
+    Term("digitize", "số hóa tệp", N_("File digitization")),
 )
 #: What an IT user maps to the portal's own codes.
 PORTAL_MAPPING_KINDS = Vocabulary(

@@ -17,7 +17,18 @@ depends_on = None
 UNFINISHED = sa.text("status IN ('queued', 'running')")
 
 
+OUTBOX_KINDS_BEFORE = "kind IN ('step', 'state')"
+OUTBOX_KINDS = "kind IN ('step', 'state', 'export', 'digitize')"
+
+
+def _outbox_kinds(check: str) -> None:
+    with op.batch_alter_table("outbox_message") as batch_op:
+        batch_op.drop_constraint(op.f("ck_outbox_message_kind"), type_="check")
+        batch_op.create_check_constraint(op.f("ck_outbox_message_kind"), check)
+
+
 def upgrade():
+    _outbox_kinds(OUTBOX_KINDS)  # the workers make the files (and, next, digitize scans)
     json_type = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
     op.create_table(
         "report_export",
@@ -63,6 +74,7 @@ def upgrade():
 
 
 def downgrade():
+    _outbox_kinds(OUTBOX_KINDS_BEFORE)
     op.drop_index("ix_report_export_user_created", table_name="report_export")
     op.drop_index("ux_report_export_one_unfinished", table_name="report_export")
     op.drop_table("report_export")

@@ -1,4 +1,5 @@
-"""Outbox rows for every dossier history row and parcel event, whatever wrote them.
+"""Outbox rows for every dossier history row, parcel event and heavy download asked for,
+whatever wrote them.
 
 Installed by the app factory on the app's session (like the daily figures): after
 each flush, the new history rows and parcel events get one outbox row per enabled
@@ -11,6 +12,7 @@ from sqlalchemy import event, insert, select
 
 from models.delivery import DeliveryEvent, DeliveryOrder
 from models.dossier import DossierHistory
+from models.export import ReportExport
 from models.integration import OutboxMessage
 from services.integration.outbox import new_row
 from services.integration.sinks import enabled_sinks
@@ -39,6 +41,11 @@ def _write_outbox_rows(session, _context) -> None:
                     )
         elif isinstance(obj, DeliveryEvent):
             parcel_orders.append((obj.delivery_order_id, obj.status))
+        elif isinstance(obj, ReportExport):
+            payload = {"export_id": obj.id}
+            for sink in sinks:
+                if "export" in sink.events:
+                    rows.append(new_row(sink.name, "export", payload=payload))
     parcel_sinks = [s for s in sinks if "parcel" in s.events]
     if parcel_orders and parcel_sinks:
         ids = {order_id for order_id, _ in parcel_orders}

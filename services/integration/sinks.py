@@ -3,14 +3,15 @@
 ``deliver(batch)`` returns an outcome (``services.integration.outbox``); ``coalesce``
 groups a dossier's due rows into one delivery; ``enabled(config)`` says whether the
 sink is configured (an unconfigured sink gets no rows); ``events`` names what writes
-its rows: ``history`` (every dossier history row), ``parcel`` (every parcel event).
+its rows: ``history`` (every dossier history row), ``parcel`` (every parcel event),
+``export`` (every heavy download asked for).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from models.vocabulary import N_
-from services.integration import portal
+from services.integration import local_jobs, portal
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,15 @@ SINKS = (
         coalesce=True,
         enabled=portal.enabled,
         events=frozenset({"history", "parcel"}),
+    ),
+    Sink(
+        name=local_jobs.EXPORT_SINK,
+        vi="Tệp báo cáo tải về",
+        msgid=N_("Report downloads"),
+        deliver=local_jobs.deliver_exports,
+        coalesce=False,
+        enabled=local_jobs.always,
+        events=frozenset({"export"}),
     ),
 )
 BY_NAME = {sink.name: sink for sink in SINKS}
