@@ -96,6 +96,14 @@ class Config:
     FEED_SYSTEM_ROLE = os.environ.get("FEED_SYSTEM_ROLE", "postal_feed")
     FEED_BATCH_MAX = 1000
     FEED_HUMAN_BATCH_MAX = int(os.environ.get("FEED_HUMAN_BATCH_MAX", "100") or 100)
+    # Each carrier's webhook secret, from CARRIER_WEBHOOK_SECRET_<CARRIER> (e.g. ..._EMS);
+    # a carrier without one answers 404. Bodies above the cap answer 413.
+    CARRIER_WEBHOOK_SECRETS = {
+        name.removeprefix("CARRIER_WEBHOOK_SECRET_").lower(): value
+        for name, value in os.environ.items()
+        if name.startswith("CARRIER_WEBHOOK_SECRET_") and value
+    }
+    CARRIER_WEBHOOK_MAX_BYTES = int(os.environ.get("CARRIER_WEBHOOK_MAX_BYTES", "16384") or 16384)
     POSTAGE_HOME_PROVINCE = 19  # the post office's province (Thái Nguyên)
 
 

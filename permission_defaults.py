@@ -18,12 +18,16 @@ RESOURCES = (
     "audit_log",
     "report",
     "postage_rate",
+    "carrier_status",
+    "carrier_webhook",
 )
 CRUD = ("view", "create", "edit", "delete", "export")
 # The workflow's actions on dossiers, from their records (models.dossier_actions).
 DOSSIER_ACTIONS = DOSSIER_GRANTS
 HANDOVER_ACTIONS = ("confirm", "cancel")
 DELIVERY_ACTIONS = ("record_event",)
+# A carrier's webhook call kept unapplied is applied again once its mapping is fixed.
+WEBHOOK_ACTIONS = ("reapply",)
 SCOPED_RESOURCES = frozenset({"dossier", "handover", "delivery_order", "report_daily"})
 ACTIONS: dict[str, tuple[str, ...]] = {
     "dossier": CRUD + DOSSIER_ACTIONS,
@@ -31,6 +35,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "delivery_order": CRUD + DELIVERY_ACTIONS,
     "report": ("view", "export"),
     "audit_log": ("view", "export"),
+    "carrier_webhook": ("view", "export", *WEBHOOK_ACTIONS),
 }
 
 _READ = ("view", "export")
@@ -78,6 +83,7 @@ DEFAULT_MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "holiday": ("view",),
         "report": _READ,
         "postage_rate": ("view",),
+        "carrier_status": ("view",),
     },
     "dept_admin": {
         "dossier": _DEPT_DOSSIER,
@@ -100,6 +106,8 @@ DEFAULT_MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "postage_rate": ("view", "create", "edit", "delete", "export"),
         "audit_log": _READ,
         "report": _READ,
+        "carrier_status": ("view", "create", "edit", "delete", "export"),
+        "carrier_webhook": ("view", "export", *WEBHOOK_ACTIONS),
     },
     "viewer": {
         "dossier": _READ,

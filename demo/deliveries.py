@@ -8,14 +8,17 @@ from extensions import db
 from models import DeliveryEvent, DeliveryOrder
 from models.base import utcnow
 from services.delivery.events import Event, record_event
+from services.delivery.carriers import ensure_default_mapping
 from services.delivery.postage import ensure_default_rates
 
 FAILURE = "Không liên lạc được người nhận"
 
 
 def seed_deliveries() -> None:
-    """Idempotent: the price list when empty; parcels out for delivery and failed once."""
+    """Idempotent: the price list and the carriers' mapping when empty; parcels out for
+    delivery and failed once."""
     ensure_default_rates()
+    ensure_default_mapping()
     latest = (
         select(func.max(DeliveryEvent.at))
         .where(DeliveryEvent.delivery_order_id == DeliveryOrder.id)

@@ -11,6 +11,7 @@ from views.api import (  # noqa: F401  (routes on bp)
     handovers,
     public,
     reports,
+    webhooks,
 )
 from views.api.blueprint import bp
 from views.api.openapi import document  # noqa: F401  (on bp)
