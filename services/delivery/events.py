@@ -4,7 +4,8 @@
 for the feed. An event already stored (same order, status and time) is a
 duplicate; one older than the order's latest, or repeating the status in force
 (a parcel passing a second sorting office), is kept in the timeline without
-moving the status. Events dated before the order was created are refused, and
+moving the status (the status in force reported again moves its time on; a late failure
+still gives the reason). Events dated before the order was created are refused, and
 a timeline holds at most ``DELIVERY_MAX_EVENTS``. ``delivered`` returns the
 dossier; ``returned_to_sender`` brings it back to the counter.
 """
@@ -91,8 +92,10 @@ def apply_event(
             actor_id=actor.id,
         )
     )
+    latest_failure = max((t for s, t in existing if s == "failed"), default=None)
     existing.add((event.status, at))
     if kept:
+        _keep(order, event.status, at, note, latest_failure)
         return "kept"
     order.status, order.status_at = event.status, at
     if event.status == "failed":
@@ -102,6 +105,17 @@ def apply_event(
     if event.status in DOSSIER_MOVES:
         _move_dossier(order, event.status, at, actor, note, ip, flush)
     return "applied"
+
+
+def _keep(order, status, at, note, latest_failure) -> None:
+    """An event that does not move ORDER still says what holds, whatever order they came in:
+    the status in force reported later is the latest event's time, and the latest failure's
+    reason is the parcel's (until it is delivered)."""
+    if status == order.status and at > order.status_at:
+        order.status_at = at
+    if status == "failed" and order.status != "delivered":
+        if latest_failure is None or at > latest_failure:
+            order.failure_reason = note
 
 
 def _check_event(event: Event, now: datetime) -> tuple[datetime, str | None]:
