@@ -101,9 +101,7 @@ class CarrierWebhook(db.Model):
     __table_args__ = (
         CheckConstraint(CARRIERS.check("carrier"), name="carrier"),
         CheckConstraint(INBOX_STATES.check("state"), name="state"),
-        CheckConstraint(
-            "outcome IS NULL OR " + INBOX_OUTCOMES.check("outcome"), name="outcome"
-        ),
+        CheckConstraint("outcome IS NULL OR " + INBOX_OUTCOMES.check("outcome"), name="outcome"),
         # The same carrier transaction twice is stored once.
         UniqueConstraint("carrier", "transaction_id", name="uq_carrier_webhook_transaction"),
         # The inbox screen and the leftover applier: by state, oldest first.

@@ -4,8 +4,8 @@
 for the feed. An event already stored (same order, status and time) is a
 duplicate; one older than the order's latest, or repeating the status in force
 (a parcel passing a second sorting office), is kept in the timeline without
-moving the status (the status in force reported again moves its time on; a late failure
-still gives the reason). Events dated before the order was created are refused, and
+moving the status (a late failure still gives the reason, when it is the latest one).
+Events dated before the order was created are refused, and
 a timeline holds at most ``DELIVERY_MAX_EVENTS``. ``delivered`` returns the
 dossier; ``returned_to_sender`` brings it back to the counter.
 """
@@ -78,7 +78,10 @@ def apply_event(
     if (event.status, at) in existing:
         return "duplicate"
     _check_timeline(order, at, len(existing))
-    kept = at < order.status_at or event.status == order.status
+    # Older than the parcel's latest event (not only the one that set its status: a repeat
+    # of the status in force is in the timeline too), or a repeat: kept, no move.
+    latest = max((t for _, t in existing), default=order.status_at)
+    kept = at < max(latest, order.status_at) or event.status == order.status
     if not kept:
         _check_move(order, event.status)
     # By the order's id: its events need not be loaded (a feed adds thousands).
@@ -108,11 +111,8 @@ def apply_event(
 
 
 def _keep(order, status, at, note, latest_failure) -> None:
-    """An event that does not move ORDER still says what holds, whatever order they came in:
-    the status in force reported later is the latest event's time, and the latest failure's
-    reason is the parcel's (until it is delivered)."""
-    if status == order.status and at > order.status_at:
-        order.status_at = at
+    """A failure reported late still gives the parcel its reason when it is the latest
+    failure (until the parcel is delivered), whatever order the events came in."""
     if status == "failed" and order.status != "delivered":
         if latest_failure is None or at > latest_failure:
             order.failure_reason = note

@@ -27,7 +27,6 @@ from extensions import db
 from models.base import utcnow
 from models.carrier import CARRIERS, INBOX_STATES, CarrierWebhook
 from models.delivery import DeliveryEvent, DeliveryOrder
-from models.dossier import Dossier
 from services import audit
 from services.delivery.carriers import map_status, parse
 from services.delivery.events import Event, apply_event
@@ -156,7 +155,7 @@ def _locked_order(tracking_code: str | None) -> DeliveryOrder | None:
         return None
     return db.session.scalar(
         select(DeliveryOrder)
-        .options(joinedload(DeliveryOrder.dossier).selectinload(Dossier.history))
+        .options(joinedload(DeliveryOrder.dossier))
         .where(DeliveryOrder.tracking_code == tracking_code)
         .with_for_update(of=DeliveryOrder)
         .execution_options(populate_existing=True)
@@ -192,15 +191,19 @@ def _apply_one(row: CarrierWebhook, order: DeliveryOrder | None, now: datetime) 
         return _unapplied(row, exc.message)
     if result == "kept":  # a new version all the same (see events.record_event)
         flag_modified(order, "status_at")
+    added = [e for e in db.session.new if isinstance(e, DeliveryEvent)]
     db.session.flush()
     row.state, row.outcome, row.reason, row.applied_at = "applied", result, None, now
-    row.delivery_event_id = db.session.scalar(
-        select(DeliveryEvent.id).where(
-            DeliveryEvent.delivery_order_id == order.id,
-            DeliveryEvent.status == status,
-            DeliveryEvent.at == row.event_at,
+    if added:
+        row.delivery_event_id = added[0].id
+    else:  # a duplicate: the event it repeats
+        row.delivery_event_id = db.session.scalar(
+            select(DeliveryEvent.id).where(
+                DeliveryEvent.delivery_order_id == order.id,
+                DeliveryEvent.status == status,
+                DeliveryEvent.at == row.event_at,
+            )
         )
-    )
     return result == "applied"
 
 

@@ -286,9 +286,11 @@ def test_a_huge_body_answers_413_and_stores_nothing(client, shipped):
 def test_a_missing_or_unusable_transaction_header_answers_400(client, shipped, transaction):
     headers = {"ems-transaction": transaction}
     raw = json.dumps(ems_body("100", 5)).encode()
-    response = client.post(
-        URL, data=raw, headers={"X-Signature": sign(raw), **headers}
-    ) if transaction.isascii() else send(client, None, raw=raw, headers={"ems-transaction": None})
+    response = (
+        client.post(URL, data=raw, headers={"X-Signature": sign(raw), **headers})
+        if transaction.isascii()
+        else send(client, None, raw=raw, headers={"ems-transaction": None})
+    )
     assert_error(response, 400)
     assert db.session.scalar(select(func.count(CarrierWebhook.id))) == 0
 
