@@ -7,8 +7,8 @@ from sqlalchemy import func, select, update
 from extensions import db
 from models import DeliveryEvent, DeliveryOrder
 from models.base import utcnow
-from services.delivery.events import Event, record_event
 from services.delivery.carriers import ensure_default_mapping
+from services.delivery.events import Event, record_event
 from services.delivery.postage import ensure_default_rates
 
 FAILURE = "Không liên lạc được người nhận"

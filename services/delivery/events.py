@@ -113,9 +113,9 @@ def apply_event(
 def _keep(order, status, at, note, latest_failure) -> None:
     """A failure reported late still gives the parcel its reason when it is the latest
     failure (until the parcel is delivered), whatever order the events came in."""
-    if status == "failed" and order.status != "delivered":
-        if latest_failure is None or at > latest_failure:
-            order.failure_reason = note
+    latest = latest_failure is None or at > latest_failure
+    if status == "failed" and order.status != "delivered" and latest:
+        order.failure_reason = note
 
 
 def _check_event(event: Event, now: datetime) -> tuple[datetime, str | None]:
