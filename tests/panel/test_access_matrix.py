@@ -61,6 +61,8 @@ PUBLIC = {
     "api.issue_token",
     "api.openapi",
     "api.public_dossier",
+    # No user: the carrier's own secret (tests/api/test_carrier_webhooks.py).
+    "api.carrier_webhook",
 }
 # API endpoints (token required) → (method, path, body, (resource, action) they need).
 API_ROUTES = {
@@ -153,6 +155,8 @@ def rows(world):
         "report": None,  # figures, not rows
         "postage_rate/delete_view": factories.make_rate(900).id,
         "postage_rate/action_view": factories.make_rate(950).id,
+        "carrier_status/delete_view": factories.make_carrier_status("990").id,
+        "carrier_status/action_view": factories.make_carrier_status("991").id,
     }
 
 
