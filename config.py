@@ -104,6 +104,9 @@ class Config:
         if name.startswith("CARRIER_WEBHOOK_SECRET_") and value
     }
     CARRIER_WEBHOOK_MAX_BYTES = int(os.environ.get("CARRIER_WEBHOOK_MAX_BYTES", "16384") or 16384)
+    # "inline": each call is applied in its own request, right after it is stored; "later":
+    # stored only, applied by `flask webhooks apply-pending` (a worker, or cron).
+    CARRIER_WEBHOOK_APPLY = os.environ.get("CARRIER_WEBHOOK_APPLY", "inline") or "inline"
     POSTAGE_HOME_PROVINCE = 19  # the post office's province (Thái Nguyên)
 
 

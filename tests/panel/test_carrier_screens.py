@@ -77,7 +77,7 @@ def test_a_code_twice_or_a_code_with_spaces_is_refused_with_a_message(client, lo
 
 @pytest.mark.parametrize("role", ROLES)
 def test_only_it_opens_the_inbox(client, login_as, waiting, role):
-    order, row = waiting
+    _order, row = waiting
     login_as(role)
     listing = client.get("/admin/carrier_webhook/")
     details = client.get(f"/admin/carrier_webhook/details/?id={row.id}")
@@ -118,7 +118,7 @@ def test_reapply_is_it_staffs_and_audited(client, login_as, waiting, role):
 
 
 def test_reapply_leaves_calls_already_applied_alone(client, login_as, waiting):
-    order, row = waiting
+    _order, _row = waiting
     applied = db.session.scalar(
         select(CarrierWebhook).where(CarrierWebhook.transaction_id == "EMS-A")
     )

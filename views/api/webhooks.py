@@ -43,7 +43,7 @@ def carrier_webhook(carrier: str):
     stored = webhooks.store(carrier, transaction_id, body)
     if stored.state == "refused":
         raise ApiError(422, stored.reason, {}, code="refused")
-    if stored.created:
+    if stored.created and current_app.config["CARRIER_WEBHOOK_APPLY"] != "later":
         _apply_now(stored.id)
     return jsonify(code="success", transaction=stored.transaction_id)
 
