@@ -21,23 +21,24 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from models.base import UTCDateTime, utcnow
-from models.delivery import DELIVERY_STATUSES, DeliveryEvent
+from models import delivery
+from models.delivery import DeliveryEvent
 from models.vocabulary import N_, Term, Vocabulary
 
 # The carriers whose webhook shape the app knows (services.delivery.carriers parses them).
 CARRIERS = Vocabulary(
-    Term("ems", "EMS – Tổng công ty Chuyển phát nhanh Bưu điện", N_("EMS (VNPost express)")),
+    Term("ems", "EMS (chuyển phát nhanh Bưu điện)", N_("EMS (VNPost express)")),
 )
 # Where one webhook call stands.
 INBOX_STATES = Vocabulary(
     Term("pending", "chờ áp dụng", N_("Pending"), "secondary"),
     Term("applied", "đã áp dụng", N_("Applied"), "success"),
     Term("unapplied", "chưa áp dụng được", N_("Not applied"), "warning"),
-    Term("refused", "bị từ chối", N_("Refused"), "danger"),
+    Term("refused", "bị từ chối", N_("Refused by the inbox"), "danger"),
 )
 # What applying it did: moved the parcel, kept it in the timeline only, or found it there.
 INBOX_OUTCOMES = Vocabulary(
-    Term("applied", "chuyển trạng thái", N_("Status moved")),
+    Term("applied", "đã chuyển trạng thái", N_("Status moved")),
     Term("kept", "chỉ ghi vào lịch sử", N_("Kept in the timeline")),
     Term("duplicate", "đã có từ trước", N_("Already recorded")),
 )
@@ -77,7 +78,7 @@ class CarrierStatus(db.Model):
     __tablename__ = "carrier_status"
     __table_args__ = (
         CheckConstraint(CARRIERS.check("carrier"), name="carrier"),
-        CheckConstraint(DELIVERY_STATUSES.check("status"), name="status"),
+        CheckConstraint(delivery.DELIVERY_STATUSES.check("status"), name="status"),
         UniqueConstraint("carrier", "code", name="uq_carrier_status_code"),
     )
 
