@@ -20,8 +20,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
-from models.base import UTCDateTime, utcnow
 from models import delivery
+from models.base import UTCDateTime, utcnow
 from models.delivery import DeliveryEvent
 from models.vocabulary import N_, Term, Vocabulary
 
