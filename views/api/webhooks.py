@@ -9,7 +9,6 @@ that could not be applied then stays pending for ``flask webhooks apply-pending`
 import logging
 
 from flask import current_app, jsonify, request
-from sqlalchemy.exc import SQLAlchemyError
 
 from extensions import db
 from services.delivery import carriers, webhooks
@@ -63,6 +62,6 @@ def _apply_now(inbox_id: int) -> None:
     """Apply the stored call; whatever fails here, the call is kept (pending) and answered."""
     try:
         webhooks.apply(inbox_id, ip_address=None)
-    except SQLAlchemyError:
+    except Exception:  # stored and committed already: the carrier is told so all the same
         db.session.rollback()
         log.warning("carrier webhook %s kept pending: applying it failed", inbox_id, exc_info=True)
