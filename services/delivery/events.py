@@ -98,7 +98,7 @@ def apply_event(
     latest_failure = max((t for s, t in existing if s == "failed"), default=None)
     existing.add((event.status, at))
     if kept:
-        _keep(order, event.status, at, note, latest_failure)
+        _keep(order, event.status, at, note, latest_failure, existing)
         return "kept"
     order.status, order.status_at = event.status, at
     if event.status == "failed":
@@ -110,9 +110,15 @@ def apply_event(
     return "applied"
 
 
-def _keep(order, status, at, note, latest_failure) -> None:
-    """A failure reported late still gives the parcel its reason when it is the latest
-    failure (until the parcel is delivered), whatever order the events came in."""
+def _keep(order, status, at, note, latest_failure, existing) -> None:
+    """An event that does not move ORDER still tells what holds, whatever order they came
+    in: a late failure gives the parcel its reason when it is the latest failure (until the
+    parcel is delivered); a late event between the status in force and its repeats means the
+    status was reached again only at the first repeat after it."""
+    if status != order.status and order.status_at < at:
+        order.status_at = min(
+            (t for s, t in existing if s == order.status and t > at), default=order.status_at
+        )
     latest = latest_failure is None or at > latest_failure
     if status == "failed" and order.status != "delivered" and latest:
         order.failure_reason = note

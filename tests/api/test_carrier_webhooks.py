@@ -320,3 +320,28 @@ def test_apply_pending_applies_what_a_request_left(app, client, shipped, runner)
     assert result.exit_code == 0, result.output
     assert "applied: 1" in result.output
     assert order_state(shipped) == ("accepted", ["accepted"])
+
+
+def test_a_late_failure_between_repeats_ends_as_if_sorted(client, shipped):
+    """Out for delivery, again, then the failure between them: the parcel was out again
+    only since the repeat, and the failure's reason is the parcel's."""
+    for code, hours, note in (("100", 60, ""), ("300", 40, ""), ("300", 20, ""),
+                              ("500", 30, "Vắng nhà")):  # fmt: skip
+        assert send(client, ems_body(code, hours, note=note)).status_code == 200
+    db.session.expire_all()
+    order = db.session.get(type(shipped), shipped.id)
+    repeat = db.session.scalar(
+        select(func.max(DeliveryEvent.at)).where(DeliveryEvent.delivery_order_id == order.id)
+    )
+    assert order.status == "out_for_delivery" and order.status_at == repeat
+    assert order.failure_reason.startswith("Vắng nhà")
+
+
+def test_a_late_failure_before_the_return_still_gives_the_reason(client, shipped):
+    for code, hours, note in (("100", 60, ""), ("300", 40, ""), ("600", 20, ""),
+                              ("500", 30, "Người nhận từ chối")):  # fmt: skip
+        assert send(client, ems_body(code, hours, note=note)).status_code == 200
+    db.session.expire_all()
+    order = db.session.get(type(shipped), shipped.id)
+    assert order.status == "returned_to_sender"
+    assert order.failure_reason.startswith("Người nhận từ chối")
