@@ -13,6 +13,7 @@ from demo.seed import DEMO_PASSWORD_DEFAULT, seed_demo
 from extensions import db
 from models.user import User
 from services.accounts.users import create_user
+from services.delivery import webhooks
 from services.errors import ServiceError
 from services.integration import workers
 from services.transactions import transaction
@@ -23,6 +24,7 @@ def register_commands(app) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(generate_data_command)
     app.cli.add_command(outbox_group)
+    app.cli.add_command(webhooks_group)
 
 
 @click.command("seed-demo")
@@ -171,3 +173,17 @@ class Progress:
             f"{now - self.started:.0f} s, {rate:,.0f}/s, about {left:.0f} s left",
             nl=True,
         )
+
+
+@click.group("webhooks")
+def webhooks_group():
+    """The carriers' webhook inbox."""
+
+
+@webhooks_group.command("apply-pending")
+@click.option("--limit", default=1000, show_default=True, help="Calls applied at most.")
+def apply_pending_command(limit):
+    """Apply the carrier calls stored but not applied yet (oldest event first)."""
+    counts = webhooks.apply_pending(limit)
+    for state in ("applied", "unapplied", "pending", "refused"):
+        click.echo(f"{state}: {counts.get(state, 0)}")

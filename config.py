@@ -100,6 +100,17 @@ class Config:
     # (services/reporting/exports.py) and offered when ready; finished files are kept this long.
     EXPORT_INLINE_MAX_DAYS = int(os.environ.get("EXPORT_INLINE_MAX_DAYS", "31") or 31)
     EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7") or 7)
+    # Each carrier's webhook secret, from CARRIER_WEBHOOK_SECRET_<CARRIER> (e.g. ..._EMS);
+    # a carrier without one answers 404. Bodies above the cap answer 413.
+    CARRIER_WEBHOOK_SECRETS = {
+        name.removeprefix("CARRIER_WEBHOOK_SECRET_").lower(): value
+        for name, value in os.environ.items()
+        if name.startswith("CARRIER_WEBHOOK_SECRET_") and value
+    }
+    CARRIER_WEBHOOK_MAX_BYTES = int(os.environ.get("CARRIER_WEBHOOK_MAX_BYTES", "16384") or 16384)
+    # "inline": each call is applied in its own request, right after it is stored; "later":
+    # stored only, applied by `flask webhooks apply-pending` (a worker, or cron).
+    CARRIER_WEBHOOK_APPLY = os.environ.get("CARRIER_WEBHOOK_APPLY", "inline") or "inline"
     POSTAGE_HOME_PROVINCE = 19  # the post office's province (Thái Nguyên)
     # The outbox (services/integration): with a Redis, `flask outbox relay` and
     # `flask outbox worker` deliver; without one, the app process does it itself.

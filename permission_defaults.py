@@ -20,12 +20,16 @@ RESOURCES = (
     "postage_rate",
     "outbox",
     "portal_mapping",
+    "carrier_status",
+    "carrier_webhook",
 )
 CRUD = ("view", "create", "edit", "delete", "export")
 # The workflow's actions on dossiers, from their records (models.dossier_actions).
 DOSSIER_ACTIONS = DOSSIER_GRANTS
 HANDOVER_ACTIONS = ("confirm", "cancel")
 DELIVERY_ACTIONS = ("record_event",)
+# A carrier's webhook call kept unapplied is applied again once its mapping is fixed.
+WEBHOOK_ACTIONS = ("reapply",)
 SCOPED_RESOURCES = frozenset(
     {"dossier", "handover", "delivery_order", "report_daily", "report_delay"}
 )
@@ -36,6 +40,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "report": ("view", "export"),
     "audit_log": ("view", "export"),
     "outbox": ("view", "edit"),  # edit: retry or discard a row
+    "carrier_webhook": ("view", "export", *WEBHOOK_ACTIONS),
 }
 
 _READ = ("view", "export")
@@ -84,6 +89,7 @@ DEFAULT_MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "report": _READ,
         "postage_rate": ("view",),
         "outbox": ("view",),
+        "carrier_status": ("view",),
     },
     "dept_admin": {
         "dossier": _DEPT_DOSSIER,
@@ -108,6 +114,8 @@ DEFAULT_MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "report": _READ,
         "outbox": ("view", "edit"),
         "portal_mapping": ("view", "create", "edit", "delete"),
+        "carrier_status": ("view", "create", "edit", "delete", "export"),
+        "carrier_webhook": ("view", "export", *WEBHOOK_ACTIONS),
     },
     "viewer": {
         "dossier": _READ,

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 import permissions
 from demo import demo_data, history
-from demo.deliveries import seed_deliveries
+from demo.deliveries import seed_carrier_inbox, seed_deliveries
 from extensions import db
 from models import (
     Agency,
@@ -53,6 +53,7 @@ def seed_demo(
         _make_dossiers(users, today or datetime.now(LOCAL_TZ))
     seed_deliveries()
     db.session.commit()
+    seed_carrier_inbox()  # through the webhook service, which commits each call itself
     return counts()
 
 

@@ -3,6 +3,7 @@
 from models.agency import AGENCY_KINDS, Agency
 from models.audit import AuditEntry
 from models.calendar import CalendarOverride
+from models.carrier import CarrierStatus, CarrierWebhook
 from models.catalog import ExtraFieldDefinition, ProcedureType, RequiredDocument
 from models.counter import CodeCounter
 from models.delivery import DeliveryEvent, DeliveryOrder, PostageRate
@@ -21,6 +22,8 @@ __all__ = [
     "Agency",
     "AuditEntry",
     "CalendarOverride",
+    "CarrierStatus",
+    "CarrierWebhook",
     "CodeCounter",
     "DeliveryEvent",
     "DeliveryOrder",

@@ -203,6 +203,39 @@ def _a_portal_mapping() -> int:
     db.session.add(mapping)
     db.session.commit()
     return mapping.id
+        "carrier_status": make_carrier_status("100").id,
+        "carrier_webhook": make_carrier_webhook().id,
+    }
+
+
+def make_carrier_status(code, status="accepted", carrier="ems"):
+    """One line of CARRIER's status mapping (committed)."""
+    from models import CarrierStatus
+
+    line = CarrierStatus(carrier=carrier, code=code, status=status, note="Chấp nhận gửi")
+    db.session.add(line)
+    db.session.commit()
+    return line
+
+
+def make_carrier_webhook(transaction="EMS-0001", state="unapplied", **fields):
+    """One call in the carrier inbox, kept as if it could not be applied (committed)."""
+    from models import CarrierWebhook
+
+    row = CarrierWebhook(
+        carrier="ems",
+        transaction_id=transaction,
+        body=b'{"tracking_code": "EB123456785VN", "status_code": "999"}',
+        state=state,
+        reason=fields.pop("reason", "Mã trạng thái «999» chưa có trong bảng ánh xạ."),
+        tracking_code=fields.pop("tracking_code", "EB123456785VN"),
+        status_code=fields.pop("status_code", "999"),
+        status_name=fields.pop("status_name", "Hàng đang chờ"),
+        **fields,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
 
 
 def _first_rate() -> int:

@@ -11,7 +11,13 @@ from models.delivery import DELIVERY_STATUSES
 from models.dossier import STATUSES, TIMELINESS
 from models.dossier_actions import ACTIONS, BY_NAME
 from models.user import ROLES
-from permission_defaults import CRUD, DELIVERY_ACTIONS, DOSSIER_ACTIONS, HANDOVER_ACTIONS
+from permission_defaults import (
+    CRUD,
+    DELIVERY_ACTIONS,
+    DOSSIER_ACTIONS,
+    HANDOVER_ACTIONS,
+    WEBHOOK_ACTIONS,
+)
 
 # Roles' labels, from their vocabulary (people.py reads them here).
 ROLE = ROLES.labels()
@@ -28,6 +34,8 @@ RESOURCE = {
     "audit_log": _l("Audit log"),
     "report": _l("Reports"),
     "postage_rate": _l("Postage price list"),
+    "carrier_status": _l("Carrier status codes"),
+    "carrier_webhook": _l("Carrier webhooks"),
 }
 # One record of each resource, as messages name it: "Đã lưu hồ sơ 000.00.15.H55-260301-0001".
 RECORD_KIND = {
@@ -40,6 +48,8 @@ RECORD_KIND = {
     "role": _l("role"),
     "holiday": _l("calendar day"),
     "postage_rate": _l("price-list line"),
+    "carrier_status": _l("carrier status code"),
+    "carrier_webhook": _l("carrier webhook call"),
 }
 # The grid's actions that are no workflow action (those come from their records).
 _OTHER_ACTIONS = {
@@ -52,11 +62,12 @@ _OTHER_ACTIONS = {
     "confirm": _l("Confirm handover"),
     "cancel": _l("Cancel handover batch"),
     "record_event": _l("Record delivery event"),
+    "reapply": _l("Apply a carrier webhook again"),
 }
 # Every grid action's label, in the grid's order.
 ACTION = {
     a: BY_NAME[a].label if a in BY_NAME else _OTHER_ACTIONS[a]
-    for a in (*CRUD, *DOSSIER_ACTIONS, *HANDOVER_ACTIONS, *DELIVERY_ACTIONS)
+    for a in (*CRUD, *DOSSIER_ACTIONS, *HANDOVER_ACTIONS, *DELIVERY_ACTIONS, *WEBHOOK_ACTIONS)
 }
 
 # What an audit entry records, beyond the workflow actions of ACTION.

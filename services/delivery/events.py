@@ -4,7 +4,8 @@
 for the feed. An event already stored (same order, status and time) is a
 duplicate; one older than the order's latest, or repeating the status in force
 (a parcel passing a second sorting office), is kept in the timeline without
-moving the status. Events dated before the order was created are refused, and
+moving the status (a late failure still gives the reason, when it is the latest one).
+Events dated before the order was created are refused, and
 a timeline holds at most ``DELIVERY_MAX_EVENTS``. ``delivered`` returns the
 dossier; ``returned_to_sender`` brings it back to the counter.
 """
@@ -77,7 +78,10 @@ def apply_event(
     if (event.status, at) in existing:
         return "duplicate"
     _check_timeline(order, at, len(existing))
-    kept = at < order.status_at or event.status == order.status
+    # Older than the parcel's latest event (not only the one that set its status: a repeat
+    # of the status in force is in the timeline too), or a repeat: kept, no move.
+    latest = max((t for _, t in existing), default=order.status_at)
+    kept = at < max(latest, order.status_at) or event.status == order.status
     if not kept:
         _check_move(order, event.status)
     # By the order's id: its events need not be loaded (a feed adds thousands).
@@ -91,8 +95,10 @@ def apply_event(
             actor_id=actor.id,
         )
     )
+    latest_failure = max((t for s, t in existing if s == "failed"), default=None)
     existing.add((event.status, at))
     if kept:
+        _keep(order, event.status, at, note, latest_failure, existing)
         return "kept"
     order.status, order.status_at = event.status, at
     if event.status == "failed":
@@ -102,6 +108,20 @@ def apply_event(
     if event.status in DOSSIER_MOVES:
         _move_dossier(order, event.status, at, actor, note, ip, flush)
     return "applied"
+
+
+def _keep(order, status, at, note, latest_failure, existing) -> None:
+    """An event that does not move ORDER still tells what holds, whatever order they came
+    in: a late failure gives the parcel its reason when it is the latest failure (until the
+    parcel is delivered); a late event between the status in force and its repeats means the
+    status was reached again only at the first repeat after it."""
+    if status != order.status and order.status_at < at:
+        order.status_at = min(
+            (t for s, t in existing if s == order.status and t > at), default=order.status_at
+        )
+    latest = latest_failure is None or at > latest_failure
+    if status == "failed" and order.status != "delivered" and latest:
+        order.failure_reason = note
 
 
 def _check_event(event: Event, now: datetime) -> tuple[datetime, str | None]:

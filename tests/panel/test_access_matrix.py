@@ -68,6 +68,8 @@ PUBLIC = {
     "api.issue_token",
     "api.openapi",
     "api.public_dossier",
+    # No user: the carrier's own secret (tests/api/test_carrier_webhooks.py).
+    "api.carrier_webhook",
 }
 # API endpoints (token required) → (method, path, body, (resource, action) they need).
 API_ROUTES = {
@@ -163,6 +165,8 @@ def rows(world):
         "postage_rate/action_view": factories.make_rate(950).id,
         "portal_mapping/delete_view": _mapping("1.001029"),
         "portal_mapping/action_view": _mapping("1.005453"),
+        "carrier_status/delete_view": factories.make_carrier_status("990").id,
+        "carrier_status/action_view": factories.make_carrier_status("991").id,
     }
 
 

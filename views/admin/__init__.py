@@ -15,12 +15,14 @@ from models import (
     User,
 )
 from models.agency import Agency
+from models.carrier import CarrierStatus, CarrierWebhook
 from models.delivery import DeliveryOrder, PostageRate
 from models.integration import PortalMapping
 from views.admin.audit import AuditLogView
 from views.admin.calendar import CalendarOverrideView
 from views.admin.catalog import AgencyView, ProcedureTypeView
 from views.admin.core.kept_menu import kept_menu, kept_static_url
+from views.admin.delivery.carriers import CarrierStatusView, CarrierWebhookView
 from views.admin.delivery.postage import PostageRateView
 from views.admin.delivery.screen import DeliveryOrderView
 from views.admin.dossiers.screen import DossierView
@@ -63,8 +65,14 @@ def register_admin(app) -> Admin:
     admin.add_view(
         PostageRateView(PostageRate, db, name=_l("Postage price list"), category=catalog)
     )
+    admin.add_view(
+        CarrierStatusView(CarrierStatus, db, name=_l("Carrier status codes"), category=catalog)
+    )
     admin.add_view(UserView(User, db, name=_l("Users"), category=system))
     admin.add_view(RoleView(Role, db, name=_l("Roles"), category=system))
+    admin.add_view(
+        CarrierWebhookView(CarrierWebhook, db, name=_l("Carrier webhooks"), category=system)
+    )
     admin.add_view(AuditLogView(AuditEntry, db, name=_l("Audit log"), category=system))
     admin.add_view(
         OutboxView(name=_l("Sync and messages"), endpoint="outbox", url="outbox", category=system)

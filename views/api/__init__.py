@@ -11,10 +11,12 @@ from views.api import (  # noqa: F401  (routes on bp)
     handovers,
     public,
     reports,
+    webhooks,
 )
 from views.api.blueprint import bp
 from views.api.openapi import document  # noqa: F401  (on bp)
 from views.api.openapi import handovers as openapi_handovers  # noqa: F401  (adds its paths)
+from views.api.openapi import webhooks as openapi_webhooks  # noqa: F401  (adds its paths)
 
 errors.install(bp)
 
