@@ -193,6 +193,8 @@ def make_one_of_each(world) -> dict:
         "postage_rate": _first_rate(),
         "audit_log": db.session.scalar(select(AuditEntry.id).limit(1)),
         "portal_mapping": _a_portal_mapping(),
+        "carrier_status": make_carrier_status("100").id,
+        "carrier_webhook": make_carrier_webhook().id,
     }
 
 
@@ -203,9 +205,6 @@ def _a_portal_mapping() -> int:
     db.session.add(mapping)
     db.session.commit()
     return mapping.id
-        "carrier_status": make_carrier_status("100").id,
-        "carrier_webhook": make_carrier_webhook().id,
-    }
 
 
 def make_carrier_status(code, status="accepted", carrier="ems"):
