@@ -31,7 +31,7 @@ CARRIERS = Vocabulary(
 )
 # Where one webhook call stands.
 INBOX_STATES = Vocabulary(
-    Term("pending", "chờ áp dụng", N_("Pending"), "secondary"),
+    Term("pending", "chờ áp dụng", N_("Waiting to be applied"), "secondary"),
     Term("applied", "đã áp dụng", N_("Applied"), "success"),
     Term("unapplied", "chưa áp dụng được", N_("Not applied"), "warning"),
     Term("refused", "bị từ chối", N_("Refused by the inbox"), "danger"),

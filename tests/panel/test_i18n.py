@@ -43,6 +43,13 @@ def test_every_interface_string_has_a_vietnamese_translation():
     assert sorted(in_source - translated) == []
 
 
+def test_each_interface_string_is_translated_once():
+    """Two entries for one msgid: the catalogue keeps the last, silently changing a screen."""
+    lines = (ROOT / "translations/vi/LC_MESSAGES/messages.po").read_text().splitlines()
+    ids = [line for line in lines if line.startswith('msgid "') and line != 'msgid ""']
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+
+
 def test_the_panel_speaks_vietnamese_by_default(client, login_as):
     login_as("po_clerk")
     page = client.get("/admin/dossier/").get_data(as_text=True)
