@@ -20,12 +20,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from models.delivery import DeliveryOrder
 from models.dossier import Dossier, DossierHistory
-from models.report import MEASURES, ReportDaily
+from models.report import COLUMNS, MEASURES, ReportDaily
 from services.calendar import LOCAL_TZ
 from services.reporting import queries as q
+from services.reporting import timeline
 from services.reporting.periods import Period
 
-FIELDS = ("status", "channel", "fee_amount", "received_at", "completed_at", "timeliness")
+FIELDS = ("status", "channel", "fee_amount", "received_at", "completed_at", "timeliness", "due_at")
 KEYS = ("agency_id", "procedure_type_id", "post_office_id")
 KEY_COLUMNS = ("day", "agency_id", "procedure_type_id", "post_office_id")
 PENDING = "report_daily_pending"  # session.info key: the differences not yet written
@@ -69,6 +70,14 @@ def _step(row):
     return (row.action, row.from_status, row.to_status, row.at)
 
 
+def _stretch_step(row):
+    return (row.action, row.to_status, row.at, row.data)
+
+
+def _overdue(values: dict, rows) -> Counter:
+    return timeline.overdue_counts(values, [_stretch_step(r) for r in rows])
+
+
 def _remember_before(session, _context, _instances) -> None:
     """The counted fields of the changed dossiers as the database still has them."""
     ids = [d.id for d in session.dirty if isinstance(d, Dossier) and d.id is not None]
@@ -85,13 +94,18 @@ def _remember_before(session, _context, _instances) -> None:
 def _difference(dossier, new_steps: list, before: dict | None) -> Counter:
     now = _values(dossier)
     if before is None:  # new: everything it counts for is new
-        return counts(now, [_step(s) for s in new_steps])
+        found = counts(now, [_step(s) for s in new_steps])
+        found.update(_overdue(now, new_steps))
+        return found
     change = counts(now)
     change.subtract(counts(before))
+    fresh = {id(s) for s in new_steps}
+    change.update(_overdue(now, dossier.history))  # the whole history decides, before and now
+    change.subtract(_overdue(before, [s for s in dossier.history if id(s) not in fresh]))
     if all(before[k] == now[k] for k in KEYS):
         change.update(counts(now, [_step(s) for s in new_steps], with_base=False))
         return change
-    fresh = {id(s) for s in new_steps}  # moved to another agency or office: move its history
+    # moved to another agency or office: move its history
     change.update(counts(now, [_step(s) for s in dossier.history], with_base=False))
     old_steps = [_step(s) for s in dossier.history if id(s) not in fresh]
     change.subtract(counts(before, old_steps, with_base=False))
@@ -139,7 +153,7 @@ def add(connection, change: Counter) -> None:
         if amount:
             rows[tuple(key)][name] = amount
     params = [
-        dict(zip(KEY_COLUMNS, key, strict=True), **{m: rows[key].get(m, 0) for m in MEASURES})
+        dict(zip(KEY_COLUMNS, key, strict=True), **{m: rows[key].get(m, 0) for m in COLUMNS})
         for key in sorted(rows)
     ]
     for row in params:  # one at a time: in this order, whatever the driver batches
@@ -154,13 +168,14 @@ def _upsert(dialect_name: str):
     stmt = dialect.insert(table)
     return stmt.on_conflict_do_update(
         index_elements=list(KEY_COLUMNS),
-        set_={m: table.c[m] + stmt.excluded[m] for m in MEASURES},
+        set_={m: table.c[m] + stmt.excluded[m] for m in COLUMNS},
     )
 
 
-def rebuild(connection, measures=MEASURES) -> int:
+def rebuild(connection, measures=MEASURES, overdue=True) -> int:
     """Recount the whole table from the dossiers, their history and their parcels; returns
-    its rows. MEASURES: the columns the table has (a migration gives its own)."""
+    its rows. MEASURES: the columns the table has (a migration gives its own); OVERDUE
+    False when it has no ``overdue_change`` yet."""
     by = ("day", "agency", "procedure", "post_office")
     merged: dict = defaultdict(dict)
     sources = (q.received, q.completed, q.events, *((q.parcels,) if "parcels" in measures else ()))
@@ -183,7 +198,21 @@ def rebuild(connection, measures=MEASURES) -> int:
     target = table(ReportDaily.__tablename__, *(column(n, kept[n].type) for n in names))
     for start in range(0, len(rows), 5000):
         connection.execute(insert(target), rows[start : start + 5000])
+    if overdue:
+        add_in_bulk(connection, timeline.overdue_of_all(connection))
     return len(rows)
+
+
+def add_in_bulk(connection, change: Counter) -> None:
+    """``add`` for a rebuild: nobody else writes meanwhile, so in batches."""
+    params = [
+        {**dict(zip(KEY_COLUMNS, key, strict=True)), **dict.fromkeys(COLUMNS, 0), name: amount}
+        for (*key, name), amount in sorted(change.items())
+        if amount
+    ]
+    upsert = _upsert(connection.dialect.name)
+    for start in range(0, len(params), 5000):
+        connection.execute(upsert, params[start : start + 5000])
 
 
 # Parcels: a delivery order counts one parcel and its postage on the local day it was
