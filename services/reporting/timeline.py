@@ -90,11 +90,10 @@ def overdue_of_all(connection) -> Counter:
     steps = select(H.dossier_id, H.action, H.to_status, H.at, H.data).order_by(
         H.dossier_id, H.at, H.id
     )
-    streamed = connection.execution_options(yield_per=20_000)
-    history = iter(streamed.execute(steps))
+    history = iter(connection.execute(steps.execution_options(yield_per=20_000)))
     pending = next(history, None)
     total: Counter = Counter()
-    for row in streamed.execute(dossiers):
+    for row in connection.execute(dossiers.execution_options(yield_per=20_000)):
         values = dict(zip((*names, "status"), row, strict=True))
         own = []
         while pending is not None and pending[0] <= row[0]:
