@@ -182,7 +182,7 @@ class PeriodicColumn:
 # fmt: off
 PERIODIC = (
     PeriodicColumn("carried_over", N_("Carried over")),
-    PeriodicColumn("received_counter", N_("At the counter"), group=N_("Received in the period")),
+    PeriodicColumn("received_counter", N_("In person"), group=N_("Received in the period")),
     PeriodicColumn("received_online", N_("Online"), group=N_("Received in the period")),
     PeriodicColumn("received_post", N_("Through the public postal service"),
                    group=N_("Received in the period")),
@@ -192,7 +192,7 @@ PERIODIC = (
     PeriodicColumn("settled_late", N_("Late"), group=N_("Settled")),
     PeriodicColumn("withdrawn", N_("Withdrawn"), group=N_("Closed otherwise")),
     PeriodicColumn("stopped", N_("Stopped"), group=N_("Closed otherwise")),
-    PeriodicColumn("refused", N_("Refused"), group=N_("Closed otherwise")),
+    PeriodicColumn("refused", N_("Refused at reception"), group=N_("Closed otherwise")),
     PeriodicColumn("in_progress_within_time", N_("Within time"),
                    group=N_("In progress at the end")),
     PeriodicColumn("in_progress_overdue", N_("Overdue"), group=N_("In progress at the end")),

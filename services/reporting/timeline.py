@@ -50,7 +50,7 @@ def stretches(received_at, due_at, status, steps) -> list[tuple]:
     dues.append(due)
     dues.reverse()
     first = "received" if steps else status
-    bounds = [received_at, *(s[2] for s in steps)]
+    bounds = [received_at, *(max(s[2], received_at) for s in steps)]  # none before receipt
     statuses = [first, *(s[1] for s in steps)]
     ends = [*bounds[1:], None]
     return list(zip(bounds, ends, statuses, dues, strict=True))

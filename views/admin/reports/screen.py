@@ -14,18 +14,20 @@ from views.admin.core.exports import local_stamp
 from views.admin.core.screens import SecuredScreen
 from views.admin.reports import context as ctx
 from views.admin.reports.choice import read_choice
+from views.admin.reports.periodic import PeriodicMixin
 from views.admin.reports.review import ReviewMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class ReportView(ReviewMixin, SecuredScreen):
+class ReportView(PeriodicMixin, ReviewMixin, SecuredScreen):
     resource = "report"
     route_actions = {
         "index_view": "view",
         "review_view": "view",
         "report_export": "export",
         "tracking_book": "export",
+        "periodic_view": "view",
     }
 
     @expose("/")
@@ -73,6 +75,9 @@ class ReportView(ReviewMixin, SecuredScreen):
             ip_address=request.remote_addr,
             summary=f"{what} {period.label()}: {request.query_string.decode()[:300]}",
         )
+
+    def xlsx_response(self, sheets, what: str, period: Period) -> Response:
+        return _xlsx(stream_workbook(sheets), _name(what, period))
 
     def report_url(self, **args) -> str:
         return url_for(".index_view", **args)
