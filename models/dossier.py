@@ -92,6 +92,15 @@ class Dossier(db.Model):
             sqlite_where=text(RUNNING_SQL),
             postgresql_include=["received_at", "agency_id", "post_office_id"],
         ),
+        # The scorecard's dossiers losing points: settled late, settled (in order).
+        Index(
+            "ix_dossier_late_completed",
+            "completed_at",
+            "id",
+            postgresql_where=text("timeliness = 'late'"),
+            sqlite_where=text("timeliness = 'late'"),
+        ),
+        Index("ix_dossier_completed_at", "completed_at", "id"),
         # The home page's work queues: to hand over either way, results at the counter.
         Index(
             "ix_dossier_waiting",

@@ -20,6 +20,16 @@ def upgrade():
         batch_op.add_column(
             sa.Column("overdue_change", sa.Integer(), nullable=False, server_default="0")
         )
+    # The scorecard's dossiers losing points, read in order: settled late, settled at all.
+    late = sa.text("timeliness = 'late'")
+    op.create_index(
+        "ix_dossier_late_completed",
+        "dossier",
+        ["completed_at", "id"],
+        postgresql_where=late,
+        sqlite_where=late,
+    )
+    op.create_index("ix_dossier_completed_at", "dossier", ["completed_at", "id"])
     # The dossiers already there (the app keeps the tally from now on).
     from services.reporting import facts, timeline
 
@@ -28,5 +38,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index("ix_dossier_completed_at", table_name="dossier")
+    op.drop_index("ix_dossier_late_completed", table_name="dossier")
     with op.batch_alter_table("report_daily") as batch_op:
         batch_op.drop_column("overdue_change")

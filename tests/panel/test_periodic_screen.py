@@ -67,3 +67,30 @@ def test_post_offices_as_rows_and_bad_days(client, login_as, month):
 def test_signed_out_goes_to_the_login(client, month):
     response = client.get(MARCH)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+SCORECARD = "/admin/report/scorecard?from=2026-03-01&to=2026-03-31"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_scorecard_for_each_role_lists_its_losing_dossiers(client, login_as, month, role):
+    login_as(role)
+    response = client.get(SCORECARD)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Chỉ số 766 của quầy" in page and "chưa có dữ liệu" in page
+    links = re.findall(r'class="losing-code" href="([^"]+)">([^<]+)<', page)
+    codes = {code for _href, code in links}
+    assert (month["p"].code in codes) == (role in ("it_admin", "viewer", "dept_admin2"))
+    assert (month["f"].code in codes) == (role != "dept_admin2")
+    for href, _code in links[:2]:  # each links to its dossier, which the user may open
+        assert client.get(href).status_code == 200
+
+
+def test_the_scorecard_pages_and_bad_input(client, login_as, month):
+    login_as("viewer")
+    assert 'id="losing-next"' not in client.get(SCORECARD).get_data(as_text=True)
+    assert client.get(SCORECARD + "&page=2").status_code == 200
+    assert client.get(SCORECARD + "&page=abc").status_code == 200
+    page = client.get("/admin/report/scorecard?from=2026-13-01").get_data(as_text=True)
+    assert "is-invalid" in page

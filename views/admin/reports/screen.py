@@ -16,11 +16,12 @@ from views.admin.reports import context as ctx
 from views.admin.reports.choice import read_choice
 from views.admin.reports.periodic import PeriodicMixin
 from views.admin.reports.review import ReviewMixin
+from views.admin.reports.scorecard import ScorecardMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class ReportView(PeriodicMixin, ReviewMixin, SecuredScreen):
+class ReportView(PeriodicMixin, ScorecardMixin, ReviewMixin, SecuredScreen):
     resource = "report"
     route_actions = {
         "index_view": "view",
@@ -28,6 +29,7 @@ class ReportView(PeriodicMixin, ReviewMixin, SecuredScreen):
         "report_export": "export",
         "tracking_book": "export",
         "periodic_view": "view",
+        "scorecard_view": "view",
     }
 
     @expose("/")
