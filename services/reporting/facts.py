@@ -70,14 +70,6 @@ def _step(row):
     return (row.action, row.from_status, row.to_status, row.at)
 
 
-def _stretch_step(row):
-    return (row.action, row.to_status, row.at, row.data)
-
-
-def _overdue(values: dict, rows) -> Counter:
-    return timeline.overdue_counts(values, [_stretch_step(r) for r in rows])
-
-
 def _remember_before(session, _context, _instances) -> None:
     """The counted fields of the changed dossiers as the database still has them."""
     ids = [d.id for d in session.dirty if isinstance(d, Dossier) and d.id is not None]
@@ -95,17 +87,15 @@ def _difference(dossier, new_steps: list, before: dict | None) -> Counter:
     now = _values(dossier)
     if before is None:  # new: everything it counts for is new
         found = counts(now, [_step(s) for s in new_steps])
-        found.update(_overdue(now, new_steps))
+        found.update(timeline.overdue_difference(now, None, new_steps, new_steps))
         return found
     change = counts(now)
     change.subtract(counts(before))
-    fresh = {id(s) for s in new_steps}
-    change.update(_overdue(now, dossier.history))  # the whole history decides, before and now
-    change.subtract(_overdue(before, [s for s in dossier.history if id(s) not in fresh]))
+    change.update(timeline.overdue_difference(now, before, dossier.history, new_steps))
     if all(before[k] == now[k] for k in KEYS):
         change.update(counts(now, [_step(s) for s in new_steps], with_base=False))
         return change
-    # moved to another agency or office: move its history
+    fresh = {id(s) for s in new_steps}  # moved to another agency or office: move its history
     change.update(counts(now, [_step(s) for s in dossier.history], with_base=False))
     old_steps = [_step(s) for s in dossier.history if id(s) not in fresh]
     change.subtract(counts(before, old_steps, with_base=False))
@@ -184,13 +174,8 @@ def rebuild(connection, measures=MEASURES, overdue=True) -> int:
             merged[key].update(values)
     connection.execute(delete(ReportDaily.__table__))
     rows = [
-        {
-            "day": q.as_date(key[0]),
-            "agency_id": key[1],
-            "procedure_type_id": key[2],
-            "post_office_id": key[3],
-            **{m: int(values.get(m) or 0) for m in measures},
-        }
+        {**dict(zip(KEY_COLUMNS, (q.as_date(key[0]), *key[1:]), strict=True))}
+        | {m: int(values.get(m) or 0) for m in measures}
         for key, values in merged.items()
     ]
     kept = ReportDaily.__table__.c  # only the columns MEASURES names: no defaults for others
@@ -205,14 +190,7 @@ def rebuild(connection, measures=MEASURES, overdue=True) -> int:
 
 def add_in_bulk(connection, change: Counter) -> None:
     """``add`` for a rebuild: nobody else writes meanwhile, so in batches."""
-    params = [
-        {**dict(zip(KEY_COLUMNS, key, strict=True)), **dict.fromkeys(COLUMNS, 0), name: amount}
-        for (*key, name), amount in sorted(change.items())
-        if amount
-    ]
-    upsert = _upsert(connection.dialect.name)
-    for start in range(0, len(params), 5000):
-        connection.execute(upsert, params[start : start + 5000])
+    timeline.write_in_bulk(connection, change, _upsert(connection.dialect.name), COLUMNS)
 
 
 # Parcels: a delivery order counts one parcel and its postage on the local day it was

@@ -83,6 +83,32 @@ def overdue_counts(values: dict, steps) -> Counter:
     return Counter({(day, *key, "overdue_change"): n for day, n in days.items()})
 
 
+def overdue_of_rows(values: dict, rows) -> Counter:
+    """``overdue_counts`` of history ROWS (DossierHistory objects)."""
+    return overdue_counts(values, [(r.action, r.to_status, r.at, r.data) for r in rows])
+
+
+def overdue_difference(now: dict, before: dict | None, history, new_steps) -> Counter:
+    """What a flush changes in ``overdue_change``: the whole HISTORY decides, before and now."""
+    fresh = {id(s) for s in new_steps}
+    change = overdue_of_rows(now, history)
+    if before is not None:
+        change.subtract(overdue_of_rows(before, [s for s in history if id(s) not in fresh]))
+    return change
+
+
+def write_in_bulk(connection, change: Counter, upsert, columns) -> None:
+    """Add CHANGE ((day, *key, column) → n) to the daily rows with UPSERT, in batches."""
+    keys = ("day", "agency_id", "procedure_type_id", "post_office_id")
+    params = [
+        {**dict(zip(keys, key, strict=True)), **dict.fromkeys(columns, 0), name: amount}
+        for (*key, name), amount in sorted(change.items())
+        if amount
+    ]
+    for start in range(0, len(params), 5000):
+        connection.execute(upsert, params[start : start + 5000])
+
+
 def overdue_of_all(connection) -> Counter:
     """``overdue_counts`` of every dossier, streamed in dossier order (for a rebuild)."""
     names = ("id", "agency_id", "procedure_type_id", "post_office_id", "received_at", "due_at")

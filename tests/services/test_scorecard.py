@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from models.report import PERIODIC_NAMES
 from services.reporting import losing_points
 from services.reporting.periods import Period
 from services.reporting.scorecard import (
@@ -16,12 +17,7 @@ from services.reporting.scorecard import (
 from tests.report_workload import build_month
 
 MARCH = Period(date(2026, 3, 1), date(2026, 3, 31))
-BLANK = dict.fromkeys(
-    """carried_over received_counter received_online received_post to_handle settled_early
-    settled_on_time settled_late withdrawn stopped refused in_progress_within_time
-    in_progress_overdue""".split(),
-    0,
-)
+BLANK = {name: 0 for name in PERIODIC_NAMES if name != "on_time_rate"}
 
 
 def by_number(card) -> dict:
