@@ -8,6 +8,7 @@ from models.counter import CodeCounter
 from models.delivery import DeliveryEvent, DeliveryOrder, PostageRate
 from models.dossier import STATUSES, Dossier, DossierHistory
 from models.handover import Handover, HandoverItem
+from models.rating import Rating
 from models.report import ReportDaily
 from models.security import LoginThrottle, RevokedToken
 from models.user import ROLE_NAMES, Permission, Role, User
@@ -31,6 +32,7 @@ __all__ = [
     "Permission",
     "PostageRate",
     "ProcedureType",
+    "Rating",
     "ReportDaily",
     "RequiredDocument",
     "RevokedToken",

@@ -164,6 +164,7 @@ class Dossier(db.Model):
     collector_id_number: Mapped[str | None] = mapped_column(String(12))
     collector_authorisation: Mapped[str | None] = mapped_column(String(100))
     timeliness: Mapped[str | None] = mapped_column(String(10), index=True)
+    rating_key: Mapped[str | None] = mapped_column(String(6))  # printed: lets the holder rate
     supplement_count: Mapped[int] = mapped_column(default=0)
     apology_count: Mapped[int] = mapped_column(default=0)
 

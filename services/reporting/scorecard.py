@@ -9,8 +9,9 @@ report (services.reporting.periodic), so they stand as at the period's end.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from services.ratings import queries as ratings
 from services.reporting import periodic
 from services.reporting.periods import Period
 from services.reporting.queries import Filters
@@ -58,8 +59,10 @@ def citizen_store(f: dict, context) -> tuple | None:
 
 
 def disliked(f: dict, context) -> int | None:
-    """Dossiers of the period with a complaint or a "không hài lòng" (None: no data)."""
-    return None
+    """Dossiers received in the period with a "không hài lòng" (complaints from the national
+    portal are not in the panel yet: the lead adds them here)."""
+    user, period, filters = context
+    return ratings.disliked_count(user, period, filters)
 
 
 def satisfaction(f: dict, context):
@@ -157,8 +160,16 @@ class Scorecard:
 
 def scorecard(user, period: Period, filters: Filters | None = None) -> Scorecard:
     """The indicators of PERIOD in USER's scope: the total, each agency and procedure."""
+    filters = filters or Filters()
     report = periodic.report(user, period, filters)
-    context = (user, period, filters)
-    total = tuple(score(i, report.total, context) for i in INDICATORS)
-    rows = tuple((r, tuple(score(i, r.figures, context) for i in INDICATORS)) for r in report.rows)
-    return Scorecard(period, total, rows)
+    total = tuple(score(i, report.total, (user, period, filters)) for i in INDICATORS)
+    rows = []
+    for row in report.rows:
+        narrowed = replace(filters, **{KEYS[row.kind]: row.id})
+        rows.append(
+            (row, tuple(score(i, row.figures, (user, period, narrowed)) for i in INDICATORS))
+        )
+    return Scorecard(period, total, tuple(rows))
+
+
+KEYS = {"agency": "agency_id", "procedure": "procedure_type_id", "post_office": "post_office_id"}

@@ -5,6 +5,8 @@ from datetime import date
 import pytest
 
 from models.report import PERIODIC_NAMES
+from extensions import db
+from services.ratings import recording
 from services.reporting import losing_points
 from services.reporting.periods import Period
 from services.reporting.scorecard import (
@@ -56,10 +58,26 @@ def test_march_as_the_scorecard_reads_it(world):
     assert card["2.1"].part == 5 and card["2.1"].whole == 12
     assert card["2.1"].points == pytest.approx(20 * 5 / 12, abs=0.01)
     assert card["3.3c"].ratio == pytest.approx(1 / 15) and card["3.3c"].points is None
-    for number in ("1.4", "4.2", "4.3", "4.4", "5.4"):  # no data in the panel yet
+    for number in ("1.4", "4.2", "4.3", "4.4"):  # no data in the panel yet
         assert not card[number].available and card[number].points is None
+    # 5.4 without any "không hài lòng": 100 % − the late rate 7/12 (c, d, f, p; j, k, m).
+    assert card["5.4"].ratio == pytest.approx(5 / 12)
+    assert card["5.4"].points == pytest.approx(6 * (5 / 12) / 0.9, abs=0.01)
     empty = by_number(scorecard(None, Period(date(2025, 1, 1), date(2025, 1, 31))))
     assert empty["2.1"].ratio is None and empty["2.1"].available
+    assert empty["5.4"].ratio is None  # "—", not 0 %
+
+
+def test_a_disliked_dossier_lowers_satisfaction(world):
+    d = build_month(world)
+    for name in ("a", "b"):  # received in March, each rated "không hài lòng"
+        d[name].rating_key = "ABCDEF"
+        recording.record(d[name], recording.Answers(overall="dissatisfied"))
+    db.session.commit()
+    card = by_number(scorecard(None, MARCH))
+    assert card["5.4"].ratio == pytest.approx(1 - 7 / 12 - 2 / 15)
+    dept = by_number(scorecard(world.users["dept_admin2"], MARCH))
+    assert dept["5.4"].ratio == 0.0  # p, its only dossier judged, was late
 
 
 def test_the_dossiers_losing_points_and_why(world):
