@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from models.report import PERIODIC_NAMES
 from extensions import db
+from models.report import PERIODIC_NAMES
 from services.ratings import recording
 from services.reporting import losing_points
 from services.reporting.periods import Period
