@@ -100,7 +100,8 @@ def _blank(figures: dict) -> bool:
     return not (figures["to_handle"] or figures["in_progress_overdue"])
 
 
-def _names(model, ids) -> dict:
+def names_of(model, ids) -> dict:
+    """{id: (code, name)} of MODEL's rows IDS."""
     ids = {i for i in ids if i}
     if not ids:
         return {}
@@ -119,8 +120,8 @@ def report(user, period: Period, filters: Filters | None = None, by: str = "proc
     agencies: dict = {}
     for (agency_id, procedure_id), values in raw.items():
         agencies.setdefault(agency_id, {})[procedure_id] = values
-    agency_names = _names(Agency, agencies)
-    procedure_names = _names(ProcedureType, {p for ps in agencies.values() for p in ps})
+    agency_names = names_of(Agency, agencies)
+    procedure_names = names_of(ProcedureType, {p for ps in agencies.values() for p in ps})
     rows, total = [], {}
     for agency_id in sorted(agencies, key=lambda a: agency_names.get(a, ("", ""))[1]):
         summed: dict = {}
@@ -143,7 +144,7 @@ def report(user, period: Period, filters: Filters | None = None, by: str = "proc
 
 
 def _by_office(period: Period, raw: dict) -> Periodic:
-    names = _names(Agency, raw)
+    names = names_of(Agency, raw)
     rows, total = [], {}
     for office_id, values in raw.items():
         _add(total, values)

@@ -11,6 +11,8 @@ report (services.reporting.periodic), so they stand as at the period's end.
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from models.agency import Agency
+from models.catalog import ProcedureType
 from services.ratings import queries as ratings
 from services.reporting import periodic
 from services.reporting.periods import Period
@@ -156,6 +158,7 @@ class Scorecard:
     period: Period
     total: tuple[Score, ...]
     rows: tuple[tuple, ...]  # (periodic.Row, its scores) of each agency and procedure
+    ratings: dict = None  # "agency" | "procedure" | "clerk" → [(name, {face: n})]
 
 
 def scorecard(user, period: Period, filters: Filters | None = None) -> Scorecard:
@@ -169,7 +172,23 @@ def scorecard(user, period: Period, filters: Filters | None = None) -> Scorecard
         rows.append(
             (row, tuple(score(i, row.figures, (user, period, narrowed)) for i in INDICATORS))
         )
-    return Scorecard(period, total, tuple(rows))
+    return Scorecard(period, total, tuple(rows), faces(user, period, filters))
+
+
+def faces(user, period: Period, filters: Filters) -> dict:
+    """The ratings given in PERIOD per agency, procedure and counter clerk."""
+    shown = {}
+    for by, model in (("agency", Agency), ("procedure", ProcedureType), ("clerk", None)):
+        found = ratings.faces_by(user, period, filters, by)
+        if model is None:
+            names = {k: ("", v) for k, v in ratings.clerk_names(found).items()}
+        else:
+            names = periodic.names_of(model, found)
+        shown[by] = sorted(
+            ((names.get(k, ("", "—"))[1], counts) for k, counts in found.items()),
+            key=lambda pair: pair[0],
+        )
+    return shown
 
 
 KEYS = {"agency": "agency_id", "procedure": "procedure_type_id", "post_office": "post_office_id"}

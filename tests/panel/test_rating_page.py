@@ -2,6 +2,7 @@
 "Không hài lòng" on the supervisor's home page."""
 
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -112,3 +113,15 @@ class TestWithCsrf:
         page = client.get(url(dossier)).get_data(as_text=True)
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         assert dislike(client, dossier, csrf_token=token).status_code == 200
+
+
+def test_ratings_per_agency_procedure_and_clerk_on_the_scorecard(client, login_as, dossier, world):
+    dislike(client, dossier)
+    login_as("viewer")
+    today = date.today()
+    page = client.get(f"/admin/report/scorecard?from={today:%Y-%m-01}&to={today}")
+    text = page.get_data(as_text=True)
+    clerk = text.split('id="ratings-clerk"', 1)[1].split("</table>", 1)[0]
+    assert world.users["po_clerk"].full_name in clerk and '<td class="text-right">1</td>' in clerk
+    procedure = text.split('id="ratings-procedure"', 1)[1].split("</table>", 1)[0]
+    assert world.procedures["publish"].name in procedure
