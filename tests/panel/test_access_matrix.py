@@ -38,6 +38,8 @@ ADMIN_ROUTES = {
     "review_view": "view",
     "report_export": "export",
     "tracking_book": "export",
+    "periodic_view": "view",  # with format=xlsx: export too (tests/panel/test_periodic_screen.py)
+    "scorecard_view": "view",
     "postage_view": "create",
     "record_event_view": "view",  # then the delivery service checks record_event
     "queue_view": "create",
@@ -61,6 +63,7 @@ PUBLIC = {
     "api.issue_token",
     "api.openapi",
     "api.public_dossier",
+    "rating.rate",  # the key printed on the slip decides (tests/panel/test_rating_page.py)
 }
 # API endpoints (token required) → (method, path, body, (resource, action) they need).
 API_ROUTES = {
@@ -77,6 +80,12 @@ API_ROUTES = {
     "api.report_summary": (
         "GET",
         "/api/v1/reports/summary?from=2026-03-01&to=2026-03-31",
+        None,
+        ("report", "view"),
+    ),
+    "api.report_periodic": (
+        "GET",
+        "/api/v1/reports/periodic?from=2026-03-01&to=2026-03-31",
         None,
         ("report", "view"),
     ),
@@ -131,6 +140,8 @@ PRINT_ROUTES = {
     ),
 }
 SIGNED_IN = {"admin.index", "auth.logout", "auth.change_password"}
+# Then the follow-up service asks for dossier edit and the dossier's scope (test_rating_page.py).
+SIGNED_IN |= {"admin.follow_up"}
 # API endpoints open to any valid token, whatever the roles: (method, path).
 ANY_TOKEN = {"api.revoke_token": ("POST", "/api/v1/auth/revoke")}
 IGNORED = {"static", "admin.static"}
@@ -182,6 +193,8 @@ def admin_request(app, resource, route, row_id):
         "review_view": ("GET", f"{base}/review", None),
         "report_export": ("GET", f"{base}/export.xlsx", None),
         "tracking_book": ("GET", f"{base}/tracking-book.xlsx?from=2026-03-01&to=2026-03-31", None),
+        "periodic_view": ("GET", f"{base}/periodic?from=2026-03-01&to=2026-03-31", None),
+        "scorecard_view": ("GET", f"{base}/scorecard?from=2026-03-01&to=2026-03-31", None),
         "postage_view": ("GET", f"{base}/postage/?weight=120&province=19", None),
         "record_event_view": ("POST", f"{base}/record-event/?id={row_id}", {"status": "x"}),
         "queue_view": ("GET", f"{base}/queue/", None),
