@@ -20,7 +20,7 @@ ASPECT_NAMES = {
 
 
 def _limit() -> str:
-    return current_app.config.get("PUBLIC_RATING_RATE_LIMIT", "30 per minute")
+    return current_app.config["PUBLIC_RATING_RATE_LIMIT"]
 
 
 def _page(status=200, **values):
