@@ -12,13 +12,13 @@ from models.vocabulary import N_, Term, Vocabulary
 
 #: The overall verdict, the three faces, and the same three for each aspect.
 FACES = Vocabulary(
-    Term("very_satisfied", "Rất hài lòng", N_("Very satisfied"), "success"),
-    Term("satisfied", "Hài lòng", N_("Satisfied"), "info"),
-    Term("dissatisfied", "Không hài lòng", N_("Dissatisfied"), "danger"),
+    Term("very_satisfied", "Rất hài lòng", N_("Very satisfied")),
+    Term("satisfied", "Hài lòng", N_("Satisfied")),
+    Term("dissatisfied", "Không hài lòng", N_("Dissatisfied")),
 )
 #: When the applicant rates: after the receipt, after the result was returned.
 STAGES = Vocabulary(
-    Term("receipt", "Tiếp nhận hồ sơ", N_("Receipt")),
+    Term("receipt", "Tiếp nhận hồ sơ", N_("Receipt of the dossier")),
     Term("return", "Trả kết quả", N_("Return of the result")),
 )
 #: Where the rating came from: the printed QR code, the counter's tablet.
@@ -28,9 +28,9 @@ SOURCES = Vocabulary(
 )
 #: A disliked rating's follow-up by the supervisor.
 FOLLOW_UPS = Vocabulary(
-    Term("open", "Cần gọi lại", N_("To call back"), "danger"),
-    Term("called_back", "Đã gọi lại", N_("Called back"), "warning"),
-    Term("closed", "Đã đóng", N_("Closed"), "secondary"),
+    Term("open", "Cần gọi lại", N_("To call back")),
+    Term("called_back", "Đã gọi lại", N_("Called back")),
+    Term("closed", "Đã đóng", N_("Closed")),
 )
 ASPECTS = ("convenience", "timeliness", "attitude")
 

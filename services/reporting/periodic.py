@@ -17,6 +17,7 @@ from sqlalchemy import case, func, select
 from extensions import db
 from models.agency import Agency
 from models.catalog import ProcedureType
+from models.dossier import CHANNELS, TIMELINESS
 from models.report import PERIODIC_NAMES, ReportDaily
 from services.reporting import queries as q
 from services.reporting.periods import Period
@@ -24,8 +25,7 @@ from services.reporting.queries import Filters
 
 F = ReportDaily
 CLOSINGS = ("withdrawn", "stopped", "refused")
-CHANNELS = ("counter", "online", "post")
-TIMES = ("early", "on_time", "late")
+TIMES = tuple(TIMELINESS)
 BY = ("procedure", "agency", "post_office")
 GROUPS = {
     "agency": [F.agency_id, F.procedure_type_id],

@@ -13,12 +13,11 @@ from dataclasses import dataclass, replace
 
 from models.agency import Agency
 from models.catalog import ProcedureType
+from models.dossier import CHANNELS
 from services.ratings import queries as ratings
 from services.reporting import periodic
 from services.reporting.periods import Period
 from services.reporting.queries import Filters
-
-CHANNELS = ("counter", "online", "post")
 
 
 def N_(msgid: str) -> str:

@@ -43,8 +43,9 @@ PATHS = {
                 _query("procedure_code", STR, "Mã thủ tục."),
                 _query(
                     "by",
-                    {"type": "string", "enum": ["agency", "procedure", "post_office"]},
-                    "Mỗi dòng là một cơ quan (mặc định), một thủ tục hoặc một bưu cục.",
+                    STR,
+                    "Mỗi dòng là: agency (một cơ quan, mặc định), procedure (một thủ tục) "
+                    "hoặc post_office (một bưu cục).",
                 ),
             ],
             "responses": {"200": ok(ref("PeriodicReport")), **errors(400, 401, 403, 422)},
