@@ -19,16 +19,19 @@ def narrow(query, user, filters):
     return query
 
 
-def disliked_count(user, period, filters) -> int:
-    """Dossiers received in PERIOD (USER's scope, FILTERS) rated "không hài lòng"."""
+def disliked_by(user, period, filters) -> dict:
+    """Dossiers received in PERIOD (USER's scope, FILTERS) rated "không hài lòng", per
+    (agency id, procedure id), in one grouped statement."""
     window = and_(Dossier.received_at >= period.start, Dossier.received_at < period.end)
+    keys = (Dossier.agency_id, Dossier.procedure_type_id)
     query = (
-        select(func.count(func.distinct(Rating.dossier_id)))
+        select(*keys, func.count(func.distinct(Rating.dossier_id)))
         .select_from(Rating)
         .join(Dossier, Dossier.id == Rating.dossier_id)
         .where(window, Rating.overall == "dissatisfied")
+        .group_by(*keys)
     )
-    return int(db.session.scalar(narrow(query, user, filters)) or 0)
+    return {(a, p): n for a, p, n in db.session.execute(narrow(query, user, filters))}
 
 
 GROUPS = {"agency": Dossier.agency_id, "procedure": Dossier.procedure_type_id}

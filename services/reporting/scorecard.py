@@ -9,7 +9,7 @@ report (services.reporting.periodic), so they stand as at the period's end.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from models.agency import Agency
 from models.catalog import ProcedureType
@@ -61,9 +61,9 @@ def citizen_store(f: dict, context) -> tuple | None:
 
 def disliked(f: dict, context) -> int | None:
     """Dossiers received in the period with a "không hài lòng" (complaints from the national
-    portal are not in the panel yet: the lead adds them here)."""
-    user, period, filters = context
-    return ratings.disliked_count(user, period, filters)
+    portal are not in the panel yet: the lead adds them here). CONTEXT: the row's share of
+    ``ratings.disliked_by`` (agency id, procedure id → n), read once per page."""
+    return context["disliked"]
 
 
 def satisfaction(f: dict, context):
@@ -164,14 +164,19 @@ def scorecard(user, period: Period, filters: Filters | None = None) -> Scorecard
     """The indicators of PERIOD in USER's scope: the total, each agency and procedure."""
     filters = filters or Filters()
     report = periodic.report(user, period, filters)
-    total = tuple(score(i, report.total, (user, period, filters)) for i in INDICATORS)
-    rows = []
-    for row in report.rows:
-        narrowed = replace(filters, **{KEYS[row.kind]: row.id})
-        rows.append(
-            (row, tuple(score(i, row.figures, (user, period, narrowed)) for i in INDICATORS))
-        )
-    return Scorecard(period, total, tuple(rows), faces(user, period, filters))
+    counts = ratings.disliked_by(user, period, filters)
+
+    def context(kind=None, row_id=None):
+        index = {"agency": 0, "procedure": 1}.get(kind)
+        mine = [n for key, n in counts.items() if index is None or key[index] == row_id]
+        return {"disliked": sum(mine)}
+
+    total = tuple(score(i, report.total, context()) for i in INDICATORS)
+    rows = tuple(
+        (row, tuple(score(i, row.figures, context(row.kind, row.id)) for i in INDICATORS))
+        for row in report.rows
+    )
+    return Scorecard(period, total, rows, faces(user, period, filters))
 
 
 def faces(user, period: Period, filters: Filters) -> dict:
@@ -188,6 +193,3 @@ def faces(user, period: Period, filters: Filters) -> dict:
             key=lambda pair: pair[0],
         )
     return shown
-
-
-KEYS = {"agency": "agency_id", "procedure": "procedure_type_id", "post_office": "post_office_id"}
