@@ -95,8 +95,10 @@ def register_blueprints(app: Flask) -> None:
     from views.api import register_api
     from views.print import bp as print_bp
     from views.public import bp as public_bp
+    from views.rating import bp as rating_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(rating_bp)
     app.register_blueprint(print_bp)
     register_api(app)
 

@@ -71,6 +71,7 @@ class Config:
     LOGIN_FAILURES_PER_ADDRESS = "30 per 15 minutes"
     # Public look-ups of a dossier code (page and API), per address.
     PUBLIC_LOOKUP_RATE_LIMIT = "30 per minute"
+    PUBLIC_RATING_RATE_LIMIT = "30 per minute"  # the rating page behind the printed QR code
     RATELIMIT_HEADERS_ENABLED = False
     FLASK_ADMIN_SWATCH = "flatly"
     LIST_PAGE_SIZE = 25

@@ -11,6 +11,7 @@ from models.dossier import STATUSES, Dossier, DossierHistory
 from models.export import ReportExport
 from models.handover import Handover, HandoverItem
 from models.integration import OutboxLock, OutboxMessage, PortalMapping, PortalSync
+from models.rating import Rating
 from models.report import ReportDaily
 from models.security import LoginThrottle, RevokedToken
 from models.user import ROLE_NAMES, Permission, Role, User
@@ -40,6 +41,7 @@ __all__ = [
     "PortalSync",
     "PostageRate",
     "ProcedureType",
+    "Rating",
     "ReportDaily",
     "ReportExport",
     "RequiredDocument",

@@ -92,6 +92,15 @@ class Dossier(db.Model):
             sqlite_where=text(RUNNING_SQL),
             postgresql_include=["received_at", "agency_id", "post_office_id"],
         ),
+        # The scorecard's dossiers losing points: settled late, settled (in order).
+        Index(
+            "ix_dossier_late_completed",
+            "completed_at",
+            "id",
+            postgresql_where=text("timeliness = 'late'"),
+            sqlite_where=text("timeliness = 'late'"),
+        ),
+        Index("ix_dossier_completed_at", "completed_at", "id"),
         # The home page's work queues: to hand over either way, results at the counter.
         Index(
             "ix_dossier_waiting",
@@ -155,6 +164,7 @@ class Dossier(db.Model):
     collector_id_number: Mapped[str | None] = mapped_column(String(12))
     collector_authorisation: Mapped[str | None] = mapped_column(String(100))
     timeliness: Mapped[str | None] = mapped_column(String(10), index=True)
+    rating_key: Mapped[str | None] = mapped_column(String(6))  # printed: lets the holder rate
     supplement_count: Mapped[int] = mapped_column(default=0)
     apology_count: Mapped[int] = mapped_column(default=0)
 

@@ -142,11 +142,24 @@ class ReportDaily(db.Model):
     post_office_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
 
 
+#: Bookkeeping columns of the daily table that are not figures. ``overdue_change``: +1 on the
+#: local day at whose end a dossier's appointment has passed while its clock runs, −1 on the
+#: day at whose end it no longer has (closed, paused for a supplement, a new appointment);
+#: summed over every day up to D it gives the dossiers overdue at D's end (services.reporting.
+#: timeline). It does not add up within a period, so no figure reads it directly.
+TALLIES = ("overdue_change",)
+#: Every counted column of the daily table.
+COLUMNS = (*MEASURES, *TALLIES)
+
+
 def _add_measure_columns() -> None:
     """One column per stored figure; money in BigInteger (a year of fees passes 2**31 đồng)."""
     for name in MEASURES:
         kind = BigInteger if FIGURE[name].kind == MONEY else Integer
         column = mapped_column(kind, nullable=False, default=0, server_default="0")
+        setattr(ReportDaily, name, column)
+    for name in TALLIES:
+        column = mapped_column(Integer, nullable=False, default=0, server_default="0")
         setattr(ReportDaily, name, column)
 
 
@@ -178,3 +191,39 @@ class ReportDelay(db.Model):
     low: Mapped[int | None] = mapped_column(Integer)
     high: Mapped[int | None] = mapped_column(Integer)
     seconds: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, server_default="0")
+
+
+@dataclass(frozen=True)
+class PeriodicColumn:
+    """One column of the periodic report (DOMAIN.md "Periodic report"): its name in the API,
+    its English msgid (Vietnamese in messages.po), its kind, and the heading group it sits
+    under in the published layout."""
+
+    name: str
+    msgid: str
+    kind: str = COUNT
+    group: str | None = None
+
+
+# In the order provinces publish them; the API fields, the screen and the XLSX derive from it.
+# fmt: off
+PERIODIC = (
+    PeriodicColumn("carried_over", N_("Carried over")),
+    PeriodicColumn("received_counter", N_("In person"), group=N_("Received in the period")),
+    PeriodicColumn("received_online", N_("Online"), group=N_("Received in the period")),
+    PeriodicColumn("received_post", N_("Through the public postal service"),
+                   group=N_("Received in the period")),
+    PeriodicColumn("to_handle", N_("To handle")),
+    PeriodicColumn("settled_early", N_("Early"), group=N_("Settled")),
+    PeriodicColumn("settled_on_time", N_("On time"), group=N_("Settled")),
+    PeriodicColumn("settled_late", N_("Late"), group=N_("Settled")),
+    PeriodicColumn("withdrawn", N_("Withdrawn"), group=N_("Closed otherwise")),
+    PeriodicColumn("stopped", N_("Stopped"), group=N_("Closed otherwise")),
+    PeriodicColumn("refused", N_("Refused at reception"), group=N_("Closed otherwise")),
+    PeriodicColumn("in_progress_within_time", N_("Within time"),
+                   group=N_("In progress at the end")),
+    PeriodicColumn("in_progress_overdue", N_("Overdue"), group=N_("In progress at the end")),
+    PeriodicColumn("on_time_rate", N_("On-time rate"), RATE),
+)
+# fmt: on
+PERIODIC_NAMES = tuple(c.name for c in PERIODIC)

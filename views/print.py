@@ -5,7 +5,7 @@ loaded through ``permissions.scope``, so another agency's record answers 404,
 as on its details page. A form whose event has not happened answers 404 too.
 """
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, current_app, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -64,6 +64,16 @@ def lookup_url(code: str) -> str:
     return public_url("auth.lookup", code=code)
 
 
+def rating_codes(dossier) -> dict:
+    """The rating link of DOSSIER (from PUBLIC_BASE_URL), its key and its QR code."""
+    if not dossier.rating_key:
+        return {}
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    path = url_for("rating.rate", code=dossier.code, key=dossier.rating_key)
+    url = f"{base}{path}"
+    return {"rating_url": url, "rating_key": dossier.rating_key, "rating_qr": barcodes.qr_svg(url)}
+
+
 @bp.route("/dossiers/<code>/<form>")
 @requires("dossier", "view")
 def dossier_form(code: str, form: str):
@@ -88,6 +98,7 @@ def dossier_form(code: str, form: str):
         codes = {
             "barcode": barcodes.code128_svg(dossier.code, 10),
             "qr": barcodes.qr_svg(data.lookup_url),
+            **rating_codes(dossier),
         }
     return render_template(TEMPLATES[form], doc=data, **codes)
 

@@ -80,7 +80,7 @@ def upgrade():
     # Figures of the dossiers already there (the app keeps them from now on).
     from services.reporting.facts import rebuild
 
-    rebuild(op.get_bind(), MEASURES)
+    rebuild(op.get_bind(), MEASURES, overdue=False)
 
 
 def downgrade():

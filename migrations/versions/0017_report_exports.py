@@ -2,7 +2,7 @@
 content; one unfinished file per user (a partial unique index).
 
 Revision ID: 0017_report_exports
-Revises: 0014_carrier_inbox
+Revises: 0015_ratings
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0017_report_exports"
-down_revision = "0014_carrier_inbox"
+down_revision = "0015_ratings"
 branch_labels = None
 depends_on = None
 

@@ -14,6 +14,7 @@ from models.dossier import Dossier, DossierHistory
 from services import audit
 from services.calendar import LOCAL_TZ, due_date_for, parse_cutoff
 from services.dossiers import codes, receipt
+from services.dossiers.ratings.recording import new_key
 from services.dossiers.receipt import Receipt
 from services.errors import Forbidden, ValidationFailed
 
@@ -56,6 +57,7 @@ def prepare_received(
             )
         )
         agency_code = procedure.agency.code
+        dossier.rating_key = dossier.rating_key or new_key()  # printed on the receipt
         db.session.add(dossier)
         # The day's counter row stays locked until the commit: draw the number last.
         dossier.code = codes.dossier_code(procedure.agency_id, agency_code, dossier.received_at)

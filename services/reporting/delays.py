@@ -118,6 +118,14 @@ def add(connection, change: Counter) -> None:
             connection.execute(_upsert(connection.dialect.name), params)
 
 
+def add_theirs(connection, change: Counter) -> Counter:
+    """Add CHANGE's delay entries (see ``add``); the rest of CHANGE, for the daily rows."""
+    delayed = Counter({k: n for k, n in change.items() if isinstance(k[-1], tuple)})
+    if delayed:
+        add(connection, delayed)
+    return Counter({k: n for k, n in change.items() if not isinstance(k[-1], tuple)})
+
+
 @cache
 def _upsert(dialect_name: str):
     postgres = dialect_name == "postgresql"

@@ -20,13 +20,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from models.delivery import DeliveryOrder
 from models.dossier import Dossier, DossierHistory
-from models.report import MEASURES, ReportDaily
+from models.report import COLUMNS, MEASURES, ReportDaily
 from services.calendar import LOCAL_TZ
-from services.reporting import delays
+from services.reporting import delays, timeline
 from services.reporting import queries as q
 from services.reporting.periods import Period
 
-FIELDS = ("status", "channel", "fee_amount", "received_at", "completed_at", "timeliness")
+FIELDS = ("status", "channel", "fee_amount", "received_at", "completed_at", "timeliness", "due_at")
 KEYS = ("agency_id", "procedure_type_id", "post_office_id")
 KEY_COLUMNS = ("day", "agency_id", "procedure_type_id", "post_office_id")
 PENDING = "report_daily_pending"  # session.info key: the differences not yet written
@@ -87,9 +87,12 @@ def _remember_before(session, _context, _instances) -> None:
 def _difference(dossier, new_steps: list, before: dict | None) -> Counter:
     now = _values(dossier)
     if before is None:  # new: everything it counts for is new
-        return counts(now, [_step(s) for s in new_steps])
+        found = counts(now, [_step(s) for s in new_steps])
+        found.update(timeline.overdue_difference(now, None, new_steps, new_steps))
+        return found
     change = counts(now)
     change.subtract(counts(before))
+    change.update(timeline.overdue_difference(now, before, dossier.history, new_steps))
     if all(before[k] == now[k] for k in (*KEYS, "received_at")):  # else recount its history
         change.update(counts(now, [_step(s) for s in new_steps], with_base=False))
         return change
@@ -138,16 +141,11 @@ def add(connection, change: Counter) -> None:
     """Add CHANGE ((day, agency, procedure, office, figure) → n) to the daily rows (and
     its delay entries, figure ("delay", seconds), to the delay counts)."""
     rows = defaultdict(dict)
-    delayed = Counter()
-    for (*key, name), amount in change.items():
-        if isinstance(name, tuple):
-            delayed[(*key, name)] += amount
-        elif amount:
+    for (*key, name), amount in delays.add_theirs(connection, change).items():
+        if amount:
             rows[tuple(key)][name] = amount
-    if delayed:
-        delays.add(connection, delayed)
     params = [
-        dict(zip(KEY_COLUMNS, key, strict=True), **{m: rows[key].get(m, 0) for m in MEASURES})
+        dict(zip(KEY_COLUMNS, key, strict=True), **{m: rows[key].get(m, 0) for m in COLUMNS})
         for key in sorted(rows)
     ]
     for row in params:  # one at a time: in this order, whatever the driver batches
@@ -162,13 +160,14 @@ def _upsert(dialect_name: str):
     stmt = dialect.insert(table)
     return stmt.on_conflict_do_update(
         index_elements=list(KEY_COLUMNS),
-        set_={m: table.c[m] + stmt.excluded[m] for m in MEASURES},
+        set_={m: table.c[m] + stmt.excluded[m] for m in COLUMNS},
     )
 
 
-def rebuild(connection, measures=MEASURES) -> int:
+def rebuild(connection, measures=MEASURES, overdue=True) -> int:
     """Recount the whole table from the dossiers, their history and their parcels; returns
-    its rows. MEASURES: the columns the table has (a migration gives its own)."""
+    its rows. MEASURES: the columns the table has (a migration gives its own); OVERDUE
+    False when it has no ``overdue_change`` yet."""
     by = ("day", "agency", "procedure", "post_office")
     merged: dict = defaultdict(dict)
     sources = (q.received, q.completed, q.events, *((q.parcels,) if "parcels" in measures else ()))
@@ -177,13 +176,8 @@ def rebuild(connection, measures=MEASURES) -> int:
             merged[key].update(values)
     connection.execute(delete(ReportDaily.__table__))
     rows = [
-        {
-            "day": q.as_date(key[0]),
-            "agency_id": key[1],
-            "procedure_type_id": key[2],
-            "post_office_id": key[3],
-            **{m: int(values.get(m) or 0) for m in measures},
-        }
+        {**dict(zip(KEY_COLUMNS, (q.as_date(key[0]), *key[1:]), strict=True))}
+        | {m: int(values.get(m) or 0) for m in measures}
         for key, values in merged.items()
     ]
     kept = ReportDaily.__table__.c  # only the columns MEASURES names: no defaults for others
@@ -191,7 +185,14 @@ def rebuild(connection, measures=MEASURES) -> int:
     target = table(ReportDaily.__tablename__, *(column(n, kept[n].type) for n in names))
     for start in range(0, len(rows), 5000):
         connection.execute(insert(target), rows[start : start + 5000])
+    if overdue:
+        add_in_bulk(connection, timeline.overdue_of_all(connection))
     return len(rows)
+
+
+def add_in_bulk(connection, change: Counter) -> None:
+    """``add`` for a rebuild: nobody else writes meanwhile, so in batches."""
+    timeline.write_in_bulk(connection, change, _upsert(connection.dialect.name), COLUMNS)
 
 
 # Parcels: a delivery order counts one parcel and its postage on the local day it was

@@ -17,6 +17,7 @@ from models.base import utcnow
 from models.catalog import ProcedureType
 from models.report import FIGURES, placed, stored_for
 from services.calendar import LOCAL_TZ
+from services.dossiers.ratings import follow_ups
 from services.reporting import figures
 from services.reporting.periods import Period, last_months, preset
 from services.reporting.queries import Filters
@@ -50,6 +51,7 @@ class Home:
     queues: tuple[Queue, ...]
     dashboard: Dashboard | None  # None without the report right
     may_receive: bool = False  # the "receive a dossier" button: only for who may create one
+    follow_ups: tuple = ()  # disliked ratings to call back (services.dossiers.ratings.follow_ups)
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ def home(user, now: datetime | None = None) -> Home:
         queues=tuple(work_queues(user, now)),
         dashboard=dashboard(user, now) if shows_figures else None,
         may_receive=permissions.can(user, "dossier", "create"),
+        follow_ups=tuple(follow_ups.open_for(user)),
     )
 
 

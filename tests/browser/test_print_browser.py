@@ -115,9 +115,13 @@ def test_receipt_with_ten_documents_prints_on_one_a4_page(
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Giấy tờ số 10" in text and "1.250.000 ₫" in text
     assert "Tinos" in pdf_fonts(pdf)  # the app's own font, embedded
-    found = dict(decode(page_image(pdf)))  # as a scanner reads the paper
+    read = decode(page_image(pdf))  # as a scanner reads the paper
+    found = dict(read)
     assert found["Code128"] == dossier.code
-    assert found["QRCode"] == f"{app.config['PUBLIC_BASE_URL']}/lookup?code={dossier.code}"
+    qr_codes = {value for kind, value in read if kind == "QRCode"}
+    base = app.config["PUBLIC_BASE_URL"]
+    assert f"{base}/lookup?code={dossier.code}" in qr_codes
+    assert f"{base}/rate/{dossier.code}?key={dossier.rating_key}" in qr_codes  # the rating
 
     sheet.evaluate("window.print = () => { window.printed = true; }")
     sheet.click("#print-button")

@@ -41,6 +41,8 @@ ADMIN_ROUTES = {
     "exports_view": "export",
     "export_status": "export",
     "export_download": "export",
+    "periodic_view": "view",  # with format=xlsx: export too (tests/panel/test_periodic_screen.py)
+    "scorecard_view": "view",
     "postage_view": "create",
     "record_event_view": "view",  # then the delivery service checks record_event
     "queue_view": "create",
@@ -70,6 +72,7 @@ PUBLIC = {
     "api.public_dossier",
     # No user: the carrier's own secret (tests/api/test_carrier_webhooks.py).
     "api.carrier_webhook",
+    "rating.rate",  # the key printed on the slip decides (tests/panel/test_rating_page.py)
 }
 # API endpoints (token required) → (method, path, body, (resource, action) they need).
 API_ROUTES = {
@@ -86,6 +89,12 @@ API_ROUTES = {
     "api.report_summary": (
         "GET",
         "/api/v1/reports/summary?from=2026-03-01&to=2026-03-31",
+        None,
+        ("report", "view"),
+    ),
+    "api.report_periodic": (
+        "GET",
+        "/api/v1/reports/periodic?from=2026-03-01&to=2026-03-31",
         None,
         ("report", "view"),
     ),
@@ -140,6 +149,8 @@ PRINT_ROUTES = {
     ),
 }
 SIGNED_IN = {"admin.index", "auth.logout", "auth.change_password"}
+# Then the follow-up service asks for dossier edit and the dossier's scope (test_rating_page.py).
+SIGNED_IN |= {"admin.follow_up"}
 # API endpoints open to any valid token, whatever the roles: (method, path).
 ANY_TOKEN = {"api.revoke_token": ("POST", "/api/v1/auth/revoke")}
 IGNORED = {"static", "admin.static"}
@@ -208,6 +219,8 @@ def admin_request(app, resource, route, row_id):
         "exports_view": ("GET", f"{base}/exports/", None),
         "export_status": ("GET", f"{base}/exports/1.json", None),
         "export_download": ("GET", f"{base}/exports/1/download", None),
+        "periodic_view": ("GET", f"{base}/periodic?from=2026-03-01&to=2026-03-31", None),
+        "scorecard_view": ("GET", f"{base}/scorecard?from=2026-03-01&to=2026-03-31", None),
         "postage_view": ("GET", f"{base}/postage/?weight=120&province=19", None),
         "record_event_view": ("POST", f"{base}/record-event/?id={row_id}", {"status": "x"}),
         "queue_view": ("GET", f"{base}/queue/", None),

@@ -1,10 +1,10 @@
-"""services.search: what a search box's words find, through the indexes' conditions."""
+"""services.dossiers.search: what a search box's words find, through the indexes' conditions."""
 
 from sqlalchemy import select
 
 from extensions import db
 from models import DeliveryOrder, Dossier
-from services import search
+from services.dossiers import search
 from tests import factories
 
 

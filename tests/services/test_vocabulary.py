@@ -53,6 +53,7 @@ KNOWN_DIFFERENT = {
 }
 # Rule tables keyed by every value of an enumeration: what each value does, not its name.
 RULE_TABLES = {
+    "services/dossiers/ratings/follow_ups.py": {"NEXT"},
     "services/delivery/events.py": {"MOVES"},
     "services/handovers/eligibility.py": {
         "STEP",

@@ -1,4 +1,4 @@
-"""Flask-Admin's search box answered through ``services.search`` (conditions an index
+"""Flask-Admin's search box answered through ``services.dossiers.search`` (conditions an index
 serves) instead of its ILIKE '%…%' over every searchable column."""
 
 from sqlalchemy import select
@@ -15,7 +15,7 @@ def agency_codes() -> frozenset[str]:
 
 class IndexedSearchMixin:
     """A list whose search is ``search_clauses(search, agency_codes)``, a function of
-    ``services.search``."""
+    ``services.dossiers.search``."""
 
     search_clauses = None  # set per screen, e.g. staticmethod(search.dossier_clauses)
 

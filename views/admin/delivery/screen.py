@@ -18,8 +18,8 @@ from extensions import db
 from models.delivery import DELIVERY_STATUSES, DeliveryEvent, DeliveryOrder
 from models.dossier import Dossier
 from models.user import named_only
-from services import search
 from services.delivery import shipping
+from services.dossiers import search
 from services.errors import ValidationFailed
 from vietnam.addresses import full_address
 from views.admin.core import validators

@@ -1,4 +1,4 @@
-"""How the dossier screens read millions of rows: search on indexes (services.search),
+"""How the dossier screens read millions of rows: search on indexes (services.dossiers.search),
 deep pages by a deferred join, and the details page in one statement."""
 
 from functools import cache
@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from models.catalog import ProcedureType
 from models.dossier import Dossier, DossierHistory
 from models.user import named_only
-from services import search
+from services.dossiers import search
 from views.admin.core.indexed_search import IndexedSearchMixin
 
 

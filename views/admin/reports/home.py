@@ -1,10 +1,14 @@
 """The panel's home page: the user's work queues and, with the report right, the figures."""
 
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 
 from models.base import utcnow
+from services.dossiers.ratings import follow_ups
+from services.errors import Forbidden, NotFound, ValidationFailed
 from services.reporting import pages
+from services.transactions import transaction
 from views.access import deny, password_change_due
 from views.admin.reports.dashboard import dashboard_shown
 from views.admin.reports.work_queues import work_queue_links
@@ -41,4 +45,27 @@ class SecuredIndexView(AdminIndexView):
             queues=work_queue_links(home.queues),
             dashboard=dashboard_shown(home.dashboard),
             menu=menu_cards(self.admin),
+            follow_ups=home.follow_ups,
         )
+
+    @expose("/follow-up/<int:rating_id>", methods=["POST"])
+    def follow_up(self, rating_id: int):
+        """A disliked rating called back or closed, with a note (audited)."""
+        try:
+            with transaction():
+                follow_ups.advance(
+                    current_user,
+                    rating_id,
+                    request.form.get("status", ""),
+                    request.form.get("note"),
+                    ip_address=request.remote_addr,
+                )
+        except Forbidden:
+            abort(403)
+        except NotFound:
+            abort(404)
+        except ValidationFailed as exc:
+            flash(exc.message, "error")
+            return redirect(url_for(".index"))
+        flash("Đã ghi nhận xử lý phản ánh.", "success")
+        return redirect(url_for(".index"))

@@ -16,12 +16,14 @@ from views.admin.core.screens import SecuredScreen
 from views.admin.reports import context as ctx
 from views.admin.reports.choice import read_choice
 from views.admin.reports.exports import ExportsMixin
+from views.admin.reports.periodic import PeriodicMixin
 from views.admin.reports.review import ReviewMixin
+from views.admin.reports.scorecard import ScorecardMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class ReportView(ExportsMixin, ReviewMixin, SecuredScreen):
+class ReportView(ExportsMixin, PeriodicMixin, ScorecardMixin, ReviewMixin, SecuredScreen):
     resource = "report"
     route_actions = {
         "index_view": "view",
@@ -31,6 +33,8 @@ class ReportView(ExportsMixin, ReviewMixin, SecuredScreen):
         "exports_view": "export",
         "export_status": "export",
         "export_download": "export",
+        "periodic_view": "view",
+        "scorecard_view": "view",
     }
 
     @expose("/")
@@ -80,6 +84,9 @@ class ReportView(ExportsMixin, ReviewMixin, SecuredScreen):
             ip_address=request.remote_addr,
             summary=f"{what} {period.label()}: {request.query_string.decode()[:300]}",
         )
+
+    def xlsx_response(self, sheets, what: str, period: Period) -> Response:
+        return _xlsx(stream_workbook(sheets), _name(what, period))
 
     def report_url(self, **args) -> str:
         return url_for(".index_view", **args)
