@@ -97,6 +97,23 @@ class Config:
     FEED_BATCH_MAX = 1000
     FEED_HUMAN_BATCH_MAX = int(os.environ.get("FEED_HUMAN_BATCH_MAX", "100") or 100)
     POSTAGE_HOME_PROVINCE = 19  # the post office's province (Thái Nguyên)
+    # Digitized files (services/digitization): where they are kept — file:// (empty: under
+    # instance/files) or s3://bucket/prefix on any S3-compatible store — and the door's rules.
+    FILE_STORAGE_URL = os.environ.get("FILE_STORAGE_URL", "")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None
+    AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID") or None
+    AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY") or None
+    # Years an S3 object is kept under Object Lock (COMPLIANCE) where the bucket has it on.
+    FILE_RETENTION_YEARS = int(os.environ.get("FILE_RETENTION_YEARS", "10") or 10)
+    UPLOAD_MAX_MB = int(os.environ.get("UPLOAD_MAX_MB", "25") or 25)
+    # Pixels an uploaded image may hold (width × height): beyond is a decompression bomb.
+    UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", "150000000") or 150_000_000)
+    CLAMD_URL = os.environ.get("CLAMD_URL") or None  # tcp://host:3310 or unix:///path
+    # The PKCS#12 that signs digitized copies (the center's seal or the officer's).
+    SIGNING_P12_PATH = os.environ.get("SIGNING_P12_PATH") or None
+    SIGNING_P12_PASSWORD = os.environ.get("SIGNING_P12_PASSWORD") or None
+    # PEM file of the CA certificates whose signatures a result PDF may carry.
+    SIGNING_TRUST_ROOTS = os.environ.get("SIGNING_TRUST_ROOTS") or None
 
 
 class DevelopmentConfig(Config):

@@ -6,6 +6,7 @@ from models.calendar import CalendarOverride
 from models.catalog import ExtraFieldDefinition, ProcedureType, RequiredDocument
 from models.counter import CodeCounter
 from models.delivery import DeliveryEvent, DeliveryOrder, PostageRate
+from models.digitization import ApplicantDocument, DossierFile
 from models.dossier import STATUSES, Dossier, DossierHistory
 from models.handover import Handover, HandoverItem
 from models.report import ReportDaily
@@ -17,12 +18,14 @@ __all__ = [
     "ROLE_NAMES",
     "STATUSES",
     "Agency",
+    "ApplicantDocument",
     "AuditEntry",
     "CalendarOverride",
     "CodeCounter",
     "DeliveryEvent",
     "DeliveryOrder",
     "Dossier",
+    "DossierFile",
     "DossierHistory",
     "ExtraFieldDefinition",
     "Handover",

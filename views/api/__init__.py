@@ -8,6 +8,7 @@ from views.api import (  # noqa: F401  (routes on bp)
     deliveries,
     dossiers,
     errors,
+    files,
     handovers,
     public,
     reports,
