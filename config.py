@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from sqlalchemy import make_url
@@ -128,6 +129,11 @@ class TestingConfig(Config):
     SECRET_KEY = secrets.token_hex(32)  # a fresh key per test run, never a known one
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     RATELIMIT_STORAGE_URI = "memory://"
+    # Digitized files of a test run go to a fresh folder under the system's temp, never to
+    # instance/ (a test that needs S3 or its own folder sets its own).
+    FILE_STORAGE_URL = "file://" + str(
+        Path(tempfile.gettempdir()) / f"mot-cua-test-files-{secrets.token_hex(4)}"
+    )
 
 
 class ProductionConfig(Config):

@@ -30,6 +30,16 @@ ATTACH_ACTIONS = {
 }
 
 
+#: Every action that lets a role attach some file (the routes' first check).
+ATTACHING = tuple(dict.fromkeys(a for actions in ATTACH_ACTIONS.values() for a in actions))
+
+
+def require_attaching(user) -> None:
+    """Forbidden unless USER's roles may attach some kind of file to some dossier."""
+    if not any(permissions.can(user, "dossier", a) for a in ATTACHING):
+        raise Forbidden("Vai trò của bạn không được đính kèm tệp cho hồ sơ.")
+
+
 def may_attach(user, dossier: Dossier, kind: str = "document") -> bool:
     """May USER attach a file of KIND to DOSSIER (role and row scope)?"""
     return permissions.in_scope(user, "dossier", dossier) and any(
@@ -152,7 +162,9 @@ def visible_file(user, file_id) -> DossierFile:
         file_id = int(file_id)
     except (TypeError, ValueError) as exc:
         raise NotFound("Không tìm thấy tệp.") from exc
-    if not permissions.can(user, "dossier", "view") or not 0 < file_id < 2**31:
+    if not permissions.can(user, "dossier", "view"):
+        raise Forbidden("Vai trò của bạn không được xem hồ sơ.")
+    if not 0 < file_id < 2**31:
         raise NotFound("Không tìm thấy tệp.")
     query = select(DossierFile).join(Dossier).where(DossierFile.id == file_id)
     row = db.session.scalar(permissions.scope(user, "dossier", query))

@@ -11,6 +11,7 @@ import pytest
 from extensions import db
 from models import DeliveryOrder, Dossier, Handover
 from permissions import DEFAULT_MATRIX
+from services.digitization.files import ATTACHING
 from tests import factories
 
 ROLES = ("po_clerk", "po_supervisor", "dept_admin", "it_admin", "viewer")
@@ -111,6 +112,10 @@ API_ROUTES = {
         {"events": []},
         ("delivery_order", "record_event"),
     ),
+    # The upload is open to the roles holding any action that attaches some kind of file.
+    "api.upload_file": ("POST", "/api/v1/dossiers/{code}/files", {}, ("dossier", ATTACHING)),
+    "api.list_files": ("GET", "/api/v1/dossiers/{code}/files", None, ("dossier", "view")),
+    "api.get_file": ("GET", "/api/v1/files/{file}", None, ("dossier", "view")),
     "api.list_handovers": ("GET", "/api/v1/handovers", None, ("handover", "view")),
     "api.get_handover": ("GET", "/api/v1/handovers/{handover}", None, ("handover", "view")),
     "api.create_handover": ("POST", "/api/v1/handovers", {"note": "x"}, ("handover", "create")),
@@ -304,6 +309,7 @@ def test_api_routes_against_the_matrix(app, world, rows):
     free = factories.make_dossier(world.procedures["publish"], world.users["po_clerk"]).code
     tracking_code = db.session.get(DeliveryOrder, rows["delivery_order"]).tracking_code
     handover_code = db.session.get(Handover, rows["handover"]).code
+    file_id = _stored_file(rows["dossier"])
     tokens = {None: None}
     client = app.test_client()
     for role in ROLES:
@@ -315,7 +321,11 @@ def test_api_routes_against_the_matrix(app, world, rows):
     failures = []
     for _endpoint, (method, path, body, (resource, action)) in sorted(API_ROUTES.items()):
         path = path.format(
-            code=dossier_code, free=free, tracking_code=tracking_code, handover=handover_code
+            code=dossier_code,
+            free=free,
+            tracking_code=tracking_code,
+            handover=handover_code,
+            file=file_id,
         )
         for role, token in tokens.items():
             headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -324,7 +334,10 @@ def test_api_routes_against_the_matrix(app, world, rows):
                 ok, expected = response.status_code == 401, 401
             else:
                 granted = DEFAULT_MATRIX[role].get(resource, ())
-                allowed = action in granted and "view" in DEFAULT_MATRIX[role].get("dossier", ())
+                actions = action if isinstance(action, tuple) else (action,)
+                allowed = any(a in granted for a in actions) and "view" in DEFAULT_MATRIX[
+                    role
+                ].get("dossier", ())
                 if resource in ("procedure_type", "report"):
                     allowed = action in granted
                 expected = "2xx/422" if allowed else 403
@@ -333,13 +346,33 @@ def test_api_routes_against_the_matrix(app, world, rows):
                     if allowed
                     else (response.status_code == 403)
                 )
-            assert response.is_json, f"{method} {path} answered {response.mimetype}"
+            streamed = response.status_code == 200 and response.mimetype == "application/pdf"
+            assert response.is_json or streamed, f"{method} {path} answered {response.mimetype}"
             if not ok:
                 failures.append(
                     f"{role or 'anonymous'} {method} {path}: "
                     f"{response.status_code}, expected {expected}"
                 )
     assert failures == [], "\n".join(failures)
+
+
+def _stored_file(dossier_id) -> int:
+    """A digitized file of the dossier, its PDF in the test run's store."""
+    from models import DossierFile
+    from services.digitization.storage import store
+
+    store().put(f"files/{dossier_id}/matrix.pdf", b"%PDF-1.4 matrix")
+    row = DossierFile(
+        dossier_id=dossier_id,
+        document="Đơn đề nghị",
+        raw_type="application/pdf",
+        state="ready",
+        storage_key=f"files/{dossier_id}/matrix.pdf",
+        size=15,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row.id
 
 
 def test_print_routes_against_the_matrix(app, rows):

@@ -53,6 +53,7 @@ def read_upload(field: str = "file") -> tuple[bytes, str | None]:
 def upload_file(code: str):
     """Attach one document's file (or the result, ``kind`` result) to a dossier: 201."""
     user = current_api_user()
+    file_service.require_attaching(user)
     dossier = visible_dossier(user, code)
     data, filename = read_upload()
     form = request.form
