@@ -32,7 +32,7 @@ class SeaweedS3:
         self.url = f"http://127.0.0.1:{ports[6]}"
         (folder / "data").mkdir()
         self.log = open(folder / "weed.log", "wb")  # noqa: SIM115 (closed in stop)
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # noqa: S603  (the packaged weed, fixed arguments)
             [
                 str(WEED), "server", f"-dir={folder / 'data'}", "-ip=127.0.0.1",
                 "-ip.bind=127.0.0.1", f"-master.port={ports[0]}",
@@ -69,7 +69,7 @@ class SeaweedS3:
                 self.client.create_bucket(Bucket="ready")
                 self.client.put_object(Bucket="ready", Key="probe", Body=b"ok")
                 return
-            except Exception:  # noqa: BLE001 (not up yet)
+            except Exception:
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("SeaweedFS did not start; see weed.log") from None
                 time.sleep(0.3)
@@ -210,7 +210,9 @@ def pixel_bomb(width=30_000, height=30_000) -> bytes:
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     body = zlib.compress(b"\x00" * 65536, 9)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+    )
 
 
 def signed_pdf(certs: dict, pages: int = 1) -> bytes:

@@ -335,9 +335,9 @@ def test_api_routes_against_the_matrix(app, world, rows):
             else:
                 granted = DEFAULT_MATRIX[role].get(resource, ())
                 actions = action if isinstance(action, tuple) else (action,)
-                allowed = any(a in granted for a in actions) and "view" in DEFAULT_MATRIX[
-                    role
-                ].get("dossier", ())
+                allowed = any(a in granted for a in actions) and "view" in DEFAULT_MATRIX[role].get(
+                    "dossier", ()
+                )
                 if resource in ("procedure_type", "report"):
                     allowed = action in granted
                 expected = "2xx/422" if allowed else 403

@@ -272,7 +272,7 @@ def test_a_worker_killed_mid_conversion_leaves_no_half_file(
         str(row.id),
     ]
     for delay in (0.05, 0.4, 1.0):
-        worker = subprocess.Popen(
+        worker = subprocess.Popen(  # noqa: S603  (this interpreter, our own script)
             [sys.executable, "-c", KILLED_JOB, *args],
             cwd=ROOT,
             stdout=subprocess.PIPE,
