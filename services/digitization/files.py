@@ -131,7 +131,7 @@ def _take_signed_result(row: DossierFile, data: bytes, seen: dict) -> None:
 def _document_name(dossier: Dossier, document: str | None, kind: str) -> str:
     name = (document or "").strip()
     if kind != "document":
-        return name[:500] or FILE_KINDS.vi(kind)
+        return FILE_KINDS.vi(kind)
     names = [d.name for d in dossier.procedure_type.documents]
     if name not in names:
         message = "Giấy tờ không có trong thành phần hồ sơ của thủ tục."
