@@ -25,6 +25,14 @@ from views.files import stream_file
 FORM_SLACK = 64 * 1024
 
 
+def _day(text: str | None):
+    """The issue date typed (dd/mm/yyyy), or None when empty or not a day."""
+    try:
+        return parse_day(text) if (text or "").strip() else None
+    except ValueError:
+        return None
+
+
 class DossierFilesMixin:
     """Routes and helpers of the «Tệp số hóa» card on the dossier page."""
 
@@ -72,7 +80,7 @@ class DossierFilesMixin:
                     details={
                         "number": (form.get("number") or "").strip()[:60],
                         "issuer": (form.get("issuer") or "").strip()[:255],
-                        "issued_on": parse_day(form.get("issued_on") or ""),
+                        "issued_on": _day(form.get("issued_on")),
                     },
                     ip_address=request.remote_addr,
                 )
