@@ -97,7 +97,8 @@ def test_the_next_receipt_offers_and_reuses_the_document(app, client, login_as, 
     other = client.get(f"/admin/dossier/reuse-offers/?procedure={procedure.id}&id_number=0791")
     assert other.get_json()["items"] == []
 
-    form = _form(procedure, applicant_id_number=dossier.applicant_id_number, return_method="counter")
+    holder = dossier.applicant_id_number
+    form = _form(procedure, applicant_id_number=holder, return_method="counter")
     form = {k: v for k, v in form.items() if not k.startswith("extra_")}
     response = client.post("/admin/dossier/new/", data=form | {"reuse_file_ids": offer["file_id"]})
     assert response.status_code == 302, response.get_data(as_text=True)

@@ -1,0 +1,134 @@
+"""In Chromium: the clerk scans two documents, the next receipt of the same applicant reuses
+them with one click each, the department attaches its signed result, and the printed
+receipt carries the Circular 01 QR code in its top-left corner."""
+
+import json
+import time
+
+import pytest
+
+from extensions import db
+from models import Dossier, DossierFile
+from services.digitization import runner
+from tests import digitization as samples
+from tests import factories
+from tests.browser.test_print_browser import page_image, to_pdf
+from tests.digitization import certificates  # noqa: F401
+from tests.print_helpers import decode, received, with_documents
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def app_config(app_config, certificates, tmp_path):  # noqa: F811
+    app_config.update(
+        FILE_STORAGE_URL=f"file://{tmp_path / 'files'}",
+        SIGNING_P12_PATH=certificates["p12"],
+        SIGNING_P12_PASSWORD=samples.P12_PASSWORD,
+        SIGNING_TRUST_ROOTS=certificates["roots"],
+    )
+    return app_config
+
+
+def sign_in(page, live_server, username):
+    page.context.clear_cookies()
+    page.goto(f"{live_server}/login")
+    page.fill("#username", username)
+    page.fill("#password", factories.PASSWORD)
+    page.click("form[action='/login'] button[type=submit]")
+    page.wait_for_url(f"{live_server}/admin/")
+
+
+def upload(page, document, name, mime, data, kind=None):
+    if kind:
+        page.select_option("#file-kind", kind)
+    if document:
+        page.select_option("#file-document", label=document)
+    page.set_input_files("#file-input", {"name": name, "mimeType": mime, "buffer": data})
+    with page.expect_navigation():
+        page.click("#file-submit")
+
+
+def wait_ready(app, page, count):
+    """Let the background jobs finish, then reload until COUNT files show as ready."""
+    runner.wait(app)
+    for _ in range(20):
+        page.reload()
+        if page.locator("#file-list li[data-state=ready]").count() == count:
+            return
+        time.sleep(0.3)
+    raise AssertionError(page.inner_text("#dossier-files"))
+
+
+def test_scan_reuse_result_and_the_qr_in_the_corner(
+    app,
+    world,
+    live_server,
+    page,
+    database_url,
+    certificates,  # noqa: F811
+):
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    first_name, second_name = with_documents(world.procedures["publish"], 2)
+    dossier = received(world)
+    sign_in(page, live_server, "po_clerk")
+    page.goto(f"{live_server}/admin/dossier/details/?id={dossier.id}")
+    assert "Chưa có tệp số hóa nào." in page.inner_text("#dossier-files")
+    upload(page, first_name, "don.jpg", "image/jpeg", samples.scan())
+    assert "Đã đính kèm tệp" in page.content()
+    upload(page, second_name, "bang-ke.pdf", "application/pdf", samples.pdf(3))
+    wait_ready(app, page, 2)
+    files = page.inner_text("#file-list")
+    assert "1 trang" in files and "3 trang" in files and "đã ký số" in files
+
+    # The next dossier of the same applicant: typing the ID offers both, one click each.
+    page.goto(f"{live_server}/admin/dossier/new/")
+    page.click(".select2-container >> nth=0")
+    page.keyboard.type("1.004477")
+    page.wait_for_selector(".select2-result-label")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#documents-checklist input[type=checkbox]")
+    page.fill("#applicant_id_number", dossier.applicant_id_number)
+    page.wait_for_selector("#reuse-offers .reuse-offer >> nth=1")
+    for button in page.locator("#reuse-offers .reuse-offer button").all():
+        button.click()
+    assert page.locator("#reuse-offers button:disabled").count() == 2
+    assert page.locator("#documents-checklist input:checked").count() == 2
+    page.fill("#applicant_name", "Nguyễn Văn Thuận")
+    page.fill("#applicant_phone", "0912345678")
+    page.fill("#applicant_street", "Số 5 đường Phan Đình Phùng")
+    page.wait_for_selector("#applicant_ward_code option >> nth=1", state="attached")
+    page.select_option("#applicant_ward_code", index=1, force=True)  # under select2's dress
+    with page.expect_navigation():
+        page.click("input[type=submit][value='Lưu']")
+    assert "/admin/dossier/details/" in page.url, page.inner_text("body")[:2000]
+    assert page.locator("#file-list .file-reused").count() == 2
+    db.session.expire_all()
+    later = db.session.query(Dossier).order_by(Dossier.id.desc()).first()
+    assert later.id != dossier.id
+    assert all(f.reused for f in db.session.query(DossierFile).filter_by(dossier_id=later.id))
+
+    # The department attaches its signed result to the first dossier.
+    sign_in(page, live_server, "dept_admin")
+    page.goto(f"{live_server}/admin/dossier/details/?id={dossier.id}")
+    upload(page, None, "ket-qua.pdf", "application/pdf", samples.signed_pdf(certificates), "result")
+    assert "Kết quả điện tử" in page.inner_text("#file-list")
+
+    # The printed receipt: the Circular 01 QR sits in the top-left corner of the paper.
+    sign_in(page, live_server, "po_clerk")
+    page.goto(f"{live_server}/print/dossiers/{dossier.code}/receipt")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    pdf = to_pdf(page, "receipt-circular01-qr", database_url)
+    image = page_image(pdf, dpi=300)
+    width, height = image.size
+    corner = image.crop((0, 0, width // 4, height // 8))
+    found = [text for kind, text in decode(corner) if kind == "QRCode"]
+    assert len(found) == 1, found
+    assert json.loads(found[0]) == {
+        "MaHoSo": dossier.code,
+        "MaTTHC": "1.004477",
+        "SoGiayToChuHoSo": dossier.applicant_id_number,
+        "TenGiayTo": "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+    }
+    assert errors == []
