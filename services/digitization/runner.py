@@ -19,9 +19,9 @@ log = logging.getLogger(__name__)
 def run_later(file_ids) -> list[threading.Thread]:
     """Process FILE_IDS in the background (one thread for them all), after the commit."""
     ids = [i for i in file_ids if i is not None]
-    if not ids:
-        return []
     app = current_app._get_current_object()
+    if not ids or not app.config.get("DIGITIZATION_THREAD", True):
+        return []
     thread = threading.Thread(target=_work, args=(app, ids), name="digitize", daemon=True)
     thread.start()
     app.extensions.setdefault("digitization_threads", []).append(thread)
