@@ -41,5 +41,15 @@ def _jpeg_pages(data: bytes):
             yield out.getvalue()
 
 
+def rewritten(pdf: bytes) -> bytes:
+    """PDF written anew by pypdf: a file some writer left loose (junk after %%EOF, a broken
+    cross-reference table) becomes one a signer can append to."""
+    from pypdf import PdfWriter
+
+    out = io.BytesIO()
+    PdfWriter(clone_from=PdfReader(io.BytesIO(pdf), strict=False)).write(out)
+    return out.getvalue()
+
+
 def page_count(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf), strict=False).pages)

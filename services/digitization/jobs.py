@@ -35,6 +35,14 @@ def _signer():
     return cached[1]
 
 
+def _signed(pdf: bytes, signer):
+    """PDF signed; a loosely written PDF is rewritten once first if the signer cannot read it."""
+    try:
+        return signing.sign(pdf, signer)
+    except Exception:  # noqa: BLE001 (pyHanko's reader is stricter than the door's)
+        return signing.sign(convert.rewritten(pdf), signer)
+
+
 def process(file_id: int) -> str:
     """Make file FILE_ID's signed PDF and record it; answers the row's state."""
     row = db.session.get(DossierFile, file_id)
@@ -49,7 +57,7 @@ def process(file_id: int) -> str:
         signer = _signer()
         who = None
         if signer is not None:
-            pdf, who = signing.sign(pdf, signer)
+            pdf, who = _signed(pdf, signer)
     except Exception as exc:
         db.session.rollback()
         with transaction():

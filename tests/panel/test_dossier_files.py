@@ -107,3 +107,33 @@ def test_the_next_receipt_offers_and_reuses_the_document(app, client, login_as, 
     assert copy.reused and copy.state == "ready"
     page = client.get(f"/admin/dossier/details/?id={new.id}").get_data(as_text=True)
     assert "dùng lại" in page
+
+
+def test_the_receipt_form_takes_a_scan_per_document(app, client, login_as, world):
+    login_as("po_clerk")
+    procedure = world.procedures["publish"]
+    form = {k: v for k, v in _form(procedure, return_method="counter").items()}
+    form = {k: v for k, v in form.items() if not k.startswith("extra_")}
+    refused = client.post(
+        "/admin/dossier/new/",
+        data=form | {"scan_0": (io.BytesIO(samples.exe()), "scan.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 200
+    assert "Chỉ nhận tệp PDF, JPEG, PNG hoặc TIFF" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Dossier.id))) == 0
+    assert db.session.scalar(select(func.count(DossierFile.id))) == 0
+    assert file_store().keys() == []
+
+    big = 3 * 1024 * 1024  # over the 2 MB of other forms, under the upload limit
+    scan = samples.pdf(1) + b"\n%" + b"0" * big
+    response = client.post(
+        "/admin/dossier/new/",
+        data=form | {"scan_0": (io.BytesIO(scan), "don.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    runner.wait(app)
+    [row] = db.session.scalars(select(DossierFile)).all()
+    db.session.refresh(row)
+    assert row.document == DOC and row.state == "ready" and row.pages == 1 and row.signed

@@ -15,9 +15,7 @@ from views.api.auth import current_api_user, token_required
 from views.api.blueprint import bp
 from views.api.dossiers import visible_dossier
 from views.api.serializers import iso
-from views.files import stream_file
-
-FORM_SLACK = 64 * 1024  # the multipart envelope around the file
+from views.files import FORM_SLACK, stream_file
 
 
 def file_dict(row: DossierFile) -> dict:
@@ -41,7 +39,6 @@ def read_upload(field: str = "file") -> tuple[bytes, str | None]:
     too_big = f"Tệp vượt quá giới hạn {current_app.config['UPLOAD_MAX_MB']} MB."
     if (request.content_length or 0) > limit + FORM_SLACK:
         raise ValidationFailed(too_big, {field: too_big})
-    request.max_content_length = limit + FORM_SLACK
     upload = request.files.get(field)
     if upload is None:
         raise ValidationFailed("Chưa chọn tệp.", {field: "Bắt buộc."})

@@ -5,7 +5,7 @@ Thin over services.digitization; the conversion and signing run after the commit
 (services.digitization.runner).
 """
 
-from flask import abort, flash, jsonify, redirect, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,14 +15,12 @@ from i18n import local_date
 from models.catalog import ProcedureType
 from models.digitization import FILE_KINDS, FILE_STATES, ORIGINALITY
 from services.digitization import files as file_service
-from services.digitization import runner
+from services.digitization import runner, safety
 from services.digitization import store as applicant_store
 from services.errors import Forbidden, NotFound, ServiceError
 from services.transactions import transaction
 from vietnam.dates import parse_day
-from views.files import stream_file
-
-FORM_SLACK = 64 * 1024
+from views.files import FORM_SLACK, stream_file
 
 
 def _day(text: str | None):
@@ -62,7 +60,6 @@ class DossierFilesMixin:
         if (request.content_length or 0) > limit + FORM_SLACK:
             flash(_("The file is over the %(mb)s MB limit.", mb=limit // 2**20), "error")
             return back
-        request.max_content_length = limit + FORM_SLACK
         upload, form = request.files.get("file"), request.form
         if upload is None or not upload.filename:
             flash(_("Choose a file to upload."), "error")
@@ -92,8 +89,6 @@ class DossierFilesMixin:
         return back
 
     def _upload_limit(self) -> int:
-        from flask import current_app
-
         return current_app.config["UPLOAD_MAX_MB"] * 1024 * 1024
 
     @expose("/files/<int:file_id>")
@@ -129,6 +124,58 @@ class DossierFilesMixin:
                 "pages": _("pages"),
             },
         )
+
+    def _scans(self) -> list[tuple[str, object]]:
+        """(document name, uploaded file) of each scan the receipt form carries."""
+        procedure = db.session.get(ProcedureType, request.form.get("procedure_type", type=int) or 0)
+        names = [d.name for d in procedure.documents] if procedure else []
+        found = []
+        for index, name in enumerate(names):
+            upload = request.files.get(f"scan_{index}")
+            if upload is not None and upload.filename:
+                found.append((name, upload))
+        return found
+
+    def validate_form(self, form):
+        """The receipt's scans pass the door's checks before anything is received."""
+        valid = super().validate_form(form)
+        if not getattr(form, "is_receipt", False) or request.method != "POST":
+            return valid
+        config = current_app.config
+        for name, upload in self._scans():
+            try:
+                safety.check_upload(
+                    upload.read(self._upload_limit() + 1),
+                    max_mb=config["UPLOAD_MAX_MB"],
+                    max_pixels=config["UPLOAD_MAX_PIXELS"],
+                    clamd_url=config.get("CLAMD_URL"),
+                )
+            except ServiceError as exc:
+                flash(f"{name}: {exc.message}", "error")
+                valid = False
+            finally:
+                upload.stream.seek(0)
+        return valid
+
+    def scans_on_receipt(self, dossier) -> None:
+        """Keep the receipt's scans raw in its transaction; they are digitized after it."""
+        rows = []
+        for name, upload in self._scans():
+            rows.append(
+                file_service.upload(
+                    dossier,
+                    current_user,
+                    document=name,
+                    data=upload.read(self._upload_limit() + 1),
+                    filename=upload.filename,
+                    ip_address=request.remote_addr,
+                )
+            )
+        dossier.pending_file_ids = [r.id for r in rows if r.state == "pending"]
+
+    def digitize_after_receipt(self, dossier) -> None:
+        """After the receipt's commit: convert and sign its scans."""
+        runner.run_later(getattr(dossier, "pending_file_ids", []))
 
     def reuse_on_receipt(self, dossier) -> None:
         """Attach the offers the clerk clicked (``reuse_file_ids``) in the receipt's transaction."""

@@ -242,6 +242,7 @@ class ReceiveFormMixin(CccdScanMixin, WardsMixin):
             extra_fields=describe_extra_fields(procedure),
             labels={
                 "documents": _("Documents handed in"),
+                "scan": _("Scan of the document"),
                 "extra": _("Procedure details"),
                 "time": _(
                     "Processing time: %(days)s working days; fee: %(fee)s",

@@ -240,6 +240,7 @@ class DossierView(
         """The receipt says what was received; an edit names the dossier it saved."""
         if is_created:
             super().after_model_change(form, model, is_created)
+            self.digitize_after_receipt(model)
         else:
             MessagesMixin.after_model_change(self, form, model, is_created)
 
@@ -256,6 +257,7 @@ class DossierView(
         if is_created:
             self.receive(form, model)
             self.reuse_on_receipt(model)
+            self.scans_on_receipt(model)
         else:
             refusal = receipt.return_method_error(model.procedure_type, model.return_method)
             if refusal:
