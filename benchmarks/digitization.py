@@ -177,6 +177,7 @@ def main() -> None:
         SIGNING_P12_PASSWORD = samples.P12_PASSWORD
         UPLOAD_MAX_MB = 100
         DIGITIZATION_THREAD = False  # the job is timed here, not in the background
+        STATEMENT_TIMEOUT_MS = 0  # the COPY of a million rows
 
     app = create_app(Config)
     try:

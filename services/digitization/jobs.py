@@ -39,7 +39,7 @@ def _signed(pdf: bytes, signer):
     """PDF signed; a loosely written PDF is rewritten once first if the signer cannot read it."""
     try:
         return signing.sign(pdf, signer)
-    except Exception:  # noqa: BLE001 (pyHanko's reader is stricter than the door's)
+    except Exception:
         return signing.sign(convert.rewritten(pdf), signer)
 
 
