@@ -14,7 +14,7 @@ from tests import digitization as samples
 from tests import factories
 from tests.browser.test_print_browser import page_image, to_pdf
 from tests.digitization import certificates  # noqa: F401
-from tests.print_helpers import decode, received, with_documents
+from tests.print_helpers import decode, with_documents
 
 pytestmark = pytest.mark.browser
 
@@ -49,6 +49,35 @@ def upload(page, document, name, mime, data, kind=None):
         page.click("#file-submit")
 
 
+ID_NUMBER = "019201012345"
+
+
+def receive(page, live_server, id_number, offers=0):
+    """Open the receipt form, pick the procedure, fill the applicant (ID last)."""
+    page.goto(f"{live_server}/admin/dossier/new/")
+    page.click(".select2-container >> nth=0")
+    page.keyboard.type("1.004477")
+    page.wait_for_selector(".select2-result-label")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#documents-checklist input[type=checkbox]")
+    for box in page.locator("#documents-checklist input[type=checkbox]").all():
+        box.check()
+    page.fill("#applicant_name", "Nguyễn Văn Thuận")
+    page.fill("#applicant_phone", "0912345678")
+    page.fill("#applicant_street", "Số 5 đường Phan Đình Phùng")
+    page.wait_for_selector("#applicant_ward_code option >> nth=1", state="attached")
+    page.select_option("#applicant_ward_code", index=1, force=True)  # under select2's dress
+    page.fill("#applicant_id_number", id_number)
+    if offers:
+        page.wait_for_selector(f"#reuse-offers .reuse-offer >> nth={offers - 1}")
+
+
+def save(page):
+    with page.expect_navigation():
+        page.click("input[type=submit][value='Lưu']")
+    assert "/admin/dossier/details/" in page.url, page.inner_text("body")[:2000]
+
+
 def wait_ready(app, page, count):
     """Let the background jobs finish, then reload until COUNT files show as ready."""
     runner.wait(app)
@@ -71,43 +100,38 @@ def test_scan_reuse_result_and_the_qr_in_the_corner(
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     first_name, second_name = with_documents(world.procedures["publish"], 2)
-    dossier = received(world)
     sign_in(page, live_server, "po_clerk")
-    page.goto(f"{live_server}/admin/dossier/details/?id={dossier.id}")
-    assert "Chưa có tệp số hóa nào." in page.inner_text("#dossier-files")
-    upload(page, first_name, "don.jpg", "image/jpeg", samples.scan())
-    assert "Đã đính kèm tệp" in page.content()
-    upload(page, second_name, "bang-ke.pdf", "application/pdf", samples.pdf(3))
+
+    # The receipt: a JPEG scan of the first document, a PDF of the second.
+    receive(page, live_server, ID_NUMBER)
+    page.set_input_files("#scan-0", {"name": "don.jpg", "mimeType": "image/jpeg",
+                                     "buffer": samples.scan()})  # fmt: skip
+    page.set_input_files("#scan-1", {"name": "bang-ke.pdf", "mimeType": "application/pdf",
+                                     "buffer": samples.pdf(3)})  # fmt: skip
+    save(page)
+    dossier = db.session.query(Dossier).order_by(Dossier.id.desc()).first()
     wait_ready(app, page, 2)
     files = page.inner_text("#file-list")
     assert "1 trang" in files and "3 trang" in files and "đã ký số" in files
+    # A better copy of the first document, scanned later on the dossier page.
+    upload(page, first_name, "don-ban-chinh.png", "image/png", samples.scan(fmt="PNG"))
+    assert "Đã đính kèm tệp" in page.content()
+    wait_ready(app, page, 3)
 
     # The next dossier of the same applicant: typing the ID offers both, one click each.
-    page.goto(f"{live_server}/admin/dossier/new/")
-    page.click(".select2-container >> nth=0")
-    page.keyboard.type("1.004477")
-    page.wait_for_selector(".select2-result-label")
-    page.keyboard.press("Enter")
-    page.wait_for_selector("#documents-checklist input[type=checkbox]")
-    page.fill("#applicant_id_number", dossier.applicant_id_number)
-    page.wait_for_selector("#reuse-offers .reuse-offer >> nth=1")
+    receive(page, live_server, ID_NUMBER, offers=2)
     for button in page.locator("#reuse-offers .reuse-offer button").all():
         button.click()
     assert page.locator("#reuse-offers button:disabled").count() == 2
     assert page.locator("#documents-checklist input:checked").count() == 2
-    page.fill("#applicant_name", "Nguyễn Văn Thuận")
-    page.fill("#applicant_phone", "0912345678")
-    page.fill("#applicant_street", "Số 5 đường Phan Đình Phùng")
-    page.wait_for_selector("#applicant_ward_code option >> nth=1", state="attached")
-    page.select_option("#applicant_ward_code", index=1, force=True)  # under select2's dress
-    with page.expect_navigation():
-        page.click("input[type=submit][value='Lưu']")
-    assert "/admin/dossier/details/" in page.url, page.inner_text("body")[:2000]
+    save(page)
     assert page.locator("#file-list .file-reused").count() == 2
     db.session.expire_all()
     later = db.session.query(Dossier).order_by(Dossier.id.desc()).first()
     assert later.id != dossier.id
-    assert all(f.reused for f in db.session.query(DossierFile).filter_by(dossier_id=later.id))
+    reused = db.session.query(DossierFile).filter_by(dossier_id=later.id).all()
+    assert len(reused) == 2 and all(f.reused for f in reused)
+    assert {f.document for f in reused} == {first_name, second_name}
 
     # The department attaches its signed result to the first dossier.
     sign_in(page, live_server, "dept_admin")
