@@ -161,3 +161,13 @@ def test_a_receipt_reuses_the_applicants_valid_files(app, api_as, dossier):
     items = clerk.get(f"/dossiers/{created.get_json()['code']}/files").get_json()["items"]
     assert [(i["document"], i["reused"], i["state"]) for i in items] == [(DOC, True, "ready")]
     assert clerk.get(f"/files/{items[0]['id']}").status_code == 200
+
+
+def test_the_citizens_look_up_never_shows_files(app, api_as, dossier, client):
+    clerk = api_as("po_clerk")
+    send(clerk, dossier.code, samples.pdf())
+    runner.wait(app)
+    public = client.get(f"/api/v1/public/dossiers/{dossier.code}").get_json()
+    assert "files" not in public and "sha256" not in str(public)
+    page = client.get(f"/lookup?code={dossier.code}").get_data(as_text=True)
+    assert dossier.code in page and "/files/" not in page and ".pdf" not in page
