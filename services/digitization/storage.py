@@ -99,6 +99,7 @@ class S3Store:
         if retain and self.object_lock():
             years = current_app.config.get("FILE_RETENTION_YEARS", 10)
             extra = {
+                "ChecksumAlgorithm": "SHA256",  # a locked PUT must carry a checksum (AWS)
                 "ObjectLockMode": "COMPLIANCE",
                 "ObjectLockRetainUntilDate": datetime.now(UTC) + timedelta(days=365 * years),
             }

@@ -309,3 +309,36 @@ def test_each_download_is_audited(dossier, world):
     assert data == file_store().get(dossier_file(row.id).storage_key)
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions[-2:] == ["file_upload", "file_download"]
+
+
+@pytest.fixture
+def locked_bucket(app_config, seaweed, certificates):  # noqa: F811
+    """FILE_STORAGE_URL on a bucket with Object Lock on."""
+    bucket = f"l{seaweed.new_bucket()[1:]}"
+    seaweed.client.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=True)
+    app_config.update(
+        FILE_STORAGE_URL=f"s3://{bucket}/dossiers",
+        S3_ENDPOINT_URL=seaweed.url,
+        AWS_ACCESS_KEY_ID="test",
+        AWS_SECRET_ACCESS_KEY="test",
+        FILE_RETENTION_YEARS=1,
+        SIGNING_P12_PATH=certificates["p12"],
+        SIGNING_P12_PASSWORD=samples.P12_PASSWORD,
+    )
+    return bucket
+
+
+def test_on_a_bucket_with_object_lock_the_pdf_is_kept_under_retention(
+    locked_bucket,
+    app,
+    world,
+    seaweed,  # noqa: F811
+):
+    dossier = factories.make_dossier(world.procedures["publish"], world.users["po_clerk"])
+    row = upload(dossier, world.users["po_clerk"], samples.scan())
+    jobs.process(row.id)
+    db.session.refresh(row)
+    key = f"dossiers/{row.storage_key}"
+    retention = seaweed.client.get_object_retention(Bucket=locked_bucket, Key=key)
+    assert retention["Retention"]["Mode"] == "COMPLIANCE"
+    assert file_store().keys() == [row.storage_key]  # the raw upload, not retained, is gone
