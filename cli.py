@@ -21,6 +21,7 @@ def register_commands(app) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(generate_data_command)
+    app.cli.add_command(digitize_pending_command)
 
 
 @click.command("seed-demo")
@@ -129,3 +130,19 @@ class Progress:
             f"{now - self.started:.0f} s, {rate:,.0f}/s, about {left:.0f} s left",
             nl=True,
         )
+
+
+@click.command("digitize-pending")
+def digitize_pending_command():
+    """Convert and sign every file still pending (after a restart lost its job); re-runnable."""
+    from services.digitization.jobs import pending_ids, process
+
+    done = failed = 0
+    for file_id in pending_ids():
+        try:
+            process(file_id)
+            done += 1
+        except Exception as exc:
+            click.echo(f"tệp {file_id}: {exc}", err=True)
+            failed += 1
+    click.echo(f"Đã số hóa {done} tệp; lỗi {failed}.")

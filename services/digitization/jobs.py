@@ -77,3 +77,11 @@ def process(file_id: int) -> str:
     if raw_key:
         files.delete(raw_key)
     return "ready"
+
+
+def pending_ids() -> list[int]:
+    """The files whose job has not finished (oldest first)."""
+    from sqlalchemy import select
+
+    query = select(DossierFile.id).where(DossierFile.state == "pending").order_by(DossierFile.id)
+    return list(db.session.scalars(query))

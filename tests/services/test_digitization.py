@@ -342,3 +342,13 @@ def test_on_a_bucket_with_object_lock_the_pdf_is_kept_under_retention(
     retention = seaweed.client.get_object_retention(Bucket=locked_bucket, Key=key)
     assert retention["Retention"]["Mode"] == "COMPLIANCE"
     assert file_store().keys() == [row.storage_key]  # the raw upload, not retained, is gone
+
+
+def test_the_command_digitizes_what_is_left_pending(dossier, world, runner):
+    first = upload(dossier, world.users["po_clerk"], samples.scan())
+    second = upload(dossier, world.users["po_clerk"], samples.pdf())
+    result = runner.invoke(args=["digitize-pending"])
+    assert result.exit_code == 0 and "Đã số hóa 2 tệp; lỗi 0." in result.output
+    db.session.expire_all()
+    assert {dossier_file(first.id).state, dossier_file(second.id).state} == {"ready"}
+    assert "Đã số hóa 0 tệp" in runner.invoke(args=["digitize-pending"]).output
