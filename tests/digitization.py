@@ -11,7 +11,6 @@ import subprocess
 import time
 import uuid
 import zlib
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -220,13 +219,8 @@ def signed_pdf(certs: dict, pages: int = 1) -> bytes:
     """A result PDF signed with CERTS' certificate (as the department's system signs it)."""
     from services.digitization import signing
 
-    def make() -> bytes:
-        signer = signing.load_signer(certs["p12"], P12_PASSWORD)
-        return signing.sign(pdf(pages), signer)[0]
-
-    # pyHanko runs its own event loop: off the thread where Playwright runs one.
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(make).result()
+    signer = signing.load_signer(certs["p12"], P12_PASSWORD)
+    return signing.sign(pdf(pages), signer)[0]
 
 
 def tampered(signed: bytes) -> bytes:

@@ -3,7 +3,9 @@
 Pure functions of bytes and paths (no database): the job signs, the door verifies.
 """
 
+import asyncio
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +19,17 @@ class Signer:
     name: str
     serial: str
     ca: str
+
+
+def _off_any_loop(work):
+    """WORK's answer: pyHanko runs its own event loop, which cannot start inside a running one
+    (an async server, a browser driver): then it runs on a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(work).result()
 
 
 def load_signer(p12_path: str, password: str | None):
@@ -42,7 +55,7 @@ def sign(pdf: bytes, signer) -> tuple[bytes, Signer]:
         subfilter=fields.SigSeedSubFilter.PADES,
         reason="Bản số hóa từ bản giấy",
     )
-    out = signers.sign_pdf(writer, meta, signer=signer)
+    out = _off_any_loop(lambda: signers.sign_pdf(writer, meta, signer=signer))
     return out.getvalue(), _who(signer.signing_cert)
 
 
@@ -81,7 +94,7 @@ def verify(pdf: bytes, trust_roots: str | None) -> Signer:
     if trust_roots:
         context = ValidationContext(trust_roots=_certificates(trust_roots), allow_fetching=False)
     try:
-        status = validate_pdf_signature(signatures[-1], context)
+        status = _off_any_loop(lambda: validate_pdf_signature(signatures[-1], context))
     except Exception as exc:
         raise ValidationFailed(
             "Tệp kết quả không được chấp nhận: chữ ký số bị hỏng.", {"file": "Chữ ký hỏng."}
