@@ -41,7 +41,7 @@ class SeaweedS3:
                 f"-filer.port.grpc={ports[5]}", "-s3", f"-s3.port={ports[6]}",
                 f"-s3.port.grpc={ports[7]}", "-s3.port.iceberg=0", "-s3.port.lance=0",
                 "-iam=false", "-metricsPort=0", "-master.volumeSizeLimitMB=64",
-                "-volume.max=50",
+                "-volume.max=0",
             ],
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -66,18 +66,18 @@ class SeaweedS3:
         deadline = time.monotonic() + 60
         while True:
             try:
-                self.client.create_bucket(Bucket="ready")
-                self.client.put_object(Bucket="ready", Key="probe", Body=b"ok")
+                self.client.create_bucket(Bucket="shared")
+                self.client.put_object(Bucket="shared", Key="probe", Body=b"ok")
                 return
             except Exception:
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("SeaweedFS did not start; see weed.log") from None
                 time.sleep(0.3)
 
-    def new_bucket(self) -> str:
-        name = f"t{uuid.uuid4().hex[:12]}"
-        self.client.create_bucket(Bucket=name)
-        return name
+    def new_place(self) -> str:
+        """``bucket/prefix`` of a fresh, empty place in the shared test bucket (each bucket is
+        a collection of volumes of its own in SeaweedFS: one per test would exhaust them)."""
+        return f"shared/{uuid.uuid4().hex[:12]}"
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)

@@ -38,7 +38,7 @@ def storage_config(request, tmp_path, app_config, certificates):  # noqa: F811
     else:
         s3 = request.getfixturevalue("seaweed")
         app_config.update(
-            FILE_STORAGE_URL=f"s3://{s3.new_bucket()}/dossiers",
+            FILE_STORAGE_URL=f"s3://{s3.new_place()}",
             S3_ENDPOINT_URL=s3.url,
             AWS_ACCESS_KEY_ID="test",
             AWS_SECRET_ACCESS_KEY="test",
@@ -314,10 +314,14 @@ def test_each_download_is_audited(dossier, world):
 @pytest.fixture
 def locked_bucket(app_config, seaweed, certificates):  # noqa: F811
     """FILE_STORAGE_URL on a bucket with Object Lock on."""
-    bucket = f"l{seaweed.new_bucket()[1:]}"
-    seaweed.client.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=True)
+    bucket = "locked"
+    try:
+        seaweed.client.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=True)
+    except seaweed.client.exceptions.ClientError:
+        pass  # made by the run on the other database: a fresh prefix below keeps them apart
+    prefix = seaweed.new_place().split("/", 1)[1]
     app_config.update(
-        FILE_STORAGE_URL=f"s3://{bucket}/dossiers",
+        FILE_STORAGE_URL=f"s3://{bucket}/{prefix}",
         S3_ENDPOINT_URL=seaweed.url,
         AWS_ACCESS_KEY_ID="test",
         AWS_SECRET_ACCESS_KEY="test",
@@ -325,7 +329,7 @@ def locked_bucket(app_config, seaweed, certificates):  # noqa: F811
         SIGNING_P12_PATH=certificates["p12"],
         SIGNING_P12_PASSWORD=samples.P12_PASSWORD,
     )
-    return bucket
+    return bucket, prefix
 
 
 def test_on_a_bucket_with_object_lock_the_pdf_is_kept_under_retention(
@@ -338,8 +342,9 @@ def test_on_a_bucket_with_object_lock_the_pdf_is_kept_under_retention(
     row = upload(dossier, world.users["po_clerk"], samples.scan())
     jobs.process(row.id)
     db.session.refresh(row)
-    key = f"dossiers/{row.storage_key}"
-    retention = seaweed.client.get_object_retention(Bucket=locked_bucket, Key=key)
+    bucket, prefix = locked_bucket
+    key = f"{prefix}/{row.storage_key}"
+    retention = seaweed.client.get_object_retention(Bucket=bucket, Key=key)
     assert retention["Retention"]["Mode"] == "COMPLIANCE"
     assert file_store().keys() == [row.storage_key]  # the raw upload, not retained, is gone
 
