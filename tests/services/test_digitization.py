@@ -2,6 +2,7 @@
 refusals leave nothing stored, the job converts and signs, results are verified, the
 applicant's store offers still-valid documents for reuse."""
 
+import contextlib
 import hashlib
 import io
 import os
@@ -315,10 +316,9 @@ def test_each_download_is_audited(dossier, world):
 def locked_bucket(app_config, seaweed, certificates):  # noqa: F811
     """FILE_STORAGE_URL on a bucket with Object Lock on."""
     bucket = "locked"
-    try:
+    # Made once per session (the run on the other database finds it): prefixes keep them apart.
+    with contextlib.suppress(seaweed.client.exceptions.ClientError):
         seaweed.client.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=True)
-    except seaweed.client.exceptions.ClientError:
-        pass  # made by the run on the other database: a fresh prefix below keeps them apart
     prefix = seaweed.new_place().split("/", 1)[1]
     app_config.update(
         FILE_STORAGE_URL=f"s3://{bucket}/{prefix}",
