@@ -13,6 +13,7 @@ from services.digitization import runner
 from tests import digitization as samples
 from tests import factories
 from tests.browser.test_print_browser import page_image, to_pdf
+from tests.browser_watch import Watch
 from tests.digitization import certificates  # noqa: F401
 from tests.print_helpers import decode, with_documents
 
@@ -97,8 +98,7 @@ def test_scan_reuse_result_and_the_qr_in_the_corner(
     database_url,
     certificates,  # noqa: F811
 ):
-    errors = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    watch = Watch(page, live_server)
     first_name, second_name = with_documents(world.procedures["publish"], 2)
     sign_in(page, live_server, "po_clerk")
 
@@ -108,11 +108,13 @@ def test_scan_reuse_result_and_the_qr_in_the_corner(
                                      "buffer": samples.scan()})  # fmt: skip
     page.set_input_files("#scan-1", {"name": "bang-ke.pdf", "mimeType": "application/pdf",
                                      "buffer": samples.pdf(3)})  # fmt: skip
+    watch.check_page()  # the receipt form, its scan inputs labelled
     save(page)
     dossier = db.session.query(Dossier).order_by(Dossier.id.desc()).first()
     wait_ready(app, page, 2)
     files = page.inner_text("#file-list")
     assert "1 trang" in files and "3 trang" in files and "đã ký số" in files
+    watch.check_page()  # the dossier page with its files card
     # A better copy of the first document, scanned later on the dossier page.
     upload(page, first_name, "don-ban-chinh.png", "image/png", samples.scan(fmt="PNG"))
     assert "Đã đính kèm tệp" in page.content()
@@ -155,4 +157,4 @@ def test_scan_reuse_result_and_the_qr_in_the_corner(
         "SoGiayToChuHoSo": dossier.applicant_id_number,
         "TenGiayTo": "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
     }
-    assert errors == []
+    assert watch.take() == []
