@@ -25,6 +25,7 @@ def register_commands(app) -> None:
     app.cli.add_command(generate_data_command)
     app.cli.add_command(outbox_group)
     app.cli.add_command(webhooks_group)
+    app.cli.add_command(digitize_pending_command)
 
 
 @click.command("seed-demo")
@@ -187,3 +188,19 @@ def apply_pending_command(limit):
     counts = webhooks.apply_pending(limit)
     for state in ("applied", "unapplied", "pending", "refused"):
         click.echo(f"{state}: {counts.get(state, 0)}")
+
+
+@click.command("digitize-pending")
+def digitize_pending_command():
+    """Convert and sign every file still pending (after a restart lost its job); re-runnable."""
+    from services.digitization.jobs import pending_ids, process
+
+    done = failed = 0
+    for file_id in pending_ids():
+        try:
+            process(file_id)
+            done += 1
+        except Exception as exc:
+            click.echo(f"tệp {file_id}: {exc}", err=True)
+            failed += 1
+    click.echo(f"Đã số hóa {done} tệp; lỗi {failed}.")

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from sqlalchemy import make_url
@@ -126,6 +127,23 @@ class Config:
     PORTAL_USERNAME = os.environ.get("PORTAL_USERNAME") or ""
     PORTAL_PASSWORD = os.environ.get("PORTAL_PASSWORD") or ""
     PORTAL_TIMEOUT_SECONDS = float(os.environ.get("PORTAL_TIMEOUT_SECONDS") or 15)
+    # Digitized files (services/digitization): where they are kept — file:// (empty: under
+    # instance/files) or s3://bucket/prefix on any S3-compatible store — and the door's rules.
+    FILE_STORAGE_URL = os.environ.get("FILE_STORAGE_URL", "")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None
+    AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID") or None
+    AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY") or None
+    # Years an S3 object is kept under Object Lock (COMPLIANCE) where the bucket has it on.
+    FILE_RETENTION_YEARS = int(os.environ.get("FILE_RETENTION_YEARS", "10") or 10)
+    UPLOAD_MAX_MB = int(os.environ.get("UPLOAD_MAX_MB", "25") or 25)
+    # Pixels an uploaded image may hold (width × height): beyond is a decompression bomb.
+    UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", "150000000") or 150_000_000)
+    CLAMD_URL = os.environ.get("CLAMD_URL") or None  # tcp://host:3310 or unix:///path
+    # The PKCS#12 that signs digitized copies (the center's seal or the officer's).
+    SIGNING_P12_PATH = os.environ.get("SIGNING_P12_PATH") or None
+    SIGNING_P12_PASSWORD = os.environ.get("SIGNING_P12_PASSWORD") or None
+    # PEM file of the CA certificates whose signatures a result PDF may carry.
+    SIGNING_TRUST_ROOTS = os.environ.get("SIGNING_TRUST_ROOTS") or None
 
 
 class DevelopmentConfig(Config):
@@ -143,6 +161,11 @@ class TestingConfig(Config):
     OUTBOX_IN_PROCESS = False  # a test that wants the loop asks for it
     PORTAL_URL = None
     RQ_REDIS_URL = None
+    # Digitized files of a test run go to a fresh folder under the system's temp, never to
+    # instance/ (a test that needs S3 or its own folder sets its own).
+    FILE_STORAGE_URL = "file://" + str(
+        Path(tempfile.gettempdir()) / f"mot-cua-test-files-{secrets.token_hex(4)}"
+    )
 
 
 class ProductionConfig(Config):

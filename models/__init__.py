@@ -7,6 +7,7 @@ from models.carrier import CarrierStatus, CarrierWebhook
 from models.catalog import ExtraFieldDefinition, ProcedureType, RequiredDocument
 from models.counter import CodeCounter
 from models.delivery import DeliveryEvent, DeliveryOrder, PostageRate
+from models.digitization import ApplicantDocument, DossierFile
 from models.dossier import STATUSES, Dossier, DossierHistory
 from models.export import ReportExport
 from models.handover import Handover, HandoverItem
@@ -21,6 +22,7 @@ __all__ = [
     "ROLE_NAMES",
     "STATUSES",
     "Agency",
+    "ApplicantDocument",
     "AuditEntry",
     "CalendarOverride",
     "CarrierStatus",
@@ -29,6 +31,7 @@ __all__ = [
     "DeliveryEvent",
     "DeliveryOrder",
     "Dossier",
+    "DossierFile",
     "DossierHistory",
     "ExtraFieldDefinition",
     "Handover",

@@ -88,6 +88,8 @@ class RequiredDocument(db.Model):
     kind: Mapped[str] = mapped_column(String(20), default="original")
     quantity: Mapped[int] = mapped_column(default=1)
     position: Mapped[int] = mapped_column(default=0)
+    # How long a digitized copy stays reusable (months); None: the default of six.
+    validity_months: Mapped[int | None]
 
     procedure_type: Mapped[ProcedureType] = relationship(back_populates="documents")
 

@@ -85,6 +85,10 @@
       if ((submitted.documents || []).indexOf(d.name) >= 0) { box_.checked = true; }
       wrap.appendChild(box_);
       wrap.appendChild(el("label", {"for": id, "class": "form-check-label"}, d.name + " (" + d.kind + ", " + d.quantity + ")"));
+      // The document's scan (optional): one PDF, JPEG, PNG or TIFF, digitized after the receipt.
+      var scan = el("input", {type: "file", name: "scan_" + i, id: "scan-" + i, "class": "form-control-file form-control-sm scan-input",
+                              accept: "application/pdf,image/jpeg,image/png,image/tiff", "aria-label": info.labels.scan + ": " + d.name});
+      wrap.appendChild(scan);
       docs.appendChild(wrap);
     });
     if (errors.documents) {

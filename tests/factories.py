@@ -244,3 +244,14 @@ def _first_rate() -> int:
 
     make_rates()
     return db.session.scalar(select(PostageRate.id).order_by(PostageRate.id).limit(1))
+
+
+def run_workers() -> int:
+    """What the outbox's workers would do now, here: every due row delivered, until none is
+    left (scans digitized, downloads made, portal calls). How many rows were delivered."""
+    from services.integration import workers
+
+    done = 0
+    while claimed := workers.deliver_due():
+        done += claimed
+    return done

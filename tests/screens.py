@@ -16,7 +16,15 @@ from werkzeug.exceptions import HTTPException
 
 # Routes that are not screens: files, JSON look-ups, downloads, health.
 NOT_SCREENS = re.compile(r"^(static|admin\.static|api\.|auth\.(healthz|root|logout|set_language))")
-NOT_SCREEN_METHODS = ("ajax_lookup", "ajax_update", "export", "procedure_info_view", "wards_view")
+NOT_SCREEN_METHODS = (
+    "ajax_lookup",
+    "ajax_update",
+    "export",
+    "procedure_info_view",
+    "wards_view",
+    "reuse_offers_view",  # JSON for the receipt form
+    "file_view",  # a PDF, streamed
+)
 FIRST_ID = re.compile(r"[?&;]id=(\d+)")
 
 

@@ -17,7 +17,7 @@ from models.delivery import DeliveryOrder
 from models.dossier import Dossier
 from models.handover import Handover
 from services.errors import NotFound
-from services.printing import barcodes, dossier_forms
+from services.printing import barcodes, circular_qr, dossier_forms
 from services.printing.handover_record import delivery_label, handover_record, load_handover
 from views.access import requires
 from views.urls import public_url
@@ -93,9 +93,13 @@ def dossier_form(code: str, form: str):
         data = dossier_forms.dossier_form(dossier, form, lookup_url(dossier.code))
     except NotFound:
         abort(404)
-    codes = {}
+    codes = {
+        "circular_qr": barcodes.qr_svg(
+            circular_qr.payload(dossier, data.title), svgclass="qr-circular01"
+        )
+    }
     if form == "receipt":
-        codes = {
+        codes |= {
             "barcode": barcodes.code128_svg(dossier.code, 10),
             "qr": barcodes.qr_svg(data.lookup_url),
             **rating_codes(dossier),

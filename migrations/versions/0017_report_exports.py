@@ -2,7 +2,7 @@
 content; one unfinished file per user (a partial unique index).
 
 Revision ID: 0017_report_exports
-Revises: 0015_ratings
+Revises: 0016_digitization
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0017_report_exports"
-down_revision = "0015_ratings"
+down_revision = "0016_digitization"
 branch_labels = None
 depends_on = None
 

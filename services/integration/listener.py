@@ -1,5 +1,5 @@
-"""Outbox rows for every dossier history row, parcel event and heavy download asked for,
-whatever wrote them.
+"""Outbox rows for every dossier history row, parcel event, heavy download asked for and
+scan uploaded, whatever wrote them.
 
 Installed by the app factory on the app's session (like the daily figures): after
 each flush, the new history rows and parcel events get one outbox row per enabled
@@ -11,6 +11,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import event, insert, select
 
 from models.delivery import DeliveryEvent, DeliveryOrder
+from models.digitization import DossierFile
 from models.dossier import DossierHistory
 from models.export import ReportExport
 from models.integration import OutboxMessage
@@ -41,6 +42,13 @@ def _write_outbox_rows(session, _context) -> None:
                     )
         elif isinstance(obj, DeliveryEvent):
             parcel_orders.append((obj.delivery_order_id, obj.status))
+        elif isinstance(obj, DossierFile) and obj.state == "pending":
+            payload = {"file_id": obj.id}
+            for sink in sinks:
+                if "scan" in sink.events:
+                    rows.append(
+                        new_row(sink.name, "digitize", dossier_id=obj.dossier_id, payload=payload)
+                    )
         elif isinstance(obj, ReportExport):
             payload = {"export_id": obj.id}
             for sink in sinks:

@@ -1,4 +1,5 @@
-"""Work the outbox hands to our own workers rather than to an outside system.
+"""Work the outbox hands to our own workers rather than to an outside system: heavy
+downloads, and the conversion and signing of uploaded scans.
 
 A heavy download (services.reporting.exports) is asked for in the user's transaction; the
 listener writes its outbox row beside it, and a worker makes the file here. A file that
@@ -9,10 +10,12 @@ the file is made over from the start.
 """
 
 from extensions import db
+from services.digitization import jobs as digitization_jobs
 from services.integration.outbox import Batch, Done, Outcome, Terminal
 from services.reporting import exports
 
 EXPORT_SINK = "report_export"
+DIGITIZE_SINK = "digitize"
 
 
 def deliver_exports(batch: Batch) -> Outcome:
@@ -26,6 +29,21 @@ def deliver_exports(batch: Batch) -> Outcome:
         except Exception as exc:  # marked failed on its own row by make()
             db.session.rollback()
             return Terminal(f"Không tạo được tệp {export_id}: {type(exc).__name__}")
+    return Done()
+
+
+def deliver_scans(batch: Batch) -> Outcome:
+    """Convert, sign and store each uploaded file (services.digitization.jobs.process: it
+    may run again on the same file, and a failure is marked on the file's own row)."""
+    for row in batch.rows:
+        file_id = (row.payload or {}).get("file_id")
+        if not isinstance(file_id, int):
+            return Terminal("Thiếu mã tệp cần số hóa.")
+        try:
+            digitization_jobs.process(file_id)
+        except Exception as exc:
+            db.session.rollback()
+            return Terminal(f"Không số hóa được tệp {file_id}: {type(exc).__name__}")
     return Done()
 
 

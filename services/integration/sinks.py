@@ -4,7 +4,7 @@
 groups a dossier's due rows into one delivery; ``enabled(config)`` says whether the
 sink is configured (an unconfigured sink gets no rows); ``events`` names what writes
 its rows: ``history`` (every dossier history row), ``parcel`` (every parcel event),
-``export`` (every heavy download asked for).
+``export`` (every heavy download asked for), ``scan`` (every file uploaded to digitize).
 """
 
 from collections.abc import Callable
@@ -43,6 +43,15 @@ SINKS = (
         coalesce=False,
         enabled=local_jobs.always,
         events=frozenset({"export"}),
+    ),
+    Sink(
+        name=local_jobs.DIGITIZE_SINK,
+        vi="Số hóa tệp tải lên",
+        msgid=N_("Scans to digitize"),
+        deliver=local_jobs.deliver_scans,
+        coalesce=False,
+        enabled=local_jobs.always,
+        events=frozenset({"scan"}),
     ),
 )
 BY_NAME = {sink.name: sink for sink in SINKS}

@@ -36,11 +36,11 @@ def code128_svg(value: str, module_height: float = 12.0) -> Markup:
     return Markup(svg.replace("<svg ", '<svg class="barcode" role="img" ', 1))  # noqa: S704
 
 
-def qr_svg(payload: str, scale: int = 3) -> Markup:
+def qr_svg(payload: str, scale: int = 3, svgclass: str = "qr") -> Markup:
     """PAYLOAD (a URL) as a QR code, error correction M: an inline ``<svg>`` element.
 
     Safe to embed: segno writes the modules as one path, without PAYLOAD's text.
     """
     qr = segno.make(payload, error="m", micro=False)
-    svg = qr.svg_inline(scale=scale, border=4, svgclass="qr", lineclass=None, omitsize=True)
+    svg = qr.svg_inline(scale=scale, border=4, svgclass=svgclass, lineclass=None, omitsize=True)
     return Markup(svg)  # noqa: S704

@@ -11,6 +11,7 @@ import pytest
 from extensions import db
 from models import DeliveryOrder, Dossier, Handover
 from permissions import DEFAULT_MATRIX
+from services.digitization.files import ATTACHING
 from tests import factories
 
 ROLES = ("po_clerk", "po_supervisor", "dept_admin", "it_admin", "viewer")
@@ -53,6 +54,9 @@ ADMIN_ROUTES = {
     "cancel_view": "cancel",
     "retry_view": "edit",  # the outbox's dead rows
     "discard_view": "edit",
+    "upload_file_view": ATTACHING,  # any action that attaches some kind of file
+    "file_view": "view",  # then the file's dossier must be in scope
+    "reuse_offers_view": "create",
 }
 #: Routes serving the signed-in user's own rows only (their downloads): 404 for anyone else's.
 OWN_ONLY = ("export_status", "export_download")
@@ -129,6 +133,10 @@ API_ROUTES = {
         {"events": []},
         ("delivery_order", "record_event"),
     ),
+    # The upload is open to the roles holding any action that attaches some kind of file.
+    "api.upload_file": ("POST", "/api/v1/dossiers/{code}/files", {}, ("dossier", ATTACHING)),
+    "api.list_files": ("GET", "/api/v1/dossiers/{code}/files", None, ("dossier", "view")),
+    "api.get_file": ("GET", "/api/v1/files/{file}", None, ("dossier", "view")),
     "api.list_handovers": ("GET", "/api/v1/handovers", None, ("handover", "view")),
     "api.get_handover": ("GET", "/api/v1/handovers/{handover}", None, ("handover", "view")),
     "api.create_handover": ("POST", "/api/v1/handovers", {"note": "x"}, ("handover", "create")),
@@ -158,15 +166,18 @@ IGNORED = {"static", "admin.static"}
 
 def expected_admin(endpoint_resource, route, role):
     """200/302/404 when allowed, 403 when not, for a signed-in ROLE."""
-    action = ADMIN_ROUTES[route]
+    actions = ADMIN_ROUTES[route]
+    actions = actions if isinstance(actions, tuple) else (actions,)
     granted = DEFAULT_MATRIX[role].get(endpoint_resource, ())
-    allowed = "view" in granted and action in granted and (endpoint_resource, action) not in NEVER
+    allowed = "view" in granted and any(
+        a in granted and (endpoint_resource, a) not in NEVER for a in actions
+    )
     return "allowed" if allowed else 403
 
 
 @pytest.fixture
 def rows(world):
-    return factories.make_one_of_each(world) | {
+    rows = factories.make_one_of_each(world) | {
         # Rows that the allowed delete route and bulk delete may really remove.
         "holiday/delete_view": factories.make_override(date(2026, 12, 30)).id,
         "holiday/action_view": factories.make_override(date(2026, 12, 29)).id,
@@ -179,6 +190,8 @@ def rows(world):
         "carrier_status/delete_view": factories.make_carrier_status("990").id,
         "carrier_status/action_view": factories.make_carrier_status("991").id,
     }
+    rows["dossier/file_view"] = _stored_file(rows["dossier"])
+    return rows
 
 
 def _mapping(code: str) -> int:
@@ -231,6 +244,9 @@ def admin_request(app, resource, route, row_id):
         "cancel_view": ("POST", f"{base}/cancel/?id={row_id}", {"reason": ""}),
         "retry_view": ("POST", f"{base}/retry/", {"id": "0", "reason": ""}),
         "discard_view": ("POST", f"{base}/discard/", {"id": "0", "reason": ""}),
+        "upload_file_view": ("POST", f"{base}/files/upload/?id={row_id}", {"kind": "document"}),
+        "file_view": ("GET", f"{base}/files/{row_id}", None),
+        "reuse_offers_view": ("GET", f"{base}/reuse-offers/?procedure=1&id_number=0192", None),
     }[route]
 
 
@@ -346,6 +362,7 @@ def test_api_routes_against_the_matrix(app, world, rows):
     free = factories.make_dossier(world.procedures["publish"], world.users["po_clerk"]).code
     tracking_code = db.session.get(DeliveryOrder, rows["delivery_order"]).tracking_code
     handover_code = db.session.get(Handover, rows["handover"]).code
+    file_id = rows["dossier/file_view"]
     tokens = {None: None}
     client = app.test_client()
     for role in ROLES:
@@ -357,7 +374,11 @@ def test_api_routes_against_the_matrix(app, world, rows):
     failures = []
     for _endpoint, (method, path, body, (resource, action)) in sorted(API_ROUTES.items()):
         path = path.format(
-            code=dossier_code, free=free, tracking_code=tracking_code, handover=handover_code
+            code=dossier_code,
+            free=free,
+            tracking_code=tracking_code,
+            handover=handover_code,
+            file=file_id,
         )
         for role, token in tokens.items():
             headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -366,7 +387,10 @@ def test_api_routes_against_the_matrix(app, world, rows):
                 ok, expected = response.status_code == 401, 401
             else:
                 granted = DEFAULT_MATRIX[role].get(resource, ())
-                allowed = action in granted and "view" in DEFAULT_MATRIX[role].get("dossier", ())
+                actions = action if isinstance(action, tuple) else (action,)
+                allowed = any(a in granted for a in actions) and "view" in DEFAULT_MATRIX[role].get(
+                    "dossier", ()
+                )
                 if resource in ("procedure_type", "report"):
                     allowed = action in granted
                 expected = "2xx/422" if allowed else 403
@@ -375,13 +399,33 @@ def test_api_routes_against_the_matrix(app, world, rows):
                     if allowed
                     else (response.status_code == 403)
                 )
-            assert response.is_json, f"{method} {path} answered {response.mimetype}"
+            streamed = response.status_code == 200 and response.mimetype == "application/pdf"
+            assert response.is_json or streamed, f"{method} {path} answered {response.mimetype}"
             if not ok:
                 failures.append(
                     f"{role or 'anonymous'} {method} {path}: "
                     f"{response.status_code}, expected {expected}"
                 )
     assert failures == [], "\n".join(failures)
+
+
+def _stored_file(dossier_id) -> int:
+    """A digitized file of the dossier, its PDF in the test run's store."""
+    from models import DossierFile
+    from services.digitization.storage import store
+
+    store().put(f"files/{dossier_id}/matrix.pdf", b"%PDF-1.4 matrix")
+    row = DossierFile(
+        dossier_id=dossier_id,
+        document="Đơn đề nghị",
+        raw_type="application/pdf",
+        state="ready",
+        storage_key=f"files/{dossier_id}/matrix.pdf",
+        size=15,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row.id
 
 
 def test_print_routes_against_the_matrix(app, rows):

@@ -8,6 +8,7 @@ from views.api import (  # noqa: F401  (routes on bp)
     deliveries,
     dossiers,
     errors,
+    files,
     handovers,
     periodic,
     public,
@@ -16,6 +17,7 @@ from views.api import (  # noqa: F401  (routes on bp)
 )
 from views.api.blueprint import bp
 from views.api.openapi import document  # noqa: F401  (on bp)
+from views.api.openapi import files as openapi_files  # noqa: F401  (adds its paths)
 from views.api.openapi import handovers as openapi_handovers  # noqa: F401  (adds its paths)
 from views.api.openapi import periodic as openapi_periodic  # noqa: F401  (adds its path)
 from views.api.openapi import webhooks as openapi_webhooks  # noqa: F401  (adds its paths)

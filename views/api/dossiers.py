@@ -16,6 +16,7 @@ from extensions import db
 from models.catalog import ProcedureType
 from models.dossier import STATUSES, Dossier
 from services.calendar import day_start
+from services.digitization import store as applicant_store
 from services.dossiers import receiving as dossier_service
 from services.dossiers import workflow
 from services.dossiers.receipt import REASON_MAX
@@ -107,15 +108,28 @@ def receive_dossier():
     values["documents"] = fields.strings("documents")
     values["extra"] = _extra(fields)
     values["received_at"] = fields.instant("received_at")
+    reuse_ids = _file_ids(fields, "reuse_file_ids")
     fields.check_types()
     with transaction(expire=False):  # the answer is what was just written: no re-read
         dossier = dossier_service.receive(
             values, user, ip_address=request.remote_addr, errors=fields.invalid
         )
+        applicant_store.reuse(dossier, reuse_ids, user)
     response = jsonify(dossier_dict(dossier))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_dossier", code=dossier.code)
     return response
+
+
+def _file_ids(fields: Fields, key: str) -> list[int]:
+    """A JSON array of file ids (positive integers), or nothing."""
+    value = fields.data.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(type(v) is int and 0 < v < 2**31 for v in value):
+        fields.wrong_type[key] = "Phải là một mảng mã tệp (số nguyên dương)."
+        return []
+    return value
 
 
 def _extra(fields: Fields) -> dict | None:

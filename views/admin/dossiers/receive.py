@@ -54,10 +54,11 @@ class ProcedureDetails(rules.BaseRule):
         submitted = {k: v for k, v in request.form.items() if k.startswith("extra_")}
         submitted["documents"] = request.form.getlist("documents")
         return Markup(
-            '<div id="procedure-details" class="mb-3" data-info-url="{}" data-submitted="{}"'
-            ' data-errors="{}"></div>'
+            '<div id="procedure-details" class="mb-3" data-info-url="{}" data-reuse-url="{}"'
+            ' data-submitted="{}" data-errors="{}"></div>'
         ).format(
             url_for(".procedure_info_view"),
+            url_for(".reuse_offers_view"),
             json.dumps(submitted, ensure_ascii=False),
             json.dumps(getattr(form, "procedure_errors", {}), ensure_ascii=False),
         )
@@ -75,7 +76,7 @@ class ReceiveFormMixin(CccdScanMixin, WardsMixin):
 
     @property
     def extra_js(self):
-        return [url_for("static", filename="receive.js")]
+        return [url_for("static", filename="receive.js"), url_for("static", filename="reuse.js")]
 
     form_ajax_refs = {
         "procedure_type": {
@@ -241,6 +242,7 @@ class ReceiveFormMixin(CccdScanMixin, WardsMixin):
             extra_fields=describe_extra_fields(procedure),
             labels={
                 "documents": _("Documents handed in"),
+                "scan": _("Scan of the document"),
                 "extra": _("Procedure details"),
                 "time": _(
                     "Processing time: %(days)s working days; fee: %(fee)s",

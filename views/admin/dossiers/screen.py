@@ -33,6 +33,7 @@ from views.admin.dossiers.columns import (
     procedure_options,
 )
 from views.admin.dossiers.deliveries import dossier_deliveries
+from views.admin.dossiers.files import DossierFilesMixin
 from views.admin.dossiers.handover import DossierHandoverMixin
 from views.admin.dossiers.query import FastListMixin
 from views.admin.dossiers.receive import (
@@ -49,11 +50,16 @@ class DossierView(
     ReceiveFormMixin,
     DossierActionsMixin,
     DossierHandoverMixin,
+    DossierFilesMixin,
     SecuredModelView,
 ):
     resource = "dossier"
     audits_create_itself = True  # services.dossiers.receiving.prepare_received writes it
-    route_actions = ReceiveFormMixin.route_actions | DossierActionsMixin.route_actions
+    route_actions = (
+        ReceiveFormMixin.route_actions
+        | DossierActionsMixin.route_actions
+        | DossierFilesMixin.route_actions
+    )
     # Millions of rows: no COUNT(*) per page, eager relations, indexed sort keys.
     simple_list_pager = True
     column_select_related_list = (Dossier.procedure_type, Dossier.post_office)
@@ -257,6 +263,8 @@ class DossierView(
     def prepare(self, form, model, is_created):
         if is_created:
             self.receive(form, model)
+            self.reuse_on_receipt(model)
+            self.scans_on_receipt(model)
         else:
             refusal = receipt.return_method_error(model.procedure_type, model.return_method)
             if refusal:

@@ -165,6 +165,12 @@ RECEIVE = obj(
             "chỉ người có quyền «receive_backdated» (giám sát viên bưu điện), kèm lý do; "
             "không ai được lùi quá RECEIPT_BACKDATE_MAX_DAYS ngày (mặc định 60).",
         },
+        "reuse_file_ids": {
+            "type": "array",
+            "items": INT,
+            "description": "Mã các tệp số hóa còn hiệu lực của người nộp (cùng số định danh) "
+            "dùng lại cho hồ sơ này; tệp không được đề nghị dùng lại thì 422, không tạo gì.",
+        },
         "received_at_reason": {
             **STR,
             "maxLength": 500,
