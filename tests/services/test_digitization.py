@@ -254,6 +254,7 @@ with app.app_context():
 """
 
 
+@pytest.mark.parametrize("storage_config", ["file"], indirect=True)  # S3's PUT is atomic itself
 def test_a_worker_killed_mid_conversion_leaves_no_half_file(
     digit_app,
     dossier,
@@ -262,8 +263,6 @@ def test_a_worker_killed_mid_conversion_leaves_no_half_file(
     storage_config,
     certificates,  # noqa: F811
 ):
-    if not storage_config["FILE_STORAGE_URL"].startswith("file://"):
-        pytest.skip("an S3 PUT is atomic by itself; the folder store is the one that renames")
     row = upload(dossier, world.users["po_clerk"], samples.tiff_pages(8, dpi=200))
     args = [
         database_url,
