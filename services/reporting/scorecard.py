@@ -3,9 +3,10 @@
 Each indicator is one record: its number, name, formula, maximum points, the ratio
 from which it earns them all (proportional below), and its data source, a function
 of the period's figures answering (part, whole), or None when the panel has no data
-for it yet (the portal sync, digitization): the page then says "chưa có dữ liệu",
-never a made-up zero. An empty whole is "—". The figures come from the periodic
-report (services.reporting.periodic), so they stand as at the period's end.
+for it (the portal sync without a portal, results sent to the citizen's store): the
+page then says "chưa có dữ liệu", never a made-up zero. An empty whole is "—". The
+figures come from the periodic report (services.reporting.periodic), so they stand as at
+the period's end.
 """
 
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from models.catalog import ProcedureType
 from models.dossier import CHANNELS
 from services.dossiers.ratings import queries as ratings
 from services.reporting import periodic
+from services.reporting import scorecard_sources as sources
 from services.reporting.periods import Period
 from services.reporting.queries import Filters
 
@@ -40,22 +42,27 @@ def channel_share(channel: str) -> Callable:
     return share
 
 
-# Sources the panel cannot answer yet. The lead plugs the outbox's sync rate, the
-# digitization figures and the ratings' "không hài lòng" count in here: each takes the
-# figures (and the period, user, filters) and answers (part, whole) or None.
+# Sources read outside the periodic figures (services.reporting.scorecard_sources), handed
+# in by row through CONTEXT; each answers (part, whole), or None when the panel has no data.
 def synced(f: dict, context) -> tuple | None:
-    return None
+    """1.4: dossiers received in the period that the portal has; None without a portal."""
+    return context["synced"]
 
 
 def digitized(f: dict, context) -> tuple | None:
-    return None
+    """4.2: every document of the checklist digitized (and an e-result once settled)."""
+    files = context["files"]
+    return (files["digitized"], files["received"]) if files else (0, 0)
 
 
 def reused(f: dict, context) -> tuple | None:
-    return None
+    """4.3: received with at least one document reused from the applicant's store."""
+    files = context["files"]
+    return (files["reused"], files["received"]) if files else (0, 0)
 
 
 def citizen_store(f: dict, context) -> tuple | None:
+    """4.4: results pushed to the citizen's national store: not sent by the panel yet."""
     return None
 
 
@@ -165,11 +172,14 @@ def scorecard(user, period: Period, filters: Filters | None = None) -> Scorecard
     filters = filters or Filters()
     report = periodic.report(user, period, filters)
     counts = ratings.disliked_by(user, period, filters)
+    sync = sources.synced(user, period, filters)
+    files = sources.digitized(user, period, filters)
 
     def context(kind=None, row_id=None):
         index = {"agency": 0, "procedure": 1}.get(kind)
         mine = [n for key, n in counts.items() if index is None or key[index] == row_id]
-        return {"disliked": sum(mine)}
+        synced = None if sync is None else sync.get((kind, row_id), (0, 0))
+        return {"disliked": sum(mine), "synced": synced, "files": files.get((kind, row_id))}
 
     total = tuple(score(i, report.total, context()) for i in INDICATORS)
     rows = tuple(

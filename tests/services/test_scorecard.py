@@ -3,8 +3,12 @@
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from extensions import db
+from models.catalog import RequiredDocument
+from models.digitization import DossierFile
+from models.integration import PortalSync
 from models.report import PERIODIC_NAMES
 from services.dossiers.ratings import recording
 from services.reporting import losing_points
@@ -58,8 +62,10 @@ def test_march_as_the_scorecard_reads_it(world):
     assert card["2.1"].part == 5 and card["2.1"].whole == 12
     assert card["2.1"].points == pytest.approx(20 * 5 / 12, abs=0.01)
     assert card["3.3c"].ratio == pytest.approx(1 / 15) and card["3.3c"].points is None
-    for number in ("1.4", "4.2", "4.3", "4.4"):  # no data in the panel yet
+    for number in ("1.4", "4.4"):  # no portal configured, nothing sent to the store
         assert not card[number].available and card[number].points is None
+    for number in ("4.2", "4.3"):  # nothing digitized: a real zero of 15 received
+        assert (card[number].part, card[number].whole, card[number].points) == (0, 15, 0)
     # 5.4 without any "không hài lòng": 100 % − the late rate 7/12 (c, d, f, p; j, k, m).
     assert card["5.4"].ratio == pytest.approx(5 / 12)
     assert card["5.4"].points == pytest.approx(6 * (5 / 12) / 0.9, abs=0.01)
@@ -101,3 +107,40 @@ def test_every_indicator_has_a_number_and_a_source():
     numbers = [i.number for i in INDICATORS]
     assert len(set(numbers)) == len(numbers)
     assert {"1.4", "2.1", "4.2", "4.3", "4.4", "5.4"} <= set(numbers)
+
+
+def test_sync_and_digitization_are_read_from_the_portal_and_the_files(app, world):
+    month = build_month(world)
+    app.config["PORTAL_URL"] = "http://127.0.0.1:9"  # a portal configured: 1.4 has data
+    march = [d for d in month.values() if MARCH.start <= d.received_at < MARCH.end]
+    open_one = next(d for d in march if d.completed_at is None)
+    for dossier in march[:3]:
+        db.session.add(PortalSync(dossier_id=dossier.id, portal_status=2))
+    names = db.session.scalars(
+        select(RequiredDocument.name).where(
+            RequiredDocument.procedure_type_id == open_one.procedure_type_id
+        )
+    ).all()
+    first = None
+    for name in names or ["Đơn"]:
+        row = DossierFile(dossier_id=open_one.id, document=name, state="ready", raw_type="x")
+        db.session.add(row)
+        db.session.flush()
+        first = first or row
+    other = next(d for d in march if d is not open_one)
+    reused = DossierFile(
+        dossier_id=other.id, document="x", state="ready", raw_type="x", reused_from_id=first.id
+    )
+    db.session.add(reused)
+    db.session.commit()
+    card = scorecard(None, MARCH)
+    total = by_number(card)
+    assert (total["1.4"].part, total["1.4"].whole) == (3, len(march))
+    assert (total["4.2"].part, total["4.3"].part, total["4.2"].whole) == (1, 1, len(march))
+    assert total["4.2"].points == pytest.approx(4 * (1 / len(march)) / 0.8, abs=0.01)
+    agencies = {
+        row.id: {s.indicator.number: s for s in scores}
+        for row, scores in card.rows
+        if row.kind == "agency"
+    }
+    assert agencies[open_one.agency_id]["4.2"].part == 1
