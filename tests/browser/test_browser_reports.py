@@ -3,6 +3,7 @@
 import pytest
 
 from demo.seed import DEMO_PASSWORD_DEFAULT, seed_demo
+from tests import factories
 from tests.browser_watch import Watch
 from tests.conftest import OUTPUT
 
@@ -59,13 +60,23 @@ def test_reports_page_buttons_and_downloads(app, live_server, page):
     page.wait_for_url("**from=01%2F06%2F2026**")
     assert "01/06/2026 đến 30/11/2026" in page.locator("#report-period").inner_text()
     assert page.locator("#by-procedure tbody tr").count() >= 2
+    page.screenshot(path=str(OUTPUT / "reports-page.png"), full_page=True)
+    page.click("#report-xlsx")  # six months: made by the workers, not by this request
+    page.click("#export-ask")
+    page.wait_for_url("**/admin/report/exports/")
+    assert "Báo cáo số liệu 01/06/2026–30/11/2026" in page.locator("#exports-table").inner_text()
+    assert "Đang chờ" in page.locator(".export-state").first.inner_text()
+    assert factories.run_workers() >= 1  # what `flask outbox worker` does
+    ready = page.locator(".export-link a").first  # the page asks, then shows the download
+    ready.wait_for(timeout=20_000)
     with page.expect_download() as figures:
-        page.click("#report-xlsx")
-    assert figures.value.suggested_filename.endswith(".xlsx")
+        ready.click()
+    assert figures.value.suggested_filename == "bao-cao-20260601-20261130.xlsx"
+    page.screenshot(path=str(OUTPUT / "my-downloads.png"), full_page=True)
+    page.goto(f"{live_server}/admin/report/?preset=last_month")  # a month: straight away
     with page.expect_download() as book:
         page.click("#tracking-book")
     assert book.value.suggested_filename.startswith("so-theo-doi-")
-    page.screenshot(path=str(OUTPUT / "reports-page.png"), full_page=True)
     page.click("#review-tab")
     page.select_option("#against", "before")
     page.click("#review-show")
