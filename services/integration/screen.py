@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 import permissions
 from extensions import db
 from models.base import utcnow
+from models.carrier import CarrierWebhook
 from models.dossier import Dossier
 from models.integration import OUTBOX_STATUSES, OutboxMessage
 from services import audit
@@ -44,6 +45,7 @@ class OutboxPage:
     sync: tuple[int, int, float | None]
     period: Period
     may_edit: bool
+    carrier_waiting: int | None = None  # carrier calls not applied (None: not USER's to see)
 
 
 def _scoped(user, query):
@@ -84,7 +86,18 @@ def page(user, config, *, sink: str | None, status: str | None, now=None) -> Out
         sync=portal.sync_rate(user, month),
         period=month,
         may_edit=permissions.can(user, "outbox", "edit"),
+        carrier_waiting=_carrier_waiting(user),
     )
+
+
+def _carrier_waiting(user) -> int | None:
+    """The carriers' webhook calls kept unapplied (or not applied yet), counted up to
+    DONE_CAP, for those who may open the carrier inbox."""
+    if not permissions.can(user, "carrier_webhook", "view"):
+        return None
+    waiting = select(CarrierWebhook.id).where(CarrierWebhook.state.in_(("pending", "unapplied")))
+    capped = waiting.limit(DONE_CAP + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(capped))
 
 
 def _rows(user, sink: str | None, status: str) -> list[tuple]:

@@ -149,3 +149,14 @@ def test_it_staff_map_codes_and_the_portal_gets_them(client, login_as, world, po
     workers.deliver_due()
     sent = portal.dossiers[dossier.code]
     assert sent["MaTTHC"] == "1.004477.000.00.00.H55" and sent["TrangThaiHoSo"] == 1
+
+
+def test_carrier_calls_waiting_are_shown_to_those_who_may_open_them(client, login_as, world):
+    factories.make_carrier_webhook("EMS-W1")
+    factories.make_carrier_webhook("EMS-W2", state="applied")
+    login_as("it_admin")
+    page = client.get("/admin/outbox/").get_data(as_text=True)
+    waiting = page.split('id="carrier-waiting"', 1)[1].split("</div>", 1)[0]
+    assert "<strong>1</strong>" in waiting and "/admin/carrier_webhook/" in waiting
+    login_as("po_supervisor")  # reads the outbox, not the carriers' inbox
+    assert 'id="carrier-waiting"' not in client.get("/admin/outbox/").get_data(as_text=True)
