@@ -227,3 +227,14 @@ def tampered(signed: bytes) -> bytes:
     """SIGNED with one byte of its first page's content changed after signing."""
     at = signed.index(b"stream") + 40
     return signed[:at] + bytes([signed[at] ^ 0xFF]) + signed[at + 1 :]
+
+
+def signed_file_store(app_config: dict, certificates: dict, tmp_path) -> dict:
+    """APP_CONFIG with a fresh folder store and the test signing certificate (and its CA)."""
+    app_config.update(
+        FILE_STORAGE_URL=f"file://{tmp_path / 'files'}",
+        SIGNING_P12_PATH=certificates["p12"],
+        SIGNING_P12_PASSWORD=P12_PASSWORD,
+        SIGNING_TRUST_ROOTS=certificates["roots"],
+    )
+    return app_config

@@ -13,7 +13,7 @@ from tests import digitization as samples
 from tests import factories
 from tests.browser.test_print_browser import page_image, to_pdf
 from tests.browser_watch import Watch
-from tests.digitization import certificates  # noqa: F401
+from tests.digitization import certificates, signed_file_store  # noqa: F401
 from tests.print_helpers import decode, with_documents
 
 pytestmark = pytest.mark.browser
@@ -21,13 +21,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def app_config(app_config, certificates, tmp_path):  # noqa: F811
-    app_config.update(
-        FILE_STORAGE_URL=f"file://{tmp_path / 'files'}",
-        SIGNING_P12_PATH=certificates["p12"],
-        SIGNING_P12_PASSWORD=samples.P12_PASSWORD,
-        SIGNING_TRUST_ROOTS=certificates["roots"],
-    )
-    return app_config
+    return signed_file_store(app_config, certificates, tmp_path)
 
 
 def sign_in(page, live_server, username):

@@ -10,7 +10,7 @@ from models import Dossier, DossierFile
 from services.digitization.storage import store as file_store
 from tests import digitization as samples
 from tests import factories
-from tests.digitization import certificates  # noqa: F401
+from tests.digitization import certificates, signed_file_store  # noqa: F401
 from tests.panel.test_receive_form import _form
 
 DOC = "Đơn đề nghị"
@@ -18,13 +18,7 @@ DOC = "Đơn đề nghị"
 
 @pytest.fixture
 def app_config(app_config, certificates, tmp_path):  # noqa: F811
-    app_config.update(
-        FILE_STORAGE_URL=f"file://{tmp_path / 'files'}",
-        SIGNING_P12_PATH=certificates["p12"],
-        SIGNING_P12_PASSWORD=samples.P12_PASSWORD,
-        SIGNING_TRUST_ROOTS=certificates["roots"],
-    )
-    return app_config
+    return signed_file_store(app_config, certificates, tmp_path)
 
 
 @pytest.fixture
