@@ -78,6 +78,8 @@ def make_dossier(procedure, clerk, applicant="Nguyễn Văn Thuận", received_a
         applicant_name=applicant,
         applicant_phone=fields.pop("applicant_phone", "0912345678"),
         applicant_id_number=fields.pop("applicant_id_number", "019201012345"),
+        # every document of the checklist handed in, as the receipt form records it
+        documents_checked=fields.pop("documents_checked", [d.name for d in procedure.documents]),
         **fields,
     )
     when = received_at or datetime(2026, 3, 10, 9, 30, tzinfo=LOCAL_TZ)

@@ -151,7 +151,8 @@ def files_of(dossier: Dossier) -> list[DossierFile]:
     rows = db.session.scalars(
         select(DossierFile).where(DossierFile.dossier_id == dossier.id).order_by(DossierFile.id)
     ).all()
-    order = {d.name: i for i, d in enumerate(dossier.procedure_type.documents)}
+    # The checklist's order as the receipt recorded it (no second read of the procedure's).
+    order = {name: i for i, name in enumerate(dossier.documents_checked or [])}
     kinds = {k: i for i, k in enumerate(FILE_KINDS)}
     return sorted(rows, key=lambda f: (kinds[f.kind], order.get(f.document, 99), f.id))
 
