@@ -267,6 +267,7 @@ def test_production_session_cookie_is_secure(database_url, schema, monkeypatch):
     class Production(ProductionConfig):
         SQLALCHEMY_DATABASE_URI = database_url
         RATELIMIT_STORAGE_URI = "memory://"
+        OUTBOX_IN_PROCESS = False  # no delivery thread left running after the test
 
     production = create_app(Production())
     production.test_client_class = IsolatedClient
