@@ -2,6 +2,7 @@
 card's QR code typed by a scanner filling the applicant on the receipt form."""
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from extensions import db
@@ -60,9 +61,10 @@ def test_home_button_then_a_scanned_card_fills_the_applicant(
     assert page.input_value("#applicant_id_number") == "019192012345"
     assert page.input_value("#applicant_street") == "Tổ 5"
     assert page.input_value("#applicant_province_code") == "19"
-    page.wait_for_function(
-        "document.getElementById('applicant_ward_code').selectedOptions[0]"
-        ".text === 'Phường Phan Đình Phùng'"
+    # Waited for by Playwright's own locator, not a string of JavaScript: the page's CSP
+    # refuses eval, which wait_for_function needs once it has to poll.
+    expect(page.locator("#applicant_ward_code option:checked")).to_have_text(
+        "Phường Phan Đình Phùng"
     )
     # What the clerk sees in the searchable pickers, not only the hidden selects.
     assert "Thái Nguyên" in page.inner_text("#s2id_applicant_province_code")
