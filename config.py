@@ -110,9 +110,9 @@ class Config:
         if name.startswith("CARRIER_WEBHOOK_SECRET_") and value
     }
     CARRIER_WEBHOOK_MAX_BYTES = int(os.environ.get("CARRIER_WEBHOOK_MAX_BYTES", "16384") or 16384)
-    # "inline": each call is applied in its own request, right after it is stored; "later":
-    # stored only, applied by `flask webhooks apply-pending` (a worker, or cron).
-    CARRIER_WEBHOOK_APPLY = os.environ.get("CARRIER_WEBHOOK_APPLY", "inline") or "inline"
+    # "later": each call is stored with the outbox row that applies it, and the outbox workers
+    # apply the calls in batches; "inline": also applied in its own request, once stored.
+    CARRIER_WEBHOOK_APPLY = os.environ.get("CARRIER_WEBHOOK_APPLY", "later") or "later"
     POSTAGE_HOME_PROVINCE = 19  # the post office's province (Thái Nguyên)
     # The outbox (services/integration): with a Redis, `flask outbox relay` and
     # `flask outbox worker` deliver; without one, the app process does it itself.

@@ -1,7 +1,9 @@
 """The carrier webhook inbox: store each call first, then apply it through the event rules.
 
 ``store`` keeps the raw body once per carrier transaction (its own commit) and reads it:
-a body that cannot be read is kept ``refused`` with the reason. ``apply`` maps a stored
+a body that cannot be read is kept ``refused`` with the reason; a readable one is kept
+``pending``, and the integration listener writes the outbox row that applies it beside it
+(``apply_calls``, the workers' batch). ``apply`` maps a stored
 call (services.delivery.carriers) and applies it with ``events.apply_event`` in a
 transaction of its own: ``applied`` (moved, kept in the timeline, or already there) or
 ``unapplied`` with the reason (a code nobody mapped, an unknown parcel, a move the
@@ -16,7 +18,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import flag_modified
@@ -80,28 +81,22 @@ def store(carrier: str, transaction_id: str, body: bytes, *, now=None) -> Stored
             "event_at": reading.at,
             "note": reading.note,
         }
-    insert = (postgresql if _dialect() == "postgresql" else sqlite).insert
-    statement = (
-        insert(CarrierWebhook)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["carrier", "transaction_id"])
-        .returning(CarrierWebhook.id)
-    )
-    with transaction():
-        new_id = db.session.execute(statement).scalar()
-        if new_id is not None:
-            return Stored(new_id, transaction_id, values["state"], values.get("reason"), True)
-        row = db.session.execute(
+    row = CarrierWebhook(**values)
+    try:
+        with transaction(expire=False):
+            db.session.add(row)  # the outbox row that applies it is written beside it
+    except IntegrityError:  # stored already (the carrier sent it again): answered the same
+        kept = db.session.execute(
             select(CarrierWebhook.id, CarrierWebhook.state, CarrierWebhook.reason).where(
                 CarrierWebhook.carrier == carrier,
                 CarrierWebhook.transaction_id == transaction_id,
             )
-        ).one()
-    return Stored(row.id, transaction_id, row.state, row.reason, False)
-
-
-def _dialect() -> str:
-    return db.session.get_bind().dialect.name
+        ).one_or_none()
+        db.session.rollback()
+        if kept is None:
+            raise
+        return Stored(kept.id, transaction_id, kept.state, kept.reason, False)
+    return Stored(row.id, transaction_id, row.state, row.reason, True)
 
 
 def apply(inbox_id: int, *, now=None, by=None, ip_address=None) -> str:
@@ -228,6 +223,19 @@ def _retry_waiting(order: DeliveryOrder, now: datetime) -> None:
         moved = False
         for row in rows:
             moved = _apply_one(row, order, now) or moved
+
+
+def apply_calls(ids, *, now=None) -> Counter:
+    """Apply the stored calls IDS (the outbox workers' batch), oldest event first, each in
+    its own transaction: how many ended in each state. Calls applied already stay as they
+    are, so a batch delivered twice changes nothing the second time."""
+    ordered = db.session.scalars(
+        select(CarrierWebhook.id)
+        .where(CarrierWebhook.id.in_(list(ids)))
+        .order_by(CarrierWebhook.event_at, CarrierWebhook.id)
+    ).all()
+    db.session.rollback()
+    return Counter(apply(i, now=now) for i in ordered)
 
 
 def apply_pending(limit: int = 1000, *, now=None) -> Counter:

@@ -1,5 +1,5 @@
-"""Outbox rows for every dossier history row, parcel event, heavy download asked for and
-scan uploaded, whatever wrote them.
+"""Outbox rows for every dossier history row, parcel event, heavy download asked for, scan
+uploaded and carrier call stored, whatever wrote them.
 
 Installed by the app factory on the app's session (like the daily figures): after
 each flush, the new history rows and parcel events get one outbox row per enabled
@@ -10,6 +10,7 @@ with the change. Bulk loads that bypass the ORM (``generate-data``) write none.
 from flask import current_app, has_app_context
 from sqlalchemy import event, insert, select
 
+from models.carrier import CarrierWebhook
 from models.delivery import DeliveryEvent, DeliveryOrder
 from models.digitization import DossierFile
 from models.dossier import DossierHistory
@@ -49,6 +50,11 @@ def _write_outbox_rows(session, _context) -> None:
                     rows.append(
                         new_row(sink.name, "digitize", dossier_id=obj.dossier_id, payload=payload)
                     )
+        elif isinstance(obj, CarrierWebhook) and obj.state == "pending":
+            payload = {"inbox_id": obj.id}
+            for sink in sinks:
+                if "carrier" in sink.events:
+                    rows.append(new_row(sink.name, "carrier", payload=payload))
         elif isinstance(obj, ReportExport):
             payload = {"export_id": obj.id}
             for sink in sinks:

@@ -1,5 +1,5 @@
 """Work the outbox hands to our own workers rather than to an outside system: heavy
-downloads, and the conversion and signing of uploaded scans.
+downloads, the conversion and signing of uploaded scans, and the carriers' webhook calls.
 
 A heavy download (services.reporting.exports) is asked for in the user's transaction; the
 listener writes its outbox row beside it, and a worker makes the file here. A file that
@@ -10,12 +10,14 @@ the file is made over from the start.
 """
 
 from extensions import db
+from services.delivery import webhooks
 from services.digitization import jobs as digitization_jobs
 from services.integration.outbox import Batch, Done, Outcome, Terminal
 from services.reporting import exports
 
 EXPORT_SINK = "report_export"
 DIGITIZE_SINK = "digitize"
+CARRIER_SINK = "carrier_inbox"
 
 
 def deliver_exports(batch: Batch) -> Outcome:
@@ -44,6 +46,17 @@ def deliver_scans(batch: Batch) -> Outcome:
         except Exception as exc:
             db.session.rollback()
             return Terminal(f"Không số hóa được tệp {file_id}: {type(exc).__name__}")
+    return Done()
+
+
+def deliver_carrier_calls(batch: Batch) -> Outcome:
+    """Apply the stored carrier calls of the batch, oldest event first (the request only
+    stored them). An unexpected failure retries the whole batch: calls applied already
+    are left as they are the second time."""
+    ids = [(row.payload or {}).get("inbox_id") for row in batch.rows]
+    if not all(isinstance(i, int) for i in ids):
+        return Terminal("Thiếu mã lần gọi webhook cần áp dụng.")
+    webhooks.apply_calls(ids)
     return Done()
 
 

@@ -4,7 +4,8 @@
 groups a dossier's due rows into one delivery; ``enabled(config)`` says whether the
 sink is configured (an unconfigured sink gets no rows); ``events`` names what writes
 its rows: ``history`` (every dossier history row), ``parcel`` (every parcel event),
-``export`` (every heavy download asked for), ``scan`` (every file uploaded to digitize).
+``export`` (every heavy download asked for), ``scan`` (every file uploaded to digitize),
+``carrier`` (every carrier webhook call stored).
 """
 
 from collections.abc import Callable
@@ -52,6 +53,15 @@ SINKS = (
         coalesce=False,
         enabled=local_jobs.always,
         events=frozenset({"scan"}),
+    ),
+    Sink(
+        name=local_jobs.CARRIER_SINK,
+        vi="Sự kiện bưu gửi từ đơn vị vận chuyển",
+        msgid=N_("Carrier parcel events"),
+        deliver=local_jobs.deliver_carrier_calls,
+        coalesce=True,  # no dossier: a claim's calls go as one batch, one batch at a time
+        enabled=local_jobs.always,
+        events=frozenset({"carrier"}),
     ),
 )
 BY_NAME = {sink.name: sink for sink in SINKS}

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from models import CarrierStatus, CarrierWebhook, DeliveryEvent
+from models import CarrierStatus, CarrierWebhook, DeliveryEvent, OutboxMessage
 from models.base import utcnow
 from models.carrier import DEFAULT_MAPPING
 from services.calendar import LOCAL_TZ
@@ -59,7 +59,8 @@ def sign(raw: bytes, secret=SECRET) -> str:
 
 
 def send(client, body, transaction=None, *, raw=None, headers=None, url=URL):
-    """POST BODY (or RAW bytes) signed with the secret, under a new transaction id."""
+    """POST BODY (or RAW bytes) signed with the secret, under a new transaction id; then
+    the outbox workers apply what it stored."""
     raw = raw if raw is not None else json.dumps(body, ensure_ascii=False).encode()
     sent = {
         "Content-Type": "application/json",
@@ -67,7 +68,9 @@ def send(client, body, transaction=None, *, raw=None, headers=None, url=URL):
         "X-Signature": sign(raw),
     }
     sent.update(headers or {})
-    return client.post(url, data=raw, headers={k: v for k, v in sent.items() if v is not None})
+    response = client.post(url, data=raw, headers={k: v for k, v in sent.items() if v is not None})
+    factories.run_workers()
+    return response
 
 
 def order_state(order):
@@ -90,6 +93,59 @@ def test_signed_call_is_stored_answered_and_applied(client, shipped):
     assert row.state == "applied" and row.outcome == "applied" and row.mapped_status == "accepted"
     assert json.loads(row.body)["status_code"] == "100"
     assert row.delivery_event_id is not None
+    assert order_state(shipped) == ("accepted", ["accepted"])
+
+
+def test_the_request_only_stores_and_the_outbox_workers_apply_it(client, shipped):
+    raw = json.dumps(ems_body("100", 50)).encode()
+    headers = {"Content-Type": "application/json", "ems-transaction": "EMS-LATER",
+               "X-Signature": sign(raw)}  # fmt: skip
+    assert client.post(URL, data=raw, headers=headers).status_code == 200
+    row = db.session.scalar(select(CarrierWebhook))
+    assert row.state == "pending" and row.attempts == 0
+    waiting = db.session.execute(select(OutboxMessage.sink, OutboxMessage.kind,
+                                        OutboxMessage.payload)).all()  # fmt: skip
+    assert waiting == [("carrier_inbox", "carrier", {"inbox_id": row.id})]
+    assert order_state(shipped) == ("created", [])
+    assert factories.run_workers() == 1
+    assert order_state(shipped) == ("accepted", ["accepted"])
+    assert db.session.scalar(select(OutboxMessage.status)) == "done"
+    # The same call again: stored once, answered the same, nothing more to apply.
+    assert client.post(URL, data=raw, headers=headers).get_json()["code"] == "success"
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 1
+    assert factories.run_workers() == 0
+
+
+def test_a_refused_body_gives_the_workers_nothing(client, shipped):
+    response = send(client, None, raw=b"not json")
+    assert response.status_code == 422
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+
+def test_a_batch_delivered_twice_changes_nothing_the_second_time(client, shipped):
+    """A worker killed after applying, before marking its rows sent: the batch comes again."""
+    from services.delivery.webhooks import apply_calls, store
+
+    ids = [store("ems", f"B-{i}", json.dumps(ems_body(c, h)).encode()).id
+           for i, (c, h) in enumerate((("300", 30), ("100", 50), ("400", 10)))]  # fmt: skip
+    assert apply_calls(ids) == {"applied": 3}  # oldest event first, whatever the order sent
+    first = order_state(shipped)
+    assert first == ("delivered", ["accepted", "out_for_delivery", "delivered"])
+    assert apply_calls(ids) == {"applied": 3}
+    assert order_state(shipped) == first
+    assert db.session.scalar(select(func.count(DeliveryEvent.id)).where(
+        DeliveryEvent.delivery_order_id == shipped.id)) == 4  # fmt: skip
+
+
+@pytest.mark.parametrize("app_config", [{"CARRIER_WEBHOOK_SECRET_EMS": SECRET,
+                                         "CARRIER_WEBHOOK_APPLY": "inline"}])  # fmt: skip
+def test_applied_inline_the_answer_comes_after_the_parcel_moved(client, shipped):
+    raw = json.dumps(ems_body("100", 50)).encode()
+    headers = {"Content-Type": "application/json", "ems-transaction": "EMS-INLINE",
+               "X-Signature": sign(raw)}  # fmt: skip
+    assert client.post(URL, data=raw, headers=headers).status_code == 200
+    assert order_state(shipped) == ("accepted", ["accepted"])
+    assert factories.run_workers() == 1  # its outbox row finds it applied: nothing moves
     assert order_state(shipped) == ("accepted", ["accepted"])
 
 

@@ -61,6 +61,7 @@ def test_it_maps_a_new_code_and_applies_the_waiting_call_again(app, world, live_
     order = factories.ship_result(dossier, world.users["po_clerk"])
     assert _call(live_server, "EMS-1", "100", "Chấp nhận", 50)["code"] == "success"
     assert _call(live_server, "EMS-2", "888", "Hàng chờ chuyến thư", 40)["code"] == "success"
+    factories.run_workers()  # the outbox workers apply what the calls stored
     row = db.session.scalar(select(CarrierWebhook).where(CarrierWebhook.transaction_id == "EMS-2"))
     assert row.state == "unapplied"
 

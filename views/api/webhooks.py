@@ -1,9 +1,10 @@
 """The carriers' own webhooks: ``POST /api/v1/tracking/webhooks/<carrier>``.
 
 No bearer token: the carrier signs each call with its secret (services.delivery.carriers).
-The raw body is stored first and committed, the carrier answered in its own shape, and the
-call applied right after in a transaction of its own (services.delivery.webhooks); a call
-that could not be applied then stays pending for ``flask webhooks apply-pending``.
+The raw body is stored and committed with the outbox row that applies it, and the carrier
+answered in its own shape; the outbox workers apply the calls in batches
+(services.delivery.webhooks). With ``CARRIER_WEBHOOK_APPLY=inline`` the request also
+applies its call right away, in a transaction of its own.
 """
 
 import logging
@@ -21,7 +22,7 @@ log = logging.getLogger(__name__)
 
 @bp.post("/tracking/webhooks/<carrier>")
 def carrier_webhook(carrier: str):
-    """Store the carrier's call, answer it, then apply it."""
+    """Store the carrier's call and answer it (and apply it, when applied inline)."""
     carrier = carrier.lower()
     secret = carriers.secret_of(carrier)
     if not secret:
@@ -42,7 +43,7 @@ def carrier_webhook(carrier: str):
     stored = webhooks.store(carrier, transaction_id, body)
     if stored.state == "refused":
         raise ApiError(422, stored.reason, {}, code="refused")
-    if stored.created and current_app.config["CARRIER_WEBHOOK_APPLY"] != "later":
+    if stored.created and current_app.config["CARRIER_WEBHOOK_APPLY"] == "inline":
         _apply_now(stored.id)
     return jsonify(code="success", transaction=stored.transaction_id)
 
