@@ -70,6 +70,16 @@ def ask(user: User, kind: str, period: Period, filters: Filters | None = None) -
     return export
 
 
+def ask_again(user: User, export_id) -> ReportExport:
+    """USER asks once more for their failed file EXPORT_ID: a new file of the same kind,
+    period and filters (the failed one stays, with its reason). Conflict unless it failed."""
+    failed = get_own(user, export_id)
+    if failed.status != "failed":
+        raise Conflict("Chỉ tạo lại được tệp đã bị lỗi.")
+    period, filters = _read_params(failed.params)
+    return ask(user, failed.kind, period, filters)
+
+
 def _expected_rows(user, kind: str, period: Period, filters: Filters) -> int | None:
     """The tracking book's row count, from the daily figures (the progress bar's end)."""
     if kind != "tracking_book":

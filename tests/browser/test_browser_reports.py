@@ -1,8 +1,11 @@
 """In a real browser: the dashboard and the reports page draw their charts, no console error."""
 
 import pytest
+from sqlalchemy import select
 
 from demo.seed import DEMO_PASSWORD_DEFAULT, seed_demo
+from extensions import db
+from models.export import ReportExport
 from tests import factories
 from tests.browser_watch import Watch
 from tests.conftest import OUTPUT
@@ -73,6 +76,15 @@ def test_reports_page_buttons_and_downloads(app, live_server, page):
         ready.click()
     assert figures.value.suggested_filename == "bao-cao-20260601-20261130.xlsx"
     page.screenshot(path=str(OUTPUT / "my-downloads.png"), full_page=True)
+    made = db.session.scalar(select(ReportExport).order_by(ReportExport.id.desc()).limit(1))
+    made.status, made.error, made.content = "failed", "Không tạo được tệp: OperationalError.", None
+    db.session.commit()  # as a worker leaves a file it could not make
+    page.reload()
+    page.locator(".export-again button").click()  # «Tạo lại»: the same file, asked again
+    page.wait_for_url("**/admin/report/exports/")
+    assert "đang được tạo" in page.locator(".alert").first.inner_text()
+    assert page.locator("#exports-table tbody tr").count() == 2
+    assert factories.run_workers() == 1
     page.goto(f"{live_server}/admin/report/?preset=last_month")  # a month: straight away
     with page.expect_download() as book:
         page.click("#tracking-book")

@@ -41,6 +41,7 @@ ADMIN_ROUTES = {
     "tracking_book": "export",
     "exports_view": "export",
     "export_status": "export",
+    "export_again": "export",
     "export_download": "export",
     "periodic_view": "view",  # with format=xlsx: export too (tests/panel/test_periodic_screen.py)
     "scorecard_view": "view",
@@ -59,7 +60,7 @@ ADMIN_ROUTES = {
     "reuse_offers_view": "create",
 }
 #: Routes serving the signed-in user's own rows only (their downloads): 404 for anyone else's.
-OWN_ONLY = ("export_status", "export_download")
+OWN_ONLY = ("export_status", "export_download", "export_again")
 # What no role may ever do on a screen, whatever the matrix says.
 NEVER = {("audit_log", "create"), ("audit_log", "edit"), ("audit_log", "delete")} | {
     (r, "delete")
@@ -231,6 +232,7 @@ def admin_request(app, resource, route, row_id):
         "tracking_book": ("GET", f"{base}/tracking-book.xlsx?from=2026-03-01&to=2026-03-31", None),
         "exports_view": ("GET", f"{base}/exports/", None),
         "export_status": ("GET", f"{base}/exports/1.json", None),
+        "export_again": ("POST", f"{base}/exports/1/again", {}),
         "export_download": ("GET", f"{base}/exports/1/download", None),
         "periodic_view": ("GET", f"{base}/periodic?from=2026-03-01&to=2026-03-31", None),
         "scorecard_view": ("GET", f"{base}/scorecard?from=2026-03-01&to=2026-03-31", None),

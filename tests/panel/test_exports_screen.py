@@ -97,3 +97,31 @@ def test_bad_asks_are_refused_with_a_message(client, login_as, world, form):
     page = client.post("/admin/report/exports/", data=form, follow_redirects=True)
     assert page.status_code in (200, 400)
     assert exports_of(user) == []
+
+
+def test_a_failed_file_is_made_again_by_its_owner_only(app, client, login_as, month):
+    owner = login_as("dept_admin")
+    client.post("/admin/report/exports/", data=ASK)
+    assert workers.deliver_due() == 1
+    (failed,) = exports_of(owner)  # as the worker leaves a file that could not be made:
+    failed.status, failed.error = "failed", "Không tạo được tệp: OperationalError."
+    failed.content = failed.size = None
+    db.session.commit()
+    page = client.get("/admin/report/exports/").get_data(as_text=True)
+    again = f"/admin/report/exports/{failed.id}/again"
+    assert "OperationalError" in page and f'action="{again}"' in page and "Tạo lại" in page
+    login_as("dept_admin2")
+    assert client.post(again).status_code == 404  # nobody asks again for another's file
+    assert len(exports_of(owner)) == 1
+    login_as("dept_admin")
+    answer = client.post(again, follow_redirects=True).get_data(as_text=True)
+    assert "đang được tạo" in answer
+    files = sorted(exports_of(owner), key=lambda e: e.id)
+    assert [e.status for e in files] == ["failed", "queued"]
+    assert files[1].params == failed.params and files[1].kind == failed.kind
+    assert workers.deliver_due() == 1
+    db.session.expire_all()
+    assert db.session.get(ReportExport, files[1].id).status == "done"
+    # Only a failed file is made again; a finished one is refused with the reason.
+    answer = client.post(f"/admin/report/exports/{files[1].id}/again", follow_redirects=True)
+    assert "Chỉ tạo lại được tệp đã bị lỗi" in answer.get_data(as_text=True)

@@ -87,6 +87,23 @@ class ExportsMixin:
         )
         return redirect(url_for(".exports_view"))
 
+    @expose("/exports/<export_id>/again", methods=("POST",))
+    def export_again(self, export_id):
+        """Ask once more for a file that failed (its row keeps the reason)."""
+        try:
+            with transaction():
+                export = exports.ask_again(current_user, export_id)
+        except NotFound:
+            abort(404)
+        except Conflict as exc:
+            flash(exc.message, "error")
+            return redirect(url_for(".exports_view"))
+        flash(
+            _("«%(label)s» is being made; it will be offered here when ready.", label=export.label),
+            "success",
+        )
+        return redirect(url_for(".exports_view"))
+
     @expose("/exports/<export_id>.json")
     def export_status(self, export_id):
         try:

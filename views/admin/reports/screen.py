@@ -32,6 +32,7 @@ class ReportView(ExportsMixin, PeriodicMixin, ScorecardMixin, ReviewMixin, Secur
         "tracking_book": "export",
         "exports_view": "export",
         "export_status": "export",
+        "export_again": "export",
         "export_download": "export",
         "periodic_view": "view",
         "scorecard_view": "view",
