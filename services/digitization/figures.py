@@ -35,6 +35,7 @@ def rates(
     *,
     agency_id: int | None = None,
     procedure_id: int | None = None,
+    post_office_id: int | None = None,
     by: str | None = None,
 ) -> dict | list[dict]:
     """The figures for dossiers received START..END (inclusive); a list of rows with BY."""
@@ -82,6 +83,8 @@ def rates(
         query = query.where(Dossier.agency_id == agency_id)
     if procedure_id:
         query = query.where(Dossier.procedure_type_id == procedure_id)
+    if post_office_id:
+        query = query.where(Dossier.post_office_id == post_office_id)
     if user is not None:  # None: every row (a report of the whole province)
         query = permissions.scope(user, "dossier", query)
     if group is None:

@@ -42,7 +42,11 @@ def synced(user, period: Period, filters: Filters) -> dict | None:
 
 def digitized(user, period: Period, filters: Filters) -> dict:
     """(kind, id) → the digitization figures (services.digitization.figures) of PERIOD."""
-    scope = {"agency_id": filters.agency_id, "procedure_id": filters.procedure_type_id}
+    scope = {
+        "agency_id": filters.agency_id,
+        "procedure_id": filters.procedure_type_id,
+        "post_office_id": filters.post_office_id,
+    }
     answer = {(None, None): digitization.rates(user, period.first, period.last, **scope)}
     for kind in BY:
         for row in digitization.rates(user, period.first, period.last, by=kind, **scope):

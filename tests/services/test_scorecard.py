@@ -13,6 +13,7 @@ from models.report import PERIODIC_NAMES
 from services.dossiers.ratings import recording
 from services.reporting import losing_points
 from services.reporting.periods import Period
+from services.reporting.queries import Filters
 from services.reporting.scorecard import (
     INDICATORS,
     Indicator,
@@ -144,3 +145,25 @@ def test_sync_and_digitization_are_read_from_the_portal_and_the_files(app, world
         if row.kind == "agency"
     }
     assert agencies[open_one.agency_id]["4.2"].part == 1
+
+
+def test_digitization_follows_the_post_office_filter(app, world):
+    """4.2 of one post office counts only the dossiers that office received."""
+    month = build_month(world)
+    march = [d for d in month.values() if MARCH.start <= d.received_at < MARCH.end]
+    offices = {d.post_office_id for d in march}
+    assert len(offices) >= 1 and None not in offices
+    mine = next(d for d in march if d.completed_at is None)  # no e-result needed yet
+    for name in db.session.scalars(
+        select(RequiredDocument.name).where(
+            RequiredDocument.procedure_type_id == mine.procedure_type_id
+        )
+    ).all() or ["Đơn"]:
+        db.session.add(DossierFile(dossier_id=mine.id, document=name, state="ready", raw_type="x"))
+    db.session.commit()
+    here = Filters(post_office_id=mine.post_office_id)
+    total = by_number(scorecard(None, MARCH, here))["4.2"]
+    received_here = sum(d.post_office_id == mine.post_office_id for d in march)
+    assert (total.part, total.whole) == (1, received_here)
+    elsewhere = Filters(post_office_id=max(offices | {0}) + 1000)
+    assert by_number(scorecard(None, MARCH, elsewhere))["4.2"].whole == 0
