@@ -78,12 +78,26 @@ def create_user_command(username, roles, agency_code, full_name, password_stdin)
 )
 @click.option("--batch", type=click.IntRange(100, 1_000_000), default=50_000, show_default=True)
 @click.option("--seed", type=int, default=7, show_default=True, help="Random seed.")
-@click.option("--days", type=click.IntRange(30, 3650), default=365, show_default=True)
-def generate_data_command(count, batch, seed, days):
+@click.option(
+    "--days",
+    type=click.IntRange(30, 3650),
+    default=365,
+    show_default=True,
+    help="Receipts spread over this many days back.",
+)
+@click.option(
+    "--years",
+    type=click.IntRange(1, 10),
+    default=None,
+    help="Receipts spread over this many years back (instead of --days).",
+)
+def generate_data_command(count, batch, seed, days, years):
     """Add synthetic dossiers with their history, handovers and parcels (load tests,
     benchmarks); a second run adds more. Refused in production."""
     if current_app.config.get("APP_ENV") == "production":
         raise click.ClickException("generate-data is refused when APP_ENV=production.")
+    if years is not None:
+        days = years * 365
     started = time.monotonic()
     with Progress(count, label="Dossiers") as progress:
         done = generate_dossiers(

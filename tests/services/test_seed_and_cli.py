@@ -135,6 +135,16 @@ def test_generate_data_adds_dossiers_with_unique_gap_free_codes(runner):
     assert len(codes) == len(set(codes)) == 1500
 
 
+def test_generate_data_spreads_receipts_over_the_years_asked(runner):
+    result = runner.invoke(args=["generate-data", "--dossiers", "600", "--years", "3"])
+    assert result.exit_code == 0, result.output
+    oldest, newest = db.session.execute(
+        select(func.min(Dossier.received_at), func.max(Dossier.received_at))
+    ).one()
+    assert (newest - oldest).days > 2 * 365  # three years back, not the default one
+    assert runner.invoke(args=["generate-data", "--dossiers", "1", "--years", "0"]).exit_code != 0
+
+
 def test_generate_data_is_refused_in_production(runner, app):
     app.config["APP_ENV"] = "production"
     result = runner.invoke(args=["generate-data", "--dossiers", "10"])
