@@ -69,6 +69,15 @@ class OutboxMessage(db.Model):
             postgresql_where=text(DONE_SQL),
             sqlite_where=text(DONE_SQL),
         ),
+        # The same per sink: a sink with nothing sent lately is counted without walking the
+        # others' rows.
+        Index(
+            "ix_outbox_done_sink",
+            "sink",
+            "done_at",
+            postgresql_where=text(DONE_SQL),
+            sqlite_where=text(DONE_SQL),
+        ),
         Index("ix_outbox_dossier", "dossier_id", "sink", "id"),
     )
 
