@@ -5,6 +5,7 @@ their offset (``2026-03-10 09:30:12+07:00``), ids are given by the generator so 
 related rows can point at each other without reading anything back.
 """
 
+import json
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -22,7 +23,7 @@ COLUMNS = {
         "applicant_address", "received_at", "received_by_id", "clock_started_at", "due_at",
         "paused_at", "fee_amount", "result_outcome", "completed_at", "returned_at",
         "timeliness", "supplement_count", "apology_count", "search_text", "created_at",
-        "updated_at", "version",
+        "updated_at", "version", "documents_checked",
     ),
     "dossier_history": (
         "id", "dossier_id", "action", "from_status", "to_status", "at", "actor_id", "note",
@@ -84,12 +85,21 @@ def _copy(conn: Connection, rows: dict[str, list[tuple]]) -> None:
         with cursor.copy(f"COPY {name} ({columns}) FROM STDIN") as copy:
             chunk = []
             for row in rows[name]:
-                chunk.append("\t".join(["\\N" if v is None else str(v) for v in row]))
+                chunk.append("\t".join([_copy_text(v) for v in row]))
                 if len(chunk) == 20_000:
                     copy.write("\n".join(chunk) + "\n")
                     chunk = []
             if chunk:
                 copy.write("\n".join(chunk) + "\n")
+
+
+def _copy_text(value) -> str:
+    """VALUE in COPY's text format (a list as JSON: the checklist of documents)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, list | tuple):
+        return json.dumps(value, ensure_ascii=False).replace("\\", "\\\\")
+    return str(value)
 
 
 def _insert(conn: Connection, rows: dict[str, list[tuple]]) -> None:

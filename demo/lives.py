@@ -63,7 +63,7 @@ class Life:
 
     def _dossier(self, w, minute, procedure, office, person) -> None:
         rng, t = self.rng, self.t
-        proc_id, agency_id, agency_code, n_days, fee, postal = procedure
+        proc_id, agency_id, agency_code, n_days, fee, postal, checklist = procedure
         dossier_id, clerk = self._id("dossier"), self._staff(office)
         code = f"{agency_code}-{t.day(w):%y%m%d}-{self._seq(f'dossier:{agency_id}', t.day(w)):04d}"
         start = (w, minute) if minute < t.cutoff else (w + 1, OPENING)
@@ -116,6 +116,7 @@ class Life:
                 received,
                 last,
                 1 + len(moves),
+                checklist,
             )
         )
 

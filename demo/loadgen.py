@@ -28,7 +28,7 @@ from demo.lives import Life
 from demo.seed import ensure_demo_world
 from demo.timeline import Timeline
 from extensions import db
-from models import Agency, CodeCounter, ProcedureType, User
+from models import Agency, CodeCounter, ProcedureType, RequiredDocument, User
 from services.calendar import LOCAL_TZ, load_calendar, parse_cutoff
 from services.reporting import delays
 from services.reporting.facts import rebuild
@@ -154,6 +154,14 @@ def _world(rng: random.Random) -> dict:
         .join(Agency, Agency.id == ProcedureType.agency_id)
         .where(ProcedureType.active.is_(True))
     ).all()
+    checklists: dict[int, list[str]] = {}  # what a receipt records as handed in: all of it
+    for proc_id, name in db.session.execute(
+        select(RequiredDocument.procedure_type_id, RequiredDocument.name).order_by(
+            RequiredDocument.procedure_type_id, RequiredDocument.position, RequiredDocument.id
+        )
+    ):
+        checklists.setdefault(proc_id, []).append(name)
+    procedures = [(*p, checklists.get(p[0], [])) for p in procedures]
     staff: dict[int, list[int]] = {}
     for user_id, agency_id in db.session.execute(select(User.id, User.agency_id)):
         staff.setdefault(agency_id, []).append(user_id)

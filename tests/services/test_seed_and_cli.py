@@ -128,6 +128,10 @@ def test_generate_data_adds_dossiers_with_unique_gap_free_codes(runner):
             order.tracking_code, order.recipient_name, order.recipient_phone
         )
         assert order.search_text == expected
+    # Each records its checklist as a receipt does: the procedure's documents, in order.
+    dossier = db.session.scalar(select(Dossier).order_by(Dossier.id.desc()).limit(1))
+    assert dossier.documents_checked == [d.name for d in dossier.procedure_type.documents]
+    assert dossier.documents_checked
     # The counters know: the next receipt of any of those days continues the sequence.
     again = runner.invoke(args=["generate-data", "--dossiers", "300", "--seed", "8"])
     assert again.exit_code == 0, again.output
