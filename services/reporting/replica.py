@@ -68,18 +68,19 @@ PRIMARY = Source()  # no replica configured
 
 
 class Replica:
-    """The replica's engine and its state, seen at most once per CHECK_EVERY seconds."""
+    """The replica's engine and its state, seen at most once per REPORTS_LAG_CHECK_S."""
 
-    def __init__(self, engine, max_lag: float, check_every: float):
-        self.engine, self.max_lag, self.check_every = engine, max_lag, check_every
-        self._lock = threading.Lock()
+    def __init__(self, engine):
+        self.engine = engine
+        self._lock = threading.RLock()  # failed() runs inside lag() too
         self._seen_at = -math.inf
         self._lag: float | None = None
 
-    def lag(self) -> float | None:
-        """Its lag (None: down or unknown), read again when the last look is too old."""
+    def lag(self, check_every: float) -> float | None:
+        """Its lag (None: down or unknown), read again when the last look is older than
+        CHECK_EVERY seconds."""
         with self._lock:  # one thread looks; the others wait for its answer
-            if time.monotonic() - self._seen_at >= self.check_every:
+            if time.monotonic() - self._seen_at >= check_every:
                 self._lag = self._read_lag()
                 self._seen_at = time.monotonic()
             return self._lag
@@ -100,9 +101,10 @@ class Replica:
             with self._lock:
                 self._lag, self._seen_at = None, time.monotonic()
 
-    def source(self) -> Source:
-        lag = self.lag()
-        return Source(True, lag is not None and lag <= self.max_lag, lag)
+    def source(self, config) -> Source:
+        """Where report reads go under CONFIG's REPORTS_MAX_LAG_S and REPORTS_LAG_CHECK_S."""
+        lag = self.lag(float(config["REPORTS_LAG_CHECK_S"]))
+        return Source(True, lag is not None and lag <= float(config["REPORTS_MAX_LAG_S"]), lag)
 
 
 def init_app(app) -> None:
@@ -119,7 +121,7 @@ def init_app(app) -> None:
     engine = create_engine(url, **options)
     if not app.config.get("DATABASE_POOLER"):
         keep_prepared_statements(engine)
-    replica = Replica(engine, app.config["REPORTS_MAX_LAG_S"], app.config["REPORTS_LAG_CHECK_S"])
+    replica = Replica(engine)
     event.listen(engine, "handle_error", replica.failed)
     app.extensions[KEY] = replica
 
@@ -131,7 +133,7 @@ def _replica() -> Replica | None:
 def current_source() -> Source:
     """Where report reads would go now."""
     replica = _replica()
-    return PRIMARY if replica is None else replica.source()
+    return PRIMARY if replica is None else replica.source(current_app.config)
 
 
 @contextmanager
@@ -141,7 +143,7 @@ def reading(primary: bool = False) -> Iterator[Source]:
     if replica is None:
         yield PRIMARY
         return
-    source = Source(True, False, None) if primary else replica.source()
+    source = Source(True, False, None) if primary else replica.source(current_app.config)
     info = db.session.info
     before = info.get(READ_ENGINE)
     _route(replica.engine if source.replica else None)
