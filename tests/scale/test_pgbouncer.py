@@ -27,7 +27,7 @@ pytestmark = pytest.mark.postgresql_only  # PgBouncer pools PostgreSQL connectio
 
 #: What the app sends as startup options when it connects directly (config.engine_options),
 #: given by the pool to every server connection instead: PgBouncer refuses startup options.
-CONNECT_QUERY = "SET statement_timeout = 15000"
+CONNECT_QUERY = "SET statement_timeout = 15000; SET max_parallel_workers_per_gather = 0"
 SERVER_CONNECTIONS = 3  # fewer than the 4 workers' pools: transactions share connections
 
 
