@@ -12,7 +12,10 @@ import pytest
 from sqlalchemy import func, select
 
 from extensions import db
+from models import ReportExport
+from services.reporting import exports
 from services.reporting import replica as reports_replica
+from services.reporting.periods import make_period
 from tests import factories
 from tests.api.test_api import api_as  # noqa: F401  (fixture)
 from tests.pg_servers import StreamingReplica
@@ -150,3 +153,20 @@ def test_a_stopped_replica_sends_every_report_page_to_the_primary(
     running.start()  # back: the next look finds it
     running.wait_received()
     assert summary(api)[:2] == (2, "replica")
+
+
+def test_a_background_download_reads_the_replica_and_writes_the_primary(app, world, running):
+    receive(world)
+    running.wait_received()
+    running.sql("SELECT pg_wal_replay_pause()")
+    receive(world)  # on the primary only, while the replica's replay waits
+    running.wait_received(replayed=False)
+    export = exports.ask(
+        world.users["it_admin"], "tracking_book", make_period("2026-03-01", "2026-03-31")
+    )
+    db.session.commit()
+    exports.make(export.id)  # the claim, the progress and the file: written to the primary
+    db.session.expire_all()
+    done = db.session.get(ReportExport, export.id)
+    assert (done.status, done.rows_done) == ("done", 1)  # the rows: the replica's one dossier
+    assert done.content
