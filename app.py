@@ -36,6 +36,10 @@ def register_config(app: Flask, config) -> None:
         if app.config.get("APP_ENV") == "production":
             raise ConfigError("SECRET_KEY must be set when APP_ENV=production.")
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    if app.config.get("REPORTS_DATABASE_URL"):  # before the primary's options replace the raw
+        app.config["REPORTS_ENGINE_OPTIONS"] = engine_options(
+            app.config, app.config["REPORTS_DATABASE_URL"], read_only=True
+        )
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
 
 
@@ -50,13 +54,15 @@ def register_proxy(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     import models  # noqa: F401  (every table on the metadata, for Alembic)
     from services.integration import listener
-    from services.reporting import facts
+    from services.reporting import facts, replica
 
     db.init_app(app)
     facts.install(db.session)  # the daily figures kept with every flush of the app's session
     listener.install(db.session)  # the outbox rows of every history row and parcel event
     with app.app_context():
-        keep_prepared_statements(db.engine)
+        if not app.config.get("DATABASE_POOLER"):  # behind a pooler nothing is prepared
+            keep_prepared_statements(db.engine)
+    replica.init_app(app)  # REPORTS_DATABASE_URL: the report pages' own engine
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -15,8 +15,10 @@ class ConfigError(RuntimeError):
     """The environment does not allow the application to start safely."""
 
 
-def _database_url() -> str:
-    url = os.environ.get("DATABASE_URL", DEFAULT_SQLITE_URL)
+def _database_url(name: str = "DATABASE_URL", default: str | None = DEFAULT_SQLITE_URL):
+    url = os.environ.get(name) or default
+    if url is None:
+        return None
     # Heroku-style and bare postgres URLs name no driver; we ship psycopg 3.
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
@@ -42,6 +44,18 @@ class Config:
     # page's whole query, and takes cores from other requests: none for the panel's short
     # reads (a server for heavy reports may set more).
     PARALLEL_WORKERS_PER_QUERY = os.environ.get("PARALLEL_WORKERS_PER_QUERY", "0")
+    # "pgbouncer": the app reaches PostgreSQL through PgBouncer in transaction pooling mode
+    # (README "Deploy"): no server-side prepared statements (PgBouncer < 1.21 cannot keep
+    # them) and no startup options (it refuses them): give statement_timeout and
+    # max_parallel_workers_per_gather to the pool's connect_query or ALTER ROLE ... SET.
+    DATABASE_POOLER = (os.environ.get("DATABASE_POOLER") or "").strip().lower()
+    # A read replica (optional) for the dashboard, reports, periodic report, scorecard,
+    # tracking book and summary API (services/reporting/replica.py). Past REPORTS_MAX_LAG_S
+    # seconds of lag, or down, those read the primary and say so; the replica's state is
+    # looked at once per REPORTS_LAG_CHECK_S seconds in each process.
+    REPORTS_DATABASE_URL = _database_url("REPORTS_DATABASE_URL", None)
+    REPORTS_MAX_LAG_S = float(os.environ.get("REPORTS_MAX_LAG_S") or 60)
+    REPORTS_LAG_CHECK_S = float(os.environ.get("REPORTS_LAG_CHECK_S") or 5)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -166,6 +180,7 @@ class TestingConfig(Config):
     FILE_STORAGE_URL = "file://" + str(
         Path(tempfile.gettempdir()) / f"mot-cua-test-files-{secrets.token_hex(4)}"
     )
+    REPORTS_DATABASE_URL = None  # a test that wants a replica starts one
 
 
 class ProductionConfig(Config):
@@ -215,13 +230,26 @@ CONFIGS = {
 }
 
 
-def engine_options(config) -> dict:
-    """SQLALCHEMY_ENGINE_OPTIONS of CONFIG, with PostgreSQL's connect and statement timeouts."""
+POOLERS = ("", "pgbouncer")
+
+
+def engine_options(config, url: str | None = None, read_only: bool = False) -> dict:
+    """SQLALCHEMY_ENGINE_OPTIONS of CONFIG for URL (default the primary's), with PostgreSQL's
+    connect and statement timeouts, READ_ONLY transactions (the replica's), and no
+    server-side prepared statements behind a pooler."""
+    url = str(url or config.get("SQLALCHEMY_DATABASE_URI", ""))
     options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-    if not str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql"):
+    if not url.startswith("postgresql"):
         return options
+    pooler = config.get("DATABASE_POOLER") or ""
+    if pooler not in POOLERS:
+        raise ConfigError(f"DATABASE_POOLER must be empty or pgbouncer, not {pooler!r}.")
     connect_args = dict(options.get("connect_args") or {})
     connect_args.setdefault("connect_timeout", int(config.get("DATABASE_CONNECT_TIMEOUT") or 5))
+    if pooler:  # transaction pooling: each transaction may run on another server connection
+        connect_args["prepare_threshold"] = None
+        options["connect_args"] = connect_args
+        return options
     settings = []
     timeout = int(config.get("STATEMENT_TIMEOUT_MS") or 0)
     if timeout > 0:
@@ -229,8 +257,10 @@ def engine_options(config) -> dict:
     parallel = config.get("PARALLEL_WORKERS_PER_QUERY")
     if parallel is not None and str(parallel) != "":
         settings.append(f"-c max_parallel_workers_per_gather={int(parallel)}")
+    if read_only:
+        settings.append("-c default_transaction_read_only=on")
     if settings and "options" not in connect_args:  # kept beside the URL's own options
-        url_options = make_url(config["SQLALCHEMY_DATABASE_URI"]).query.get("options", "")
+        url_options = make_url(url).query.get("options", "")
         connect_args["options"] = " ".join([url_options, *settings]).strip()
     options["connect_args"] = connect_args
     return options

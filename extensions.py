@@ -1,5 +1,6 @@
-"""Flask extensions, created unbound and bound to each app in create_app; and how the
-database engine ends read-only transactions (keep_prepared_statements)."""
+"""Flask extensions, created unbound and bound to each app in create_app; how the
+database engine ends read-only transactions (keep_prepared_statements); and the session
+that sends a request's report reads to the replica (RoutingSession)."""
 
 import psycopg
 from flask_babel import Babel
@@ -8,10 +9,12 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session
 from flask_wtf.csrf import CSRFProtect
 from psycopg.pq import TransactionStatus
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Select
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.dml import UpdateBase
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -28,7 +31,32 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+#: session.info key: the engine this session's reads go to (services/reporting/replica.py).
+READ_ENGINE = "read_engine"
+
+
+class RoutingSession(Session):
+    """Flask-SQLAlchemy's session, whose plain reads go to ``info[READ_ENGINE]`` when set.
+
+    Flushes, INSERT/UPDATE/DELETE, SELECT ... FOR UPDATE and a bare ``connection()``
+    (what the flush listeners write through) always go to the primary: a write never
+    reaches the replica, whatever a report page does.
+    """
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        reader = self.info.get(READ_ENGINE)
+        if reader is not None and bind is None and _is_plain_read(clause) and not self._flushing:
+            return reader
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
+def _is_plain_read(clause) -> bool:
+    if clause is None or isinstance(clause, UpdateBase):
+        return False
+    return not (isinstance(clause, Select) and clause._for_update_arg is not None)
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": RoutingSession})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -3,7 +3,8 @@
     DATABASE_URL=postgresql+psycopg://... .venv/bin/python benchmarks/load.py \\
         [--workers 2] [--clients 16] [--seconds 15] [--receipts 32] \\
         [--receipt-workers N] [--only list|receipts] [--python-client] \\
-        [--gunicorn-args "--worker-class gthread --threads 4"]
+        [--gunicorn-args "--worker-class gthread --threads 4"] \\
+        [--pgbouncer [--pool-size 8]] [--stock]
 
 Starts ``gunicorn -c gunicorn.conf.py "app:create_app()"`` on a free loopback port
 (the same helper as tests/scale/test_two_servers.py) with WORKERS workers, signs in as
@@ -15,6 +16,12 @@ gunicorn.conf.py decides), RECEIPTS clerks send one receipt each through the
 API at the same instant (they are added to the database): each one's time, the
 wall time of all, the errors, and whether the codes are gap-free. Bounded:
 every request times out after 30 s; the servers are stopped whatever happens.
+
+--pgbouncer puts a PgBouncer (Debian's, transaction pooling, POOL_SIZE server connections;
+tests/pg_servers.py) between the servers and DATABASE_URL, the app with
+DATABASE_POOLER=pgbouncer, as README "Deploy" describes. --stock loads stock Flask-Admin's
+first page of the same table (benchmarks/compare.py's view, served the same way) after the
+panel's, and prints how many times more requests per second the panel answered.
 """
 
 import argparse
@@ -36,6 +43,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from demo.seed import DEMO_PASSWORD_DEFAULT
+from tests.pg_servers import PgBouncer
 from tests.servers import ROOT, Client, Server
 
 RECEIPT = {
@@ -120,25 +128,45 @@ def wrk(base: Client, url: str, clients: int, seconds: float) -> dict:
     }
 
 
-def first_page(env: dict, args) -> None:
-    server = Server(env, Path(tempfile.mkdtemp()) / "gunicorn.log", workers=args.workers)
+#: (label, gunicorn app, path) of the first pages loaded: the panel's, and stock's (--stock).
+PANEL = ("panel", "app:create_app()", "/admin/dossier/")
+STOCK = ("stock Flask-Admin", "benchmarks.stock_app:create_app()", "/stock/dossier/")
+
+
+def first_page(env: dict, args, page=PANEL, via: str = "") -> dict:
+    """Load PAGE's first page; print and return its figures."""
+    label, app, path = page
+    log = Path(tempfile.mkdtemp()) / "gunicorn.log"
+    server = Server(env, log, workers=args.workers, app=app)
     try:
         server.wait_ready()
         base = Client()
         assert base.sign_in(server.url, "it_admin", DEMO_PASSWORD_DEFAULT).status == 302
-        url = server.url + "/admin/dossier/"
+        url = server.url + path
         use_wrk = shutil.which("wrk") and not args.python_client
         run = wrk if use_wrk else hammer
         hammer(base, url, 2, 2)  # warm every worker
         got = run(base, url, args.clients, args.seconds)
+        got["rate"] = got["requests"] / got["seconds"]
         print(
-            f"first page, {args.workers} workers, {args.clients} connections "
+            f"{label} first page{via}, {args.workers} workers, {args.clients} connections "
             f"({'wrk' if use_wrk else 'Python client'}), {got['seconds']:.0f} s: "
-            f"{got['requests'] / got['seconds']:.0f} requests/s, p50 {got['p50']:.0f} ms, "
-            f"p95 {got['p95']:.0f} ms, errors {got['errors']}"
+            f"{got['rate']:.1f} requests/s, p50 {got['p50']:.0f} ms, "
+            f"p95 {got['p95']:.0f} ms (p95/p50 {got['p95'] / max(got['p50'], 0.001):.2f}), "
+            f"errors {got['errors']}"
         )
+        return got
     finally:
         server.stop()
+
+
+def first_pages(env: dict, args, via: str) -> None:
+    """The panel's first page, then (--stock) stock's, and the ratio of their rates."""
+    panel = first_page(env, args, PANEL, via)
+    if args.stock:
+        stock = first_page(env, args, STOCK, via)
+        ratio = panel["rate"] / stock["rate"] if stock["rate"] else float("inf")
+        print(f"panel / stock Flask-Admin, requests/s: {ratio:.1f}×")
 
 
 def receipt_body(server_url: str, headers: dict) -> dict:
@@ -223,6 +251,9 @@ def main() -> None:
     parser.add_argument(
         "--gunicorn-args", default="", help='to try settings, e.g. "--worker-class gthread"'
     )
+    parser.add_argument("--pgbouncer", action="store_true", help="through a PgBouncer")
+    parser.add_argument("--pool-size", type=int, default=8, help="PgBouncer's server connections")
+    parser.add_argument("--stock", action="store_true", help="also stock Flask-Admin's page")
     args = parser.parse_args()
     if args.receipt_workers is None:
         args.receipt_workers = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"]
@@ -233,10 +264,26 @@ def main() -> None:
         "ACCESS_LOG": os.devnull,
         "GUNICORN_CMD_ARGS": args.gunicorn_args,  # over gunicorn.conf.py
     }
-    if args.only != "receipts":
-        first_page(env, args)
-    if args.only != "list":
-        receipts_at_once(env, args)
+    with contextlib.ExitStack() as stack:
+        via = ""
+        if args.pgbouncer:
+            via = f" through PgBouncer ({args.pool_size} server connections)"
+            env["DATABASE_URL"] = through_pgbouncer(stack, args)
+            env["DATABASE_POOLER"] = "pgbouncer"
+        if args.only != "receipts":
+            first_pages(env, args, via)
+        if args.only != "list":
+            receipts_at_once(env, args)
+
+
+def through_pgbouncer(stack: contextlib.ExitStack, args) -> str:
+    """Start a PgBouncer in front of DATABASE_URL (stopped with STACK); its URL. It gives each
+    server connection the settings the app sends as startup options when it connects directly."""
+    settings = f"SET statement_timeout = {os.environ.get('STATEMENT_TIMEOUT_MS') or 15000}; "
+    settings += "SET max_parallel_workers_per_gather = 0"
+    bouncer = PgBouncer(os.environ["DATABASE_URL"], args.pool_size, connect_query=settings)
+    stack.callback(bouncer.stop)
+    return bouncer.url.render_as_string(hide_password=False)
 
 
 if __name__ == "__main__":

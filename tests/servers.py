@@ -29,7 +29,7 @@ def free_port() -> int:
 class Server:
     """``gunicorn -c gunicorn.conf.py "app:create_app()"`` with ENV, as in production."""
 
-    def __init__(self, env: dict, log_path: Path, workers: int = 2):
+    def __init__(self, env: dict, log_path: Path, workers: int = 2, app="app:create_app()"):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -42,7 +42,7 @@ class Server:
         full_env.pop("TEST_DATABASE_URL", None)
         self.log = log_path.open("wb")
         self.process = subprocess.Popen(  # noqa: S603  (our own gunicorn, fixed arguments)
-            [str(GUNICORN), "-c", "gunicorn.conf.py", "app:create_app()"],
+            [str(GUNICORN), "-c", "gunicorn.conf.py", app],
             cwd=ROOT,
             env=full_env,
             stdout=self.log,

@@ -18,9 +18,10 @@ from models.catalog import ProcedureType
 from models.report import FIGURES, placed, stored_for
 from services.calendar import LOCAL_TZ
 from services.dossiers.ratings import follow_ups
-from services.reporting import figures
+from services.reporting import figures, replica
 from services.reporting.periods import Period, last_months, preset
 from services.reporting.queries import Filters
+from services.reporting.replica import PRIMARY, Source
 from services.reporting.work_queues import Queue, work_queues
 
 #: The dashboard's KPIs, in their order.
@@ -52,6 +53,7 @@ class Home:
     dashboard: Dashboard | None  # None without the report right
     may_receive: bool = False  # the "receive a dossier" button: only for who may create one
     follow_ups: tuple = ()  # disliked ratings to call back (services.dossiers.ratings.follow_ups)
+    source: Source = PRIMARY  # where the dashboard was read (the replica or the primary)
 
 
 @dataclass(frozen=True)
@@ -72,14 +74,18 @@ def home(user, now: datetime | None = None) -> Home:
     """The home page of USER at NOW."""
     now = now or utcnow()
     shows_figures = permissions.can(user, "report", "view")
+    figures_now, source = None, PRIMARY
+    if shows_figures:  # the figures from the replica; the queues stay on the primary
+        figures_now, source = replica.read(lambda: dashboard(user, now))
     return Home(
         name=user.full_name,
         roles=tuple(role.label for role in user.roles),
         agency=user.agency.name,
         queues=tuple(work_queues(user, now)),
-        dashboard=dashboard(user, now) if shows_figures else None,
+        dashboard=figures_now,
         may_receive=permissions.can(user, "dossier", "create"),
         follow_ups=tuple(follow_ups.open_for(user)),
+        source=source,
     )
 
 

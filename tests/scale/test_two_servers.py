@@ -38,8 +38,15 @@ def redis_or_none():
 @pytest.fixture
 def servers(world, database_url, tmp_path):
     """Two app servers A and B sharing the test database and one Redis prefix."""
+    yield from two_servers(database_url, tmp_path)
+
+
+def two_servers(database_url, tmp_path, **settings):
+    """Start A and B on DATABASE_URL with SETTINGS; yield (A, B, shared Redis?); stop them
+    (tests/scale/test_pgbouncer.py runs them through PgBouncer)."""
     store, prefix = redis_or_none(), f"h12test-{secrets.token_hex(4)}"
     env = {
+        **settings,
         "DATABASE_URL": database_url,
         "APP_ENV": "development",
         "SECRET_KEY": "two-servers-" + secrets.token_hex(8),

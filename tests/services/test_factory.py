@@ -102,3 +102,42 @@ def test_behind_a_trusted_proxy_the_client_address_is_the_forwarded_one(database
         db.session.delete(entry)
         db.session.commit()
         db.engine.dispose()
+
+
+PG = "postgresql+psycopg://app@db.internal/mot_cua"
+
+
+def test_behind_pgbouncer_nothing_is_prepared_and_no_startup_option_is_sent():
+    from config import engine_options
+
+    direct = engine_options({"SQLALCHEMY_DATABASE_URI": PG, "STATEMENT_TIMEOUT_MS": 15000})
+    assert "statement_timeout=15000" in direct["connect_args"]["options"]
+    assert "prepare_threshold" not in direct["connect_args"]
+    pooled = engine_options(
+        {
+            "SQLALCHEMY_DATABASE_URI": PG,
+            "STATEMENT_TIMEOUT_MS": 15000,
+            "DATABASE_POOLER": "pgbouncer",
+        }
+    )
+    assert pooled["connect_args"]["prepare_threshold"] is None
+    assert "options" not in pooled["connect_args"]  # PgBouncer 1.18 refuses startup options
+    with pytest.raises(ConfigError, match="DATABASE_POOLER"):
+        engine_options({"SQLALCHEMY_DATABASE_URI": PG, "DATABASE_POOLER": "pgpool"})
+
+
+def test_the_reports_replica_gets_read_only_transactions_and_its_own_engine(monkeypatch):
+    from services.reporting import replica
+
+    replica_url = "postgresql+psycopg://reports@replica.internal/mot_cua"
+    monkeypatch.setenv("REPORTS_DATABASE_URL", "postgres://reports@replica.internal/mot_cua")
+    from config import _database_url
+
+    assert _database_url("REPORTS_DATABASE_URL", None) == replica_url
+    app = create_app(make_config("sqlite://", REPORTS_DATABASE_URL=replica_url))
+    options = app.config["REPORTS_ENGINE_OPTIONS"]["connect_args"]["options"]
+    assert "default_transaction_read_only=on" in options
+    assert "read_only" not in app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("connect_args", {})
+    engine = app.extensions[replica.KEY].engine
+    assert engine.url.host == "replica.internal" and engine.pool.checkedout() == 0
+    assert "reports_replica" not in create_app(make_config("sqlite://")).extensions

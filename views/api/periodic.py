@@ -5,12 +5,13 @@ from flask import jsonify
 from models.report import PERIODIC_NAMES
 from services.errors import ValidationFailed
 from services.reporting import figures as reports
-from services.reporting import periodic
+from services.reporting import periodic, replica
 from services.reporting.periods import make_period
 from views.api.auth import current_api_user, token_required
 from views.api.blueprint import bp
 from views.api.dossiers import require
 from views.api.inputs import query_args
+from views.api.reports import with_source
 
 #: Rows: one per agency (default), per procedure, or per post office.
 BY = ("agency", "procedure", "post_office")
@@ -53,10 +54,9 @@ def report_periodic():
         )
     period = make_period(args.get("from"), args.get("to"))
     filters = reports.filters_from_codes(args.get("agency_code"), args.get("procedure_code"))
-    report = periodic.report(
-        user, period, filters, by="post_office" if by == "post_office" else "procedure"
-    )
-    return jsonify(
+    rows = "post_office" if by == "post_office" else "procedure"
+    report, source = replica.read(lambda: periodic.report(user, period, filters, by=rows))
+    answer = jsonify(
         {
             "from": period.first.isoformat(),
             "to": period.last.isoformat(),
@@ -65,3 +65,4 @@ def report_periodic():
             "total": _figures(report.total),
         }
     )
+    return with_source(answer, source)

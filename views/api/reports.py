@@ -4,6 +4,7 @@ from flask import jsonify
 
 from models.report import placed
 from services.reporting import figures as reports
+from services.reporting import replica
 from services.reporting.periods import make_period
 from views.api.auth import current_api_user, token_required
 from views.api.blueprint import bp
@@ -23,5 +24,16 @@ def report_summary():
     args = query_args()
     period = make_period(args.get("from"), args.get("to"))
     filters = reports.filters_from_codes(args.get("agency_code"), args.get("procedure_code"))
-    figures = reports.summary(user, period, filters, delays=False)  # not in the contract
-    return jsonify({name: figures[name] for name in SUMMARY_FIELDS})
+    figures, source = replica.read(
+        lambda: reports.summary(user, period, filters, delays=False)  # not in the contract
+    )
+    return with_source(jsonify({name: figures[name] for name in SUMMARY_FIELDS}), source)
+
+
+def with_source(response, source):
+    """RESPONSE saying where its figures were read (headers: the body is the contract's)."""
+    if source.configured:
+        response.headers["X-Reports-Source"] = source.name
+        if source.lag is not None:
+            response.headers["X-Reports-Lag"] = str(source.seconds)
+    return response

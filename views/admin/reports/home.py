@@ -46,6 +46,7 @@ class SecuredIndexView(AdminIndexView):
             dashboard=dashboard_shown(home.dashboard),
             menu=menu_cards(self.admin),
             follow_ups=home.follow_ups,
+            source=home.source,
         )
 
     @expose("/follow-up/<int:rating_id>", methods=["POST"])

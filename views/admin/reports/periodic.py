@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from models.report import PERIODIC, RATE
 from services.errors import ValidationFailed
-from services.reporting import periodic
+from services.reporting import periodic, replica
 from services.reporting.periods import make_period, preset
 from services.reporting.xlsx import Sheet
 from views.admin.reports import context as ctx
@@ -61,7 +61,9 @@ class PeriodicMixin:
     def periodic_view(self):
         choice = read_period(request.args)
         by = request.args.get("by") if request.args.get("by") in GROUPINGS else "procedure"
-        report = periodic.report(current_user, choice.period, choice.filters, by=by)
+        report, source = replica.read(
+            lambda: periodic.report(current_user, choice.period, choice.filters, by=by)
+        )
         if request.args.get("format") == "xlsx":
             if choice.errors:
                 message = _("The period is not valid: %(fields)s", fields=choice.errors)
@@ -74,6 +76,7 @@ class PeriodicMixin:
             "admin/report/periodic.html",
             choice=choice,
             report=report,
+            source=source,
             by=by,
             groupings=GROUPINGS,
             headings=HEADINGS,

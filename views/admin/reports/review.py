@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from models.report import FIGURE, HOURS, RATE
 from services.errors import ValidationFailed
+from services.reporting import replica
 from services.reporting.periods import make_period
 from services.reporting.review import Change, review
 from views.admin.reports import context as ctx
@@ -89,10 +90,13 @@ class ReviewMixin:
 def render_review(view):
     choice = read_choice(request.args, prefix="a_")
     against, earlier, b_errors = other_period(request.args, choice.period)
-    changes = review(current_user, choice.period, earlier, choice.filters)
+    changes, source = replica.read(
+        lambda: review(current_user, choice.period, earlier, choice.filters)
+    )
     return view.render(
         "admin/report/review.html",
         choice=choice,
+        source=source,
         against=against,
         earlier=earlier,
         errors={**choice.errors, **{f"b_{k}": v for k, v in b_errors.items()}},

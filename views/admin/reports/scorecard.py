@@ -5,7 +5,7 @@ from flask_admin import expose
 from flask_babel import format_decimal, format_percent, gettext
 from flask_login import current_user
 
-from services.reporting import losing_points
+from services.reporting import losing_points, replica
 from services.reporting.scorecard import scorecard
 from views.admin.core.params import parse_id
 from views.admin.reports.periodic import read_period
@@ -39,13 +39,18 @@ class ScorecardMixin:
     def scorecard_view(self):
         choice = read_period(request.args)
         number = parse_id(request.args.get("page")) or 1
-        card = scorecard(current_user, choice.period, choice.filters)
-        losing, has_next = losing_points.page(current_user, choice.period, choice.filters, number)
+        (card, (losing, has_next)), source = replica.read(
+            lambda: (
+                scorecard(current_user, choice.period, choice.filters),
+                losing_points.page(current_user, choice.period, choice.filters, number),
+            )
+        )
         args = {"from": choice.period.first.isoformat(), "to": choice.period.last.isoformat()}
         return self.render(
             "admin/report/scorecard.html",
             choice=choice,
             card=card,
+            source=source,
             losing=losing,
             reasons=losing_points.REASONS,
             page=number,

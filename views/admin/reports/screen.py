@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from services import audit
 from services.errors import ValidationFailed
-from services.reporting import exports, pages, report_sheets, tracking_book
+from services.reporting import exports, pages, replica, report_sheets, tracking_book
 from services.reporting.periods import Period, make_period
 from services.reporting.queries import Filters
 from services.reporting.xlsx import stream_workbook
@@ -41,11 +41,14 @@ class ReportView(ExportsMixin, PeriodicMixin, ScorecardMixin, ReviewMixin, Secur
     @expose("/")
     def index_view(self):
         choice = read_choice(request.args)
-        report = pages.report(current_user, choice.period, choice.filters)
+        report, source = replica.read(
+            lambda: pages.report(current_user, choice.period, choice.filters)
+        )
         return self.render(
             "admin/report/index.html",
             choice=choice,
             report=report,
+            source=source,
             charts=ctx.charts(report.flow, report.flow_unit, report.monthly, report.monthly_unit),
             ctx=ctx,
             may_export=self.allows("export"),
@@ -59,6 +62,7 @@ class ReportView(ExportsMixin, PeriodicMixin, ScorecardMixin, ReviewMixin, Secur
         if exports.is_heavy(choice.period):
             return self.ask_in_background("report", choice.period, choice.filters)
         self._audit("report", choice.period)
+        replica.use()  # read while the file streams
         sheets = report_sheets.sheets(current_user, choice.period, choice.filters)
         return _xlsx(stream_workbook(sheets), _name("bao-cao", choice.period))
 
@@ -73,6 +77,7 @@ class ReportView(ExportsMixin, PeriodicMixin, ScorecardMixin, ReviewMixin, Secur
         if exports.is_heavy(period):
             return self.ask_in_background("tracking_book", period, Filters())
         self._audit("tracking_book", period)
+        replica.use()
         sheet = tracking_book.sheet(current_user, period)
         return _xlsx(stream_workbook([sheet]), _name("so-theo-doi", period))
 
