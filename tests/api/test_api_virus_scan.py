@@ -1,18 +1,24 @@
-"""Uploads pass clamd when CLAMD_URL is set: a real TCP stand-in on 127.0.0.1 (tests/clamd.py)
-answers as clamd does. A virus is refused by name; clamd down, slow, hanging up or in error
-refuses the upload too ("không kiểm tra được virus"): nothing is ever kept unscanned."""
+"""Uploads (the API's, the receipt form's) pass clamd when CLAMD_URL is set: a real TCP
+stand-in on 127.0.0.1 (tests/clamd.py) answers as clamd does. A virus is refused by name;
+clamd down, slow, hanging up or in error refuses the upload too ("không kiểm tra được
+virus"): nothing is ever kept unscanned."""
 
+import io
 import socket
 import struct
 import time
 
 import pytest
+from sqlalchemy import func, select
 
+from extensions import db
+from models import Dossier
 from tests import digitization as samples
 from tests.api.test_api import assert_error
 from tests.api.test_api_files import DOC, api_as, dossier, nothing_stored, send  # noqa: F401
 from tests.clamd import EICAR, clamd, free_port  # noqa: F401
 from tests.digitization import certificates, signed_file_store  # noqa: F401
+from tests.panel.test_receive_form import _form
 
 
 @pytest.fixture
@@ -85,3 +91,37 @@ def test_the_stand_in_speaks_clamds_nul_terminated_commands_too(clamd):  # noqa:
     assert talk(b"zINSTREAM\0" + chunk) == b"stream: Eicar-Test-Signature FOUND\0"
     clean = struct.pack("!L", 3) + b"abc" + struct.pack("!L", 0)
     assert talk(b"nINSTREAM\n" + clean) == b"stream: OK\n"
+
+
+@pytest.mark.parametrize("down", [False, True], ids=["infected", "clamd-down"])
+def test_the_receipt_form_refuses_an_unscanned_or_infected_scan(
+    app,
+    client,
+    login_as,
+    world,
+    clamd,  # noqa: F811
+    down,
+):
+    """At the counter: the receipt is not made, its scan not kept, and the form says why."""
+    app.config["CLAMD_URL"] = f"tcp://127.0.0.1:{free_port()}" if down else clamd.url
+    login_as("po_clerk")
+    form = {
+        k: v
+        for k, v in _form(world.procedures["publish"], return_method="counter").items()
+        if not k.startswith("extra_")
+    }
+    response = client.post(
+        "/admin/dossier/new/",
+        data=form | {"scan_0": (io.BytesIO(eicar_pdf()), "don.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    expected = (
+        "Không kiểm tra được virus (không kết nối được máy quét)"
+        if down
+        else "Tệp nhiễm mã độc (Eicar-Test-Signature); không lưu."
+    )
+    assert f"{DOC}: {expected}" in page
+    assert db.session.scalar(select(func.count(Dossier.id))) == 0
+    nothing_stored()
