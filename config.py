@@ -153,6 +153,8 @@ class Config:
     # Pixels an uploaded image may hold (width × height): beyond is a decompression bomb.
     UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", "150000000") or 150_000_000)
     CLAMD_URL = os.environ.get("CLAMD_URL") or None  # tcp://host:3310 or unix:///path
+    # Seconds clamd may take on one step (connect, send, answer) before the upload is refused.
+    CLAMD_TIMEOUT_S = float(os.environ.get("CLAMD_TIMEOUT_S", "30") or 30)
     # The PKCS#12 that signs digitized copies (the center's seal or the officer's).
     SIGNING_P12_PATH = os.environ.get("SIGNING_P12_PATH") or None
     SIGNING_P12_PASSWORD = os.environ.get("SIGNING_P12_PASSWORD") or None

@@ -9,12 +9,14 @@ from sqlalchemy import func, select
 import permissions
 from demo import demo_data, history
 from demo.deliveries import seed_carrier_inbox, seed_deliveries
+from demo.files import seed_files
 from extensions import db
 from models import (
     Agency,
     CalendarOverride,
     DeliveryOrder,
     Dossier,
+    DossierFile,
     DossierHistory,
     ExtraFieldDefinition,
     Handover,
@@ -53,6 +55,11 @@ def seed_demo(
         _make_dossiers(users, today or datetime.now(LOCAL_TZ))
     seed_deliveries()
     db.session.commit()
+    with current_app.test_request_context():
+        try:
+            seed_files()  # each upload its own transaction, as at the counter
+        finally:
+            permissions.forget_grants()
     seed_carrier_inbox()  # through the webhook service, which commits each call itself
     return counts()
 
@@ -76,6 +83,7 @@ def counts() -> dict[str, int]:
         DossierHistory,
         Handover,
         DeliveryOrder,
+        DossierFile,
     )
     return {m.__tablename__: db.session.scalar(select(func.count()).select_from(m)) for m in models}
 

@@ -15,6 +15,8 @@ ONLINE_LEVELS = Vocabulary(
     Term("mot_phan", "Một phần", N_("Partly online")),
     Term("none", "Không trực tuyến", N_("Not online")),
 )
+#: The longest validity IT staff may give a digitized document (ten years).
+VALIDITY_MAX_MONTHS = 120
 DOCUMENT_KINDS = Vocabulary(
     Term("original", "Bản chính", N_("Original")),
     Term("copy", "Bản sao", N_("Copy")),
@@ -78,6 +80,10 @@ class RequiredDocument(db.Model):
     __table_args__ = (
         CheckConstraint(DOCUMENT_KINDS.check("kind"), name="kind"),
         CheckConstraint("quantity >= 1", name="quantity"),
+        CheckConstraint(
+            f"validity_months IS NULL OR validity_months BETWEEN 1 AND {VALIDITY_MAX_MONTHS}",
+            name="validity_months",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -87,8 +87,10 @@ class ApplicantDocument(db.Model):
 
     __tablename__ = "applicant_document"
     __table_args__ = (
-        # The counter's look-up: the holder's still-valid documents, newest first.
-        Index("ix_applicant_document_holder", "holder_id_number", "valid_until"),
+        # The counter's look-up (store.offers_query): the holder's still-valid documents of
+        # the checklist's types; every condition is an index condition, so expired documents
+        # and other types are never read from the table.
+        Index("ix_applicant_document_holder", "holder_id_number", "document_type", "valid_until"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

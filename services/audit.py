@@ -97,6 +97,15 @@ def changes_of(row) -> dict:
     return {"before": before, "after": after}
 
 
+def add_child_changes(changes: dict, key: str, rows) -> None:
+    """Add to CHANGES each changed row of an inline list, as ``"documents: <row>"``."""
+    for row in rows:
+        own = changes_of(row)
+        if own["before"] or own["after"]:
+            changes["before"][f"{key}: {row}"] = own["before"]
+            changes["after"][f"{key}: {row}"] = own["after"]
+
+
 def snapshot(row) -> dict:
     """ROW's column values (secrets left out), for the record of a deletion."""
     state = inspect(row)

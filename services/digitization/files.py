@@ -71,13 +71,7 @@ def upload(
     document = _document_name(dossier, document, kind)
     if originality not in ORIGINALITY:
         raise ValidationFailed("Hình thức giấy tờ không hợp lệ.", {"originality": "Không hợp lệ."})
-    config = current_app.config
-    seen = safety.check_upload(
-        data,
-        max_mb=config["UPLOAD_MAX_MB"],
-        max_pixels=config["UPLOAD_MAX_PIXELS"],
-        clamd_url=config.get("CLAMD_URL"),
-    )
+    seen = safety.check_upload(data, **safety.limits(current_app.config))
     row = DossierFile(
         dossier=dossier,
         kind=kind,

@@ -22,6 +22,7 @@ SIGNATURES = (
     (b"II*\x00", "image/tiff"),
     (b"MM\x00*", "image/tiff"),
 )
+NOT_SCANNED = "Không kiểm tra được virus ({}); tệp chưa được lưu, hãy thử lại sau."
 TOO_BIG = "Ảnh quá lớn (quá nhiều điểm ảnh); hãy quét ở 200–300 dpi."
 WRONG_TYPE = "Chỉ nhận tệp PDF, JPEG, PNG hoặc TIFF (nội dung tệp không phải loại này)."
 
@@ -40,7 +41,24 @@ def media_type(data: bytes) -> str:
     refuse(WRONG_TYPE)
 
 
-def check_upload(data: bytes, *, max_mb: int, max_pixels: int, clamd_url: str | None) -> dict:
+def limits(config) -> dict:
+    """The door's settings from the app's CONFIG, as ``check_upload`` takes them."""
+    return {
+        "max_mb": config["UPLOAD_MAX_MB"],
+        "max_pixels": config["UPLOAD_MAX_PIXELS"],
+        "clamd_url": config.get("CLAMD_URL"),
+        "clamd_timeout": config.get("CLAMD_TIMEOUT_S", 30),
+    }
+
+
+def check_upload(
+    data: bytes,
+    *,
+    max_mb: int,
+    max_pixels: int,
+    clamd_url: str | None,
+    clamd_timeout: float = 30,
+) -> dict:
     """The upload's media type and page count, or ValidationFailed saying why not."""
     if not data:
         refuse("Tệp rỗng.")
@@ -49,7 +67,7 @@ def check_upload(data: bytes, *, max_mb: int, max_pixels: int, clamd_url: str | 
     kind = media_type(data)
     pages = _pdf_pages(data) if kind == "application/pdf" else _image_frames(data, max_pixels)
     if clamd_url:
-        _scan(data, clamd_url)
+        _scan(data, clamd_url, clamd_timeout)
     return {"media_type": kind, "pages": pages}
 
 
@@ -94,20 +112,40 @@ def _image_frames(data: bytes, max_pixels: int) -> int:
     return frames
 
 
-def _scan(data: bytes, clamd_url: str) -> None:
-    from clamav_client.clamd import ClamdNetworkSocket, ClamdUnixSocket
+def _scan(data: bytes, clamd_url: str, timeout: float) -> None:
+    """clamd's INSTREAM verdict: only ``OK`` lets the file in. A virus is refused by name;
+    clamd down, slow past TIMEOUT, hanging up or answering an error refuses too (fail
+    closed: a file is never kept unscanned when a scan was asked for)."""
+    from clamav_client.clamd import ClamdError, ClamdNetworkSocket, ClamdUnixSocket
 
     parsed = urlparse(clamd_url)
     if parsed.scheme == "unix":
-        scanner = ClamdUnixSocket(path=parsed.path, timeout=30)
+        scanner = ClamdUnixSocket(path=parsed.path, timeout=timeout)
     else:
-        scanner = ClamdNetworkSocket(parsed.hostname or "127.0.0.1", parsed.port or 3310, 30)
+        scanner = ClamdNetworkSocket(parsed.hostname or "127.0.0.1", parsed.port or 3310, timeout)
     try:
         answer = scanner.instream(io.BytesIO(data))
-    except Exception as exc:
+    except (ClamdError, OSError, ValueError) as exc:
+        reason = _why(exc)
         raise ValidationFailed(
-            "Không quét được virus lúc này; hãy thử lại sau.", {"file": "Chưa quét được."}
+            NOT_SCANNED.format(reason), {"file": "Chưa quét được virus."}
         ) from exc
-    for status, reason in answer.values():
-        if status == "FOUND":
-            refuse(f"Tệp nhiễm mã độc ({reason}); không lưu.")
+    verdicts = list(answer.values())
+    if any(status == "FOUND" for status, _ in verdicts):
+        names = ", ".join(str(reason) for status, reason in verdicts if status == "FOUND")
+        refuse(f"Tệp nhiễm mã độc ({names}); không lưu.")
+    if not verdicts or any(status != "OK" for status, _ in verdicts):
+        raise ValidationFailed(
+            NOT_SCANNED.format("máy quét không trả lời kết quả"), {"file": "Chưa quét được virus."}
+        )
+
+
+def _why(exc: BaseException | None) -> str:
+    """Why the scan did not happen, in the clerk's words (EXC or its causes)."""
+    while exc is not None:
+        if isinstance(exc, TimeoutError):
+            return "máy quét không trả lời kịp"
+        if isinstance(exc, ConnectionError):
+            return "không kết nối được máy quét"
+        exc = exc.__cause__
+    return "máy quét báo lỗi"

@@ -57,20 +57,14 @@ def record_for_reuse(row: DossierFile, dossier: Dossier, details: dict) -> None:
     )
 
 
-def offers(
-    id_number: str, procedure: ProcedureType | None = None, today: date | None = None
-) -> list[ApplicantDocument]:
-    """The holder's still-valid digitized documents (of PROCEDURE's checklist), newest first,
-    one per document type."""
-    id_number = (id_number or "").strip()
-    if not id_number or len(id_number) > 14:
-        return []
+def offers_query(id_number: str, procedure: ProcedureType | None, today: date):
+    """The look-up behind ``offers`` (the benchmark prints its plan)."""
     query = (
         select(ApplicantDocument)
         .join(DossierFile, DossierFile.id == ApplicantDocument.file_id)
         .where(
             ApplicantDocument.holder_id_number == id_number,
-            ApplicantDocument.valid_until >= (today or _today()),
+            ApplicantDocument.valid_until >= today,
             DossierFile.state == "ready",
         )
         .order_by(ApplicantDocument.valid_until.desc(), ApplicantDocument.id.desc())
@@ -79,8 +73,19 @@ def offers(
     if procedure is not None:
         names = [d.name for d in procedure.documents]
         query = query.where(ApplicantDocument.document_type.in_(names))
+    return query
+
+
+def offers(
+    id_number: str, procedure: ProcedureType | None = None, today: date | None = None
+) -> list[ApplicantDocument]:
+    """The holder's still-valid digitized documents (of PROCEDURE's checklist), newest first,
+    one per document type."""
+    id_number = (id_number or "").strip()
+    if not id_number or len(id_number) > 14:
+        return []
     kept: dict[str, ApplicantDocument] = {}
-    for entry in db.session.scalars(query):
+    for entry in db.session.scalars(offers_query(id_number, procedure, today or _today())):
         kept.setdefault(entry.document_type, entry)
     return list(kept.values())
 

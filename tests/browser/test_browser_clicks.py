@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from demo.seed import seed_demo
 from extensions import db
-from models import ProcedureType, User
+from models import ProcedureType, RequiredDocument, User
 from tests.browser.test_browser_screens import sign_in
 from tests.browser_watch import Watch
 
@@ -58,6 +58,8 @@ def test_it_admin_adds_a_document_and_two_extra_fields_a_clerk_then_fills(open_a
     page.fill(f"{doc}-name", "Bản sao giấy phép kinh doanh")
     page.select_option(f"{doc}-kind", "copy", force=True)  # behind select2
     page.fill(f"{doc}-quantity", "1")
+    assert page.get_attribute(f"{doc}-validity_months", "max") == "120"
+    page.fill(f"{doc}-validity_months", "3")
     choice = add_inline(page, "extra_fields")
     page.fill(f"{choice}-key", "hinh_thuc_in")
     page.fill(f"{choice}-label", "Hình thức in")
@@ -72,6 +74,10 @@ def test_it_admin_adds_a_document_and_two_extra_fields_a_clerk_then_fills(open_a
     page.wait_for_url("**/admin/procedure_type/")
     assert page.locator(".alert-success").count() == 1
     assert_clean(page, watch)
+    added = db.session.scalar(
+        select(RequiredDocument).where(RequiredDocument.name == "Bản sao giấy phép kinh doanh")
+    )
+    assert added.validity_months == 3
 
     page, watch = open_as("po_clerk")
     page.goto(f"{live_server}/admin/dossier/new/")

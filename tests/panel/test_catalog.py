@@ -1,9 +1,10 @@
 """IT staff configure a procedure type, its documents and extra fields; the counter sees them."""
 
+import pytest
 from sqlalchemy import select
 
 from extensions import db
-from models import ProcedureType
+from models import AuditEntry, ProcedureType
 
 
 def _procedure_form(world, key="so_trang", **extra):
@@ -72,3 +73,65 @@ def test_negative_days_or_fee_are_refused(client, login_as, world):
             "/admin/procedure_type/new/", data=_procedure_form(world, **{field: "-1"})
         ).get_data(as_text=True)
         assert "Số phải lớn hơn hoặc bằng 0." in page or "Số phải nằm trong khoảng từ 0" in page
+
+
+def _edit_form(procedure, **documents):
+    """The procedure's edit form as the page posts it, its first document changed."""
+    first = procedure.documents[0]
+    return {
+        "code": procedure.code,
+        "name": procedure.name,
+        "field": procedure.field or "",
+        "agency": procedure.agency_id,
+        "processing_days": str(procedure.processing_days),
+        "fee": str(procedure.fee),
+        "online_level": procedure.online_level,
+        "postal_return": "y",
+        "active": "y",
+        "version_seen": str(procedure.version),
+        "documents-0-id": str(first.id),
+        "documents-0-position": str(first.position),
+        "documents-0-name": first.name,
+        "documents-0-kind": first.kind,
+        "documents-0-quantity": str(first.quantity),
+        **{f"documents-0-{k}": v for k, v in documents.items()},
+    }
+
+
+def test_it_staff_set_a_document_validity_and_it_is_audited(client, login_as, world):
+    procedure = world.procedures["publish"]
+    login_as("it_admin")
+    page = client.get(f"/admin/procedure_type/edit/?id={procedure.id}").get_data(as_text=True)
+    assert "Hiệu lực bản số hóa (tháng)" in page
+    form = _edit_form(procedure, validity_months="1")
+    response = client.post(f"/admin/procedure_type/edit/?id={procedure.id}", data=form)
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert procedure.documents[0].validity_months == 1
+    entry = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.entity == "procedure_type", AuditEntry.action == "edit")
+    )
+    changed = entry.changes["after"][f"documents: {procedure.documents[0].name}"]
+    assert changed == {"validity_months": 1}
+    assert entry.changes["before"][f"documents: {procedure.documents[0].name}"] == {
+        "validity_months": None
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("0", "Số phải nằm trong khoảng từ 1 đến 120."),
+        ("500", "Số phải nằm trong khoảng từ 1 đến 120."),
+        ("sáu", "Phải là một số nguyên."),
+    ],
+)
+def test_a_validity_outside_1_to_120_months_is_refused(client, login_as, world, value, message):
+    procedure = world.procedures["publish"]
+    login_as("it_admin")
+    form = _edit_form(procedure, validity_months=value)
+    response = client.post(f"/admin/procedure_type/edit/?id={procedure.id}", data=form)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert procedure.documents[0].validity_months is None

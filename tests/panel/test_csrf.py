@@ -213,3 +213,34 @@ def test_permission_grid_with_token(client, world):
     response = client.post(url, data={"perm": perms, "csrf_token": token})
     assert response.status_code == 302
     assert _perms("po_clerk") == wanted
+
+
+def test_a_procedure_edit_with_its_documents_needs_only_the_page_token(client, world):
+    """The inline rows (documents, extra fields) carry no token of their own."""
+    sign_in(client, "it_admin")
+    procedure = world.procedures["publish"]
+    path = f"/admin/procedure_type/edit/?id={procedure.id}"
+    page = client.get(path).get_data(as_text=True)
+    assert "documents-0-csrf_token" not in page and 'id="documents-0-validity_months"' in page
+    first = procedure.documents[0]
+    form = {
+        "csrf_token": token_of(client, path),
+        "code": procedure.code,
+        "name": procedure.name,
+        "field": procedure.field,
+        "agency": procedure.agency_id,
+        "processing_days": str(procedure.processing_days),
+        "fee": str(procedure.fee),
+        "online_level": procedure.online_level,
+        "version_seen": str(procedure.version),
+        "documents-0-id": str(first.id),
+        "documents-0-position": "0",
+        "documents-0-name": first.name,
+        "documents-0-kind": first.kind,
+        "documents-0-quantity": "1",
+        "documents-0-validity_months": "3",
+    }
+    response = client.post(path, data=form)
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert procedure.documents[0].validity_months == 3

@@ -4,8 +4,9 @@ from sqlalchemy import func, select
 
 from demo.seed import DEMO_PASSWORD_DEFAULT, counts
 from extensions import db
-from models import STATUSES, Dossier, User
+from models import STATUSES, Dossier, DossierFile, User
 from models.delivery import DeliveryOrder, order_search_text
+from services.digitization import store
 
 
 def test_seed_demo_twice_gives_the_same_counts(runner):
@@ -17,6 +18,16 @@ def test_seed_demo_twice_gives_the_same_counts(runner):
     assert counts() == after_first
     assert after_first["dossier"] >= 200
     assert after_first["app_user"] == 7
+
+
+def test_seed_demo_digitizes_a_few_dossiers_for_the_files_card_and_the_store(runner):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    rows = db.session.scalars(select(DossierFile).order_by(DossierFile.id)).all()
+    assert len(rows) >= 4
+    assert {(r.state, r.pages, r.kind) for r in rows} == {("ready", 1, "document")}
+    dossier = rows[0].dossier
+    offered = store.offers(dossier.applicant_id_number, dossier.procedure_type)
+    assert {o.file_id for o in offered} <= {r.id for r in rows} and offered
 
 
 def test_seed_demo_covers_every_status_and_demo_logins_work(app, runner):

@@ -8,6 +8,7 @@ from models.catalog import (
     DOCUMENT_KINDS,
     EXTRA_FIELD_TYPES,
     ONLINE_LEVELS,
+    VALIDITY_MAX_MONTHS,
     ExtraFieldDefinition,
     ProcedureType,
     RequiredDocument,
@@ -15,6 +16,7 @@ from models.catalog import (
 from views.admin.core import validators
 from views.admin.core.base import SecuredModelView
 from views.admin.core.formatters import money_formatter
+from views.admin.core.forms import InlineRowForm
 
 
 class AgencyView(SecuredModelView):
@@ -55,6 +57,8 @@ class AgencyView(SecuredModelView):
 
 class ProcedureTypeView(SecuredModelView):
     resource = "procedure_type"
+    #: Edits of a checklist document (e.g. its validity) go into the procedure's audit entry.
+    audited_children = ("documents", "extra_fields")
     column_select_related_list = (ProcedureType.agency,)
     column_list = (
         "code",
@@ -131,16 +135,27 @@ class ProcedureTypeView(SecuredModelView):
         (
             RequiredDocument,
             {
-                "form_columns": ("id", "position", "name", "kind", "quantity"),
+                "form_columns": ("id", "position", "name", "kind", "quantity", "validity_months"),
                 "form_choices": {"kind": DOCUMENT_KINDS.choices()},
+                "form_base_class": InlineRowForm,
                 "form_label": _l("Required document"),
                 "column_labels": {
                     "position": _l("Order"),
                     "name": _l("Document"),
                     "kind": _l("Original or copy"),
                     "quantity": _l("Quantity"),
+                    "validity_months": _l("Validity of a digitized copy (months)"),
                 },
-                "form_args": {"quantity": {"validators": [NumberRange(min=1)]}},
+                "form_args": {
+                    "quantity": {"validators": [NumberRange(min=1)]},
+                    "validity_months": {
+                        "validators": [Optional(), NumberRange(min=1, max=VALIDITY_MAX_MONTHS)],
+                        "description": _l(
+                            "How long the applicant's digitized copy is offered for reuse: "
+                            "1 to 120 months; empty means 6."
+                        ),
+                    },
+                },
             },
         ),
         (
@@ -156,6 +171,7 @@ class ProcedureTypeView(SecuredModelView):
                     "choices",
                 ),
                 "form_choices": {"field_type": EXTRA_FIELD_TYPES.choices()},
+                "form_base_class": InlineRowForm,
                 "form_label": _l("Extra field"),
                 "form_args": {
                     "key": {

@@ -62,6 +62,8 @@ class SecuredModelView(FastRowsMixin, ExportMixin, MessagesMixin, ModelView):
     allow_export = True
     #: The service called on create writes its own audit entry.
     audits_create_itself = False
+    #: Inline lists (relationship names) whose rows' edits join the parent's audit entry.
+    audited_children: tuple[str, ...] = ()
     #: Extra routes of a subclass (method name) → the action they need.
     route_actions: dict[str, str] = {}
     #: Bulk actions (name) → the action they need.
@@ -230,6 +232,8 @@ class SecuredModelView(FastRowsMixin, ExportMixin, MessagesMixin, ModelView):
             check_version(model, form.version_seen.data)
         self.prepare(form, model, is_created)
         changes = audit.changes_of(model)
+        for key in self.audited_children:
+            audit.add_child_changes(changes, key, getattr(model, key))
         db.session.flush()  # foreign keys take the form's values only now
         if not permissions.may_write(current_user, self.resource, model):
             raise OutOfScope(_("You may only record data that belongs to your own agency."))

@@ -55,6 +55,14 @@ class TranslatedForm(BaseForm):
         return valid
 
 
+class InlineRowForm(TranslatedForm):
+    """The form base of an inline list's rows (a procedure's documents): messages in the
+    user's language as the page's, and no CSRF token of their own (the page's form has it)."""
+
+    class Meta(TranslatedForm.Meta):
+        csrf = False
+
+
 class PanelModelConverter(AdminModelConverter):
     """Flask-Admin's form converter, with dates typed and shown as dd/mm/yyyy."""
 

@@ -140,15 +140,10 @@ class DossierFilesMixin:
         valid = super().validate_form(form)
         if not getattr(form, "is_receipt", False) or request.method != "POST":
             return valid
-        config = current_app.config
+        limits = safety.limits(current_app.config)
         for name, upload in self._scans():
             try:
-                safety.check_upload(
-                    upload.read(self._upload_limit() + 1),
-                    max_mb=config["UPLOAD_MAX_MB"],
-                    max_pixels=config["UPLOAD_MAX_PIXELS"],
-                    clamd_url=config.get("CLAMD_URL"),
-                )
+                safety.check_upload(upload.read(self._upload_limit() + 1), **limits)
             except ServiceError as exc:
                 flash(f"{name}: {exc.message}", "error")
                 valid = False
