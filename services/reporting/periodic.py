@@ -71,6 +71,30 @@ def _sums(user, period: Period, filters: Filters, groups: list) -> dict:
     return q.run(columns, groups, q.narrow(query, user, filters, F, "report_daily"))
 
 
+#: The open-at-the-end figures of the dashboard's groupings (services.reporting.figures).
+OPEN_GROUPS = {
+    None: [],
+    "agency": [F.agency_id],
+    "procedure": [F.procedure_type_id],
+    "post_office": [F.post_office_id],
+}
+
+
+def open_at_end(user, period: Period, filters: Filters, by=None) -> dict:
+    """{key: {"in_progress", "overdue"}}: the dossiers in progress at PERIOD's end, and those
+    of them overdue then, per BY (None, agency, procedure, post office), as the report has
+    them: what a closed period shows on the dashboard and in the summary API."""
+    answer = {}
+    for key, raw in _sums(user, period, filters, OPEN_GROUPS[by]).items():
+        figures = finish(raw)
+        overdue = figures["in_progress_overdue"]
+        answer[key] = {
+            "in_progress": figures["in_progress_within_time"] + overdue,
+            "overdue": overdue,
+        }
+    return answer
+
+
 def finish(raw: dict) -> dict:
     """The published figures of one row from its raw sums (the identity by construction)."""
     v = {k: int(raw.get(k) or 0) for k in raw}
