@@ -61,8 +61,11 @@ class PeriodicMixin:
     def periodic_view(self):
         choice = read_period(request.args)
         by = request.args.get("by") if request.args.get("by") in GROUPINGS else "procedure"
-        report = periodic.report(current_user, choice.period, choice.filters, by=by)
-        if request.args.get("format") == "xlsx":
+        xlsx = request.args.get("format") == "xlsx"
+        report = periodic.report(
+            current_user, choice.period, choice.filters, by=by, with_corrections=not xlsx
+        )
+        if xlsx:
             if choice.errors:
                 message = _("The period is not valid: %(fields)s", fields=choice.errors)
                 return Response(message, status=400, mimetype="text/plain")
