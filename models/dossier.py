@@ -266,6 +266,7 @@ RECORDED_LATE_AFTER = timedelta(minutes=5)
 def _mark_recorded_late(mapper, connection, target: DossierHistory) -> None:
     """Keep the writing time of a row dated in the past (``recorded_at``), else leave it NULL."""
     now = utcnow()
-    late = target.at is not None and target.at < now - RECORDED_LATE_AFTER
+    at = target.at
+    late = at is not None and at.tzinfo is not None and at < now - RECORDED_LATE_AFTER
     if late and target.recorded_at is None:
         target.recorded_at = now
