@@ -43,7 +43,10 @@ def granted(user) -> frozenset[tuple[str, str]]:
 
     The roles come with the user (with their grants version); their grants are kept
     per app process by (role id, version), so a grid change applies on the next request.
+    A counter tablet's account (``kiosk_clerk_id`` set) is granted nothing, whatever its roles.
     """
+    if getattr(user, "kiosk_clerk_id", None) is not None:
+        return frozenset()  # a counter tablet's account: its screen, nothing of the grid
     cache = g.setdefault("_granted", {}) if has_request_context() else {}
     if user.id not in cache:
         cache[user.id] = _grants_of(frozenset((r.id, r.grants_version) for r in user.roles))

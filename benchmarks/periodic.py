@@ -9,10 +9,13 @@
 Prints, as medians of the whole HTTP answer (server side, through the test client)
 for it_admin (the province) and dept_admin (one department): the periodic report of
 the last 12 months (page and API), the scorecard page of the last quarter, and the
-first page of the dossiers losing points alone (the service call).
+first page of the dossiers losing points alone (the service call); then, as service calls, the
+summary of the 12 closed months up to last month (in progress and overdue at their end), the
+same read as a running period, and the corrections notice of those months.
 """
 
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -24,8 +27,8 @@ from benchmarks.reports import get_ok, median_ms
 from demo.seed import DEMO_PASSWORD_DEFAULT
 from extensions import db
 from models import Dossier, ReportDaily, User
-from services.reporting import losing_points
-from services.reporting.periods import last_months
+from services.reporting import figures, losing_points, periodic
+from services.reporting.periods import Period, last_months
 
 TARGETS = {"periodic": 300, "scorecard": 300, "losing": 50}
 
@@ -81,9 +84,44 @@ def main() -> None:
                 ("dossiers losing points of a quarter, first page", median_ms(first_page), "losing")
             )
             rows.append((f"  ({len(items)} shown on it)", 0.0, None))
+            rows += closed_period_rows(u=user)
         for what, ms, target in rows:
             goal = f"≤ {TARGETS[target]} ms" if target else ""
             print(f"{username:<12} {what:<52} {ms:8.1f}  {goal}")
+
+
+def closed_twelve_months() -> Period:
+    """The 12 whole months up to the end of last month (a closed period)."""
+    last = date.today().replace(day=1) - timedelta(days=1)
+    first = date(last.year, 1, 1) if last.month == 12 else date(last.year - 1, last.month + 1, 1)
+    return Period(first, last)
+
+
+def closed_period_rows(u) -> list[tuple]:
+    """A closed period's summary (in progress and overdue at its end, from the periodic sums),
+    the same as if it still ran (today's statuses), and its corrections notice alone."""
+    closed = closed_twelve_months()
+    return [
+        (
+            "summary of 12 closed months (at their end)",
+            median_ms(lambda: figures.summary(u, closed, delays=False)),
+            None,
+        ),
+        (
+            "  the same, read as a running period (now)",
+            median_ms(
+                lambda: figures.summary(
+                    u, closed, now=closed.end - timedelta(seconds=1), delays=False
+                )
+            ),
+            None,
+        ),
+        (
+            "corrections after the end, 12 closed months",
+            median_ms(lambda: periodic.corrections(u, closed, periodic.Filters())),
+            None,
+        ),
+    ]
 
 
 if __name__ == "__main__":

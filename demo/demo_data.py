@@ -59,6 +59,8 @@ USERS = [
     ("dept_admin2", "Đặng Văn Hùng", "dept_admin", DEPT2),
     ("po_clerk2", "Bùi Thị Lan", "po_clerk", PO2),
 ]
+# Counter tablets (accounts that open the rating screen only): username, name, agency, clerk.
+KIOSKS = [("kiosk1", "Máy tính bảng quầy 1", PO, "po_clerk")]
 
 _DOCS_PUBLISH = [
     ("Đơn đề nghị cấp giấy phép xuất bản tài liệu không kinh doanh", "original", 1),

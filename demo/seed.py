@@ -4,7 +4,7 @@ import random
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 import permissions
 from demo import demo_data, history
@@ -24,7 +24,7 @@ from models import (
     RequiredDocument,
     User,
 )
-from services.accounts.users import create_user, ensure_roles
+from services.accounts.users import check_kiosk_binding, create_user, ensure_roles
 from services.calendar import LOCAL_TZ
 from vietnam.addresses import wards
 
@@ -143,6 +143,14 @@ def _ensure_users(password: str) -> dict[str, User]:
             users[username] = create_user(
                 username, password, [role], agency, full_name=full_name, enforce_policy=False
             )
+    for username, full_name, agency, clerk in demo_data.KIOSKS:
+        if username not in users:
+            kiosk = create_user(
+                username, password, ["po_clerk"], agency, full_name=full_name, enforce_policy=False
+            )
+            check_kiosk_binding(kiosk, users[clerk])
+            kiosk.kiosk_clerk = users[clerk]
+            users[username] = kiosk
     return users
 
 
@@ -212,6 +220,9 @@ def _make_dossiers(users: dict[str, User], today: datetime) -> None:
         finally:
             permissions.forget_grants()
     db.session.flush()
+    # Lived through the services with past dates, the demo's history is a load, not a
+    # correction after the fact: no row of it counts as recorded late.
+    db.session.execute(update(DossierHistory).values(recorded_at=None))
 
 
 def _applicant(rng: random.Random, ward_list) -> Dossier:

@@ -1,6 +1,6 @@
 """Dossiers (hồ sơ) and their status history."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -210,6 +210,15 @@ class DossierHistory(db.Model):
             sqlite_where=text(HANDOVER_SQL),
             postgresql_include=["dossier_id"],
         ),
+        # A counter tablet's latest receipt or return by its clerk.
+        Index("ix_dossier_history_actor_at", "actor_id", "at"),
+        # The rows recorded after the fact (few): a closed period's corrections.
+        Index(
+            "ix_dossier_history_recorded_late",
+            "recorded_at",
+            postgresql_where=text("recorded_at IS NOT NULL"),
+            sqlite_where=text("recorded_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -222,6 +231,9 @@ class DossierHistory(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     # Action-specific facts: a new appointment, a reason, a handover code.
     data: Mapped[dict | None] = mapped_column(JSONType)
+    # When the row was written, kept only when that is later than ``at`` (a receipt entered
+    # late, a parcel event arriving late): a closed period's figures change only by such rows.
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     dossier: Mapped[Dossier] = relationship(back_populates="history")
     actor: Mapped[User | None] = relationship()
@@ -244,3 +256,17 @@ def _derive_text_columns(mapper, connection, target: Dossier) -> None:
         target.applicant_phone,
         target.applicant_id_number,
     )[:600]
+
+
+#: A history row dated further back than this when written was recorded after the fact.
+RECORDED_LATE_AFTER = timedelta(minutes=5)
+
+
+@event.listens_for(DossierHistory, "before_insert")
+def _mark_recorded_late(mapper, connection, target: DossierHistory) -> None:
+    """Keep the writing time of a row dated in the past (``recorded_at``), else leave it NULL."""
+    now = utcnow()
+    at = target.at
+    late = at is not None and at.tzinfo is not None and at < now - RECORDED_LATE_AFTER
+    if late and target.recorded_at is None:
+        target.recorded_at = now

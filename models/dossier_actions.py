@@ -171,6 +171,7 @@ ACTIONS = (
         _on_dossier("return_at_counter"),
         direct=True,
         inputs=("collector",),
+        slip="return-slip",
     ),
     Action(
         "ship",

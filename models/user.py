@@ -109,8 +109,14 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    # Set: a counter tablet's account, showing the rating screen of this clerk's dossiers and
+    # nothing else (its roles grant nothing: permissions.granted).
+    kiosk_clerk_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
     agency: Mapped[Agency] = relationship(lazy="joined")
+    kiosk_clerk: Mapped["User | None"] = relationship(
+        remote_side=[id], foreign_keys=[kiosk_clerk_id], lazy="select"
+    )
     roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin")
     # No optimistic lock on users: every sign-in writes the row, which would make
     # an IT officer's edit of a signed-in user look stale.
@@ -118,6 +124,11 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    @property
+    def is_kiosk(self) -> bool:
+        """A counter tablet's account (bound to a clerk): the rating screen only."""
+        return self.kiosk_clerk_id is not None
 
     @property
     def role_names(self) -> set[str]:

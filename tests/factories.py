@@ -61,6 +61,21 @@ def make_world() -> World:
     return world
 
 
+def make_kiosk(world, clerk="po_clerk", username="kiosk1") -> User:
+    """A counter tablet's account bound to CLERK, in CLERK's post office (committed)."""
+    from services.accounts.users import check_kiosk_binding
+
+    bound = world.users[clerk]
+    kiosk = create_user(
+        username, PASSWORD, ["po_clerk"], bound.agency.code, full_name=f"Máy tính bảng {username}"
+    )
+    check_kiosk_binding(kiosk, bound)
+    kiosk.kiosk_clerk = bound
+    db.session.commit()
+    world.users[username] = kiosk
+    return kiosk
+
+
 def make_procedure(code, name, agency, days, fee=0) -> ProcedureType:
     procedure = ProcedureType(
         code=code, name=name, field="Xuất bản", agency=agency, processing_days=days, fee=fee

@@ -31,6 +31,7 @@ TEMPLATES = {
     "apology": "print/letter.html",
     "stop": "print/letter.html",
     "control-slip": "print/control_slip.html",
+    "return-slip": "print/return_slip.html",
 }
 
 #: The dossier page's button for each form (the panel's language; the forms are Vietnamese).
@@ -41,6 +42,7 @@ BUTTONS = {
     "apology": _l("Print the apology"),
     "stop": _l("Print the stop notice"),
     "control-slip": _l("Print the control slip"),
+    "return-slip": _l("Print the return slip"),
 }
 
 
@@ -98,6 +100,8 @@ def dossier_form(code: str, form: str):
             circular_qr.payload(dossier, data.title), svgclass="qr-circular01"
         )
     }
+    if form == "return-slip":
+        codes |= rating_codes(dossier)
     if form == "receipt":
         codes |= {
             "barcode": barcodes.code128_svg(dossier.code, 10),

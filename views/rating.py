@@ -4,19 +4,25 @@ It shows the dossier's code, procedure and the stage being rated, nothing person
 """
 
 from flask import Blueprint, current_app, render_template, request
+from flask_babel import lazy_gettext as _l
 
 from extensions import limiter
-from models.rating import ASPECTS, FACES
+from models.rating import ASPECTS, FACES, STAGES
 from services.dossiers.ratings import recording
 from services.errors import Conflict, NotFound, ValidationFailed
 from services.transactions import transaction
 
 bp = Blueprint("rating", __name__)
 ASPECT_NAMES = {
-    "convenience": "Sự thuận tiện",
-    "timeliness": "Thời gian giải quyết",
-    "attitude": "Thái độ của công chức, nhân viên",
+    "convenience": _l("Convenience"),
+    "timeliness": _l("Time taken to settle"),
+    "attitude": _l("Attitude of the officials and staff"),
 }
+
+
+def aspect_names() -> dict:
+    """The three aspects rated after the overall verdict, in the page's language."""
+    return dict(ASPECT_NAMES)
 
 
 def _limit() -> str:
@@ -26,7 +32,9 @@ def _limit() -> str:
 def _page(status=200, **values):
     values.setdefault("errors", {})
     return (
-        render_template("public/rate.html", faces=FACES, aspects=ASPECT_NAMES, **values),
+        render_template(
+            "public/rate.html", faces=FACES, stages=STAGES, aspects=aspect_names(), **values
+        ),
         status,
     )
 

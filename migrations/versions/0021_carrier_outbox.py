@@ -5,14 +5,14 @@ And the rows sent lately counted per sink from an index of their own: with one i
 (0.6 s on 1,000,000 sent rows).
 
 Revision ID: 0021_carrier_outbox
-Revises: 0018_report_delay
+Revises: 0020_counter_rating
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0021_carrier_outbox"
-down_revision = "0018_report_delay"
+down_revision = "0020_counter_rating"
 branch_labels = None
 depends_on = None
 

@@ -165,6 +165,30 @@ def check_edit(actor, user: User) -> None:
     if active.has_changes() and not user.active:
         delegation.check_not_self(actor, user)
         end_sessions(user, tokens=True)
+    if state.attrs["kiosk_clerk"].history.has_changes():
+        check_kiosk_binding(user, user.kiosk_clerk)
+
+
+#: The roles of the clerks a counter tablet may be bound to.
+KIOSK_CLERK_ROLES = frozenset({"po_clerk", "po_supervisor"})
+
+
+def check_kiosk_binding(kiosk: User, clerk: User | None) -> None:
+    """Refuse binding the counter tablet's account KIOSK to CLERK unless CLERK is another
+    active counter clerk of the same post office, not a tablet's account itself."""
+    if clerk is None:
+        return
+    problem = None
+    if clerk is kiosk or (clerk.id is not None and clerk.id == kiosk.id):
+        problem = "Tài khoản máy tính bảng không thể gắn với chính nó."
+    elif clerk.kiosk_clerk_id is not None:
+        problem = "Nhân viên được gắn phải là nhân viên quầy, không phải một máy tính bảng khác."
+    elif not (clerk.role_names & KIOSK_CLERK_ROLES) or not clerk.active:
+        problem = "Nhân viên được gắn phải là nhân viên hoặc giám sát bưu điện đang hoạt động."
+    elif clerk.agency_id != (kiosk.agency.id if kiosk.agency else kiosk.agency_id):
+        problem = "Máy tính bảng và nhân viên được gắn phải thuộc cùng một bưu điện."
+    if problem:
+        raise ValidationFailed(problem, {"kiosk_clerk": problem})
 
 
 SAME_PASSWORD = "Mật khẩu mới phải khác mật khẩu hiện tại (mật khẩu bạn được cấp)."  # noqa: S105

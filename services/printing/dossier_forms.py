@@ -2,15 +2,16 @@
 
 Numbered as DOMAIN.md: 01 receipt, 02 supplement request, 03 refusal, 04 apology
 with a new appointment, 05 stop notice, 06 control slip (services/printing/control_slip.py
-builds the control slip, the handover record and the delivery label). A form exists
-only once its event has happened; asking for another raises NotFound.
+builds the control slip, the handover record and the delivery label); and the return
+slip handed over with the result at the counter (no number: the circulars have none).
+A form exists only once its event has happened; asking for another raises NotFound.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from models.catalog import DOCUMENT_KINDS
-from models.dossier import RETURN_METHODS, Dossier
+from models.dossier import COLLECTORS, RETURN_METHODS, TIMELINESS, Dossier
 from models.dossier_actions import ACTIONS
 from services.errors import NotFound
 from services.printing.common import Heading, Signature, heading_for, last_step, local
@@ -31,6 +32,7 @@ DOSSIER_FORMS = {
     "apology": "Phiếu xin lỗi, hẹn lại",
     "stop": "Thông báo dừng giải quyết",
     "control-slip": "Phiếu kiểm soát",
+    "return-slip": "Phiếu trả kết quả",
 }
 #: The form that each step of a dossier's history makes printable (the actions' ``slip``).
 FORM_OF_STEP = {a.name: a.slip for a in ACTIONS if a.slip}
@@ -98,6 +100,29 @@ class Letter:
     signatures: tuple[Signature, ...]
 
 
+@dataclass(frozen=True)
+class ReturnSlip:
+    """Phiếu trả kết quả: the result handed over at the counter, to whom, and when."""
+
+    heading: Heading
+    code: str
+    office: str
+    applicant: Applicant
+    procedure_code: str
+    procedure_name: str
+    received_at: datetime
+    due_at: datetime | None
+    returned_at: datetime
+    timeliness: str
+    result_number: str
+    result_date: object
+    collector: str
+    collector_name: str
+    signatures: tuple[Signature, ...]
+    form_number: str = ""
+    title: str = "PHIẾU TRẢ KẾT QUẢ GIẢI QUYẾT HỒ SƠ"
+
+
 def applicant_of(dossier: Dossier) -> Applicant:
     return Applicant(
         name=dossier.applicant_name,
@@ -142,6 +167,42 @@ def receipt(dossier: Dossier, lookup_url: str) -> Receipt:
         fee=dossier.fee_amount or 0,
         lookup_url=lookup_url,
         signatures=(Signature("NGƯỜI NỘP HỒ SƠ", ""), Signature("NGƯỜI TIẾP NHẬN HỒ SƠ", clerk)),
+    )
+
+
+def has_return_slip(dossier: Dossier) -> bool:
+    """A return slip is issued once the result was returned at the counter."""
+    return dossier.status == "returned" and last_step(dossier, "return_at_counter") is not None
+
+
+def return_slip(dossier: Dossier) -> ReturnSlip:
+    """The return slip of DOSSIER, from its latest return at the counter."""
+    step = last_step(dossier, "return_at_counter") if dossier.status == "returned" else None
+    if step is None:
+        raise NotFound("Hồ sơ chưa được trả kết quả tại quầy.")
+    office = dossier.post_office or (step.actor.agency if step.actor else None)
+    data = step.data or {}
+    clerk = step.actor.full_name if step.actor else ""
+    collector = data.get("collector_name") or dossier.collector_name or dossier.applicant_name
+    return ReturnSlip(
+        heading=heading_for(office, dossier.code, step.at),
+        code=dossier.code,
+        office=office.name if office else "",
+        applicant=applicant_of(dossier),
+        procedure_code=dossier.procedure_type.code,
+        procedure_name=dossier.procedure_type.name,
+        received_at=local(dossier.received_at),
+        due_at=local(dossier.due_at),
+        returned_at=local(step.at),
+        timeliness=TIMELINESS.vi(dossier.timeliness) if dossier.timeliness else "",
+        result_number=dossier.result_number or "",
+        result_date=dossier.result_date,
+        collector=COLLECTORS.vi(data.get("collected_by") or dossier.collected_by or "applicant"),
+        collector_name=collector,
+        signatures=(
+            Signature("NGƯỜI NHẬN KẾT QUẢ", collector),
+            Signature("NGƯỜI TRẢ KẾT QUẢ", clerk),
+        ),
     )
 
 
@@ -200,6 +261,7 @@ def available_forms(dossier: Dossier, sent_batches: list | None = None) -> list[
     batches that carried it, when the caller has read them; see has_control_slip)."""
     slip = has_control_slip(dossier, sent_batches)
     exists = {"receipt": has_receipt(dossier), "control-slip": slip}
+    exists["return-slip"] = has_return_slip(dossier)
     exists |= {form: True for form in letter_forms(dossier)}
     return [form for form in DOSSIER_FORMS if exists.get(form)]
 
@@ -217,4 +279,6 @@ def dossier_form(dossier: Dossier, form: str, lookup_url: str = ""):
         return receipt(dossier, lookup_url)
     if form == "control-slip":
         return control_slip(dossier)
+    if form == "return-slip":
+        return return_slip(dossier)
     return letter(dossier, form)

@@ -1,9 +1,12 @@
 """The figures of DOMAIN.md "Figures people ask for", for a period, in the user's row scope.
 
 Flows (received, completed, moves, parcels, handover delays) count what
-happened in the period's local days; ``in_progress`` and ``overdue`` look at
-the dossiers received in the period as they stand at NOW (overdue: clock
-running and past the appointment at that moment). The on-time rate is the
+happened in the period's local days. ``in_progress`` and ``overdue`` of a period
+still running look at the dossiers received in it as they stand at NOW (overdue:
+clock running and past the appointment at that moment); those of a closed period
+follow the periodic report's rule, as the dossiers stood at its end (every dossier
+in progress then, carried over too, and those of them overdue then), so last
+month's figures do not change with today's statuses. The on-time rate is the
 national scorecard's: early and on time over completed, None when nothing was
 completed.
 """
@@ -21,6 +24,7 @@ from models.report import FIGURES as CATALOGUE
 from models.report import HOURS, MEASURES, QUERY, RATE, RATIO, STORED, SUM
 from services.errors import ValidationFailed
 from services.reporting import delays as delay_counts
+from services.reporting import periodic
 from services.reporting import queries as q
 from services.reporting.periods import Period
 from services.reporting.queries import Filters
@@ -64,7 +68,9 @@ def _collect(user, period, filters, now, by, delays=True, open_too=True, measure
     """Raw values of every source, merged by key: daily figures (parcels, open too), overdue."""
     merged: dict = {}
     sources = [q.facts(user, period, filters, by, measures)]
-    if open_too:
+    if open_too and by != "day" and period.end <= now:
+        sources.append(periodic.open_at_end(user, period, filters, by))  # a closed period
+    elif open_too:
         sources.append(q.overdue(user, period, filters, now, by))
     if delays:
         sources.append(delay_counts.percentiles(user, period, filters, by))

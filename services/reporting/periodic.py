@@ -10,14 +10,15 @@ statuses, so a closed period gives the same figures tomorrow unless its history
 is corrected. One grouped scan of the daily rows up to the period's end.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 
 from extensions import db
 from models.agency import Agency
 from models.catalog import ProcedureType
-from models.dossier import CHANNELS, TIMELINESS
+from models.dossier import CHANNELS, TIMELINESS, Dossier
+from models.dossier import DossierHistory as H
 from models.report import PERIODIC_NAMES, ReportDaily
 from services.reporting import queries as q
 from services.reporting.periods import Period
@@ -45,10 +46,37 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Corrections:
+    """The dossiers corrected after the period ended: a step dated before its end, written
+    after it (a receipt entered late, a parcel event arriving late)."""
+
+    count: int
+    dossiers: tuple[tuple[int, str], ...]  # (id, code) of the first CORRECTIONS_SHOWN
+
+
+@dataclass(frozen=True)
 class Periodic:
     period: Period
     total: dict
     rows: tuple[Row, ...]  # each agency, then its procedures (or each post office)
+    corrections: Corrections | None = None  # asked for by the page (``report(..., True)``)
+
+
+CORRECTIONS_SHOWN = 20
+
+
+def corrections(user, period: Period, filters: Filters) -> Corrections:
+    """Why a closed period's figures may differ from what was published: its dossiers (USER's
+    scope, FILTERS) with a history row dated before the end but recorded after it (read from
+    the partial index of the rows recorded late)."""
+    late = and_(H.recorded_at.is_not(None), H.recorded_at >= period.end, H.at < period.end)
+    query = select(Dossier.id, Dossier.code).where(Dossier.id.in_(select(H.dossier_id).where(late)))
+    query = q.narrow(query, user, filters)
+    count = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    if not count:
+        return Corrections(0, ())
+    shown = db.session.execute(query.order_by(Dossier.code).limit(CORRECTIONS_SHOWN)).all()
+    return Corrections(count, tuple((r.id, r.code) for r in shown))
 
 
 def _sums(user, period: Period, filters: Filters, groups: list) -> dict:
@@ -69,6 +97,30 @@ def _sums(user, period: Period, filters: Filters, groups: list) -> dict:
     }
     query = select().select_from(F).where(F.day <= period.last)
     return q.run(columns, groups, q.narrow(query, user, filters, F, "report_daily"))
+
+
+#: The open-at-the-end figures of the dashboard's groupings (services.reporting.figures).
+OPEN_GROUPS = {
+    None: [],
+    "agency": [F.agency_id],
+    "procedure": [F.procedure_type_id],
+    "post_office": [F.post_office_id],
+}
+
+
+def open_at_end(user, period: Period, filters: Filters, by=None) -> dict:
+    """{key: {"in_progress", "overdue"}}: the dossiers in progress at PERIOD's end, and those
+    of them overdue then, per BY (None, agency, procedure, post office), as the report has
+    them: what a closed period shows on the dashboard and in the summary API."""
+    answer = {}
+    for key, raw in _sums(user, period, filters, OPEN_GROUPS[by]).items():
+        figures = finish(raw)
+        overdue = figures["in_progress_overdue"]
+        answer[key] = {
+            "in_progress": figures["in_progress_within_time"] + overdue,
+            "overdue": overdue,
+        }
+    return answer
 
 
 def finish(raw: dict) -> dict:
@@ -109,10 +161,18 @@ def names_of(model, ids) -> dict:
     return {r.id: (r.code, r.name) for r in rows}
 
 
-def report(user, period: Period, filters: Filters | None = None, by: str = "procedure"):
+def report(user, period, filters=None, by: str = "procedure", with_corrections=False):
     """The report of PERIOD in USER's scope: each agency then (BY "procedure") its procedures,
-    or (BY "post_office") each office; and the total."""
+    or (BY "post_office") each office; and the total. WITH_CORRECTIONS: and the dossiers
+    corrected after the period ended (the page says so)."""
     filters = filters or Filters()
+    found = report_of(user, period, filters, by)
+    if not with_corrections:
+        return found
+    return replace(found, corrections=corrections(user, period, filters))
+
+
+def report_of(user, period: Period, filters: Filters, by: str) -> Periodic:
     if by == "post_office":
         raw = _sums(user, period, filters, GROUPS["post_office"])
         return _by_office(period, raw)

@@ -66,3 +66,32 @@ def test_summary_is_described_in_openapi(app):
     assert {p["name"] for p in operation["parameters"]} >= {"from", "to", "agency_code"}
     schema = document["components"]["schemas"]["ReportSummary"]
     assert set(schema["required"]) == set(SUMMARY_FIELDS)
+
+
+def test_a_closed_period_counts_in_progress_and_overdue_at_its_end(api_as, world):  # noqa: F811
+    """In progress at the end of March and settled since: March still shows it, as the
+    periodic report does (the dossiers as they stood at the period's end), not today's."""
+    from services.reporting import figures, periodic
+    from services.reporting.periods import Period
+    from tests.print_helpers import at, hand_over, received, take
+
+    late = received(world, when=at(10, 9, 30))  # due 24/03: overdue at the end of March
+    on_time = received(world, when=at(25, 9, 30))  # due 08/04: within time then
+    hand_over(world, [late, on_time], sent=at(25, 10), confirmed=at(25, 14))
+    dept = world.users["dept_admin"]
+    take(late, "complete", dept, at(3, 10, month=4))
+    take(on_time, "complete", dept, at(2, 10, month=4))
+    march = Period(at(1).date(), at(31).date())
+    for body in (
+        api_as("po_supervisor").get(MARCH).get_json(),
+        figures.summary(world.users["po_supervisor"], march, now=at(15, month=4)),
+    ):
+        assert (body["received"], body["in_progress"], body["overdue"]) == (2, 2, 1)
+    report = periodic.report(world.users["po_supervisor"], march).total
+    assert (report["in_progress_within_time"], report["in_progress_overdue"]) == (1, 1)
+    # The table by agency follows the same rule.
+    rows = figures.table(world.users["it_admin"], march, "agency", now=at(15, month=4))
+    assert [(r["in_progress"], r["overdue"]) for r in rows] == [(2, 1)]
+    # Asked while the period still runs, they read the statuses of now (both settled since).
+    running = figures.summary(world.users["po_supervisor"], march, now=at(31, 23))
+    assert (running["in_progress"], running["overdue"]) == (0, 0)

@@ -1,14 +1,21 @@
 """In a real browser: the scorecard links a late dossier; a citizen rates "Không hài lòng"
-from the receipt's QR link and the follow-up appears on the supervisor's home page."""
+from the receipt's QR link, or at the counter tablet, and the follow-up appears on the
+supervisor's home page; the return slip prints from the dossier's page."""
+
+from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
-from demo.seed import seed_demo
+from demo.seed import DEMO_PASSWORD_DEFAULT, seed_demo
 from extensions import db
-from models import Dossier
+from models import Dossier, DossierHistory, ProcedureType, User
+from models.base import utcnow
 from services.reporting.periods import preset
+from tests import factories
 from tests.browser.test_browser_reports import sign_in
+from tests.browser_watch import Watch
 from tests.conftest import OUTPUT
 
 pytestmark = pytest.mark.browser
@@ -67,3 +74,70 @@ def test_a_citizen_dislikes_and_the_supervisor_follows_up(app, live_server, page
     assert page.locator(f"#follow-ups li[data-code='{dossier.code}']").count() == 0
     watch.check_page()
     assert watch.problems == []
+
+
+def sign_in_tablet(page, live_server):
+    """The counter tablet signs in and lands on its one screen."""
+    watch = Watch(page, live_server)
+    page.goto(f"{live_server}/login")
+    page.fill("#username", "kiosk1")
+    page.fill("#password", DEMO_PASSWORD_DEFAULT)
+    page.click("form[action='/login'] button[type=submit]")
+    page.wait_for_url(f"{live_server}/admin/counter-rating/")
+    return watch
+
+
+def test_the_counter_tablet_rates_the_clerks_dossier(app, live_server, page, browser):
+    seed_demo()
+    tablet = sign_in_tablet(page, live_server)
+    expect(page.locator("#counter-rating")).to_be_visible()
+    tablet.check_page()
+    clerk = db.session.scalar(select(User).where(User.username == "po_clerk"))
+    procedure = db.session.scalars(select(ProcedureType).order_by(ProcedureType.code)).first()
+    dossier = factories.make_dossier(
+        procedure, clerk, applicant="Vũ Thị Tablet", received_at=utcnow() - timedelta(seconds=5)
+    )
+    # The tablet asks every few seconds and reloads itself to the new dossier.
+    expect(page.locator("#counter-code")).to_have_text(dossier.code, timeout=20_000)
+    assert "Vũ Thị Tablet" not in page.content()  # code and procedure only
+    page.check("#overall-dissatisfied")
+    page.select_option("#attitude", "dissatisfied")
+    page.fill("#comment", "Nhân viên giải thích chưa rõ")
+    page.click("#counter-rate-submit")
+    expect(page.locator("#counter-waiting")).to_be_visible()
+    assert "Cảm ơn ông/bà đã đánh giá." in page.content()
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "counter-rating.png"))
+    tablet.check_page()
+    assert tablet.problems == []
+
+    supervisor = browser.new_context(viewport={"width": 1400, "height": 900}, locale="vi-VN")
+    home = supervisor.new_page()
+    watch = sign_in(home, live_server, "po_supervisor")
+    item = home.locator(f"#follow-ups li[data-code='{dossier.code}']")
+    expect(item).to_contain_text("Nhân viên giải thích chưa rõ")
+    watch.check_page()
+    # The return slip of a dossier returned at the counter, from its page's print button.
+    returned = db.session.scalars(
+        select(Dossier)
+        .join(DossierHistory, DossierHistory.dossier_id == Dossier.id)
+        .where(
+            Dossier.status == "returned",
+            Dossier.post_office_id == clerk.agency_id,
+            DossierHistory.action == "return_at_counter",
+        )
+    ).first()
+    home.goto(f"{live_server}/admin/dossier/details/?id={returned.id}")
+    watch.check_page()
+    with home.context.expect_page() as opened:
+        home.click("[data-print-form=return-slip]")
+    slip = opened.value
+    slip.wait_for_load_state()
+    assert slip.url.endswith(f"/print/dossiers/{returned.code}/return-slip")
+    slip_watch = Watch(slip, live_server)  # opened by the click: watched from a reload on
+    slip.reload()
+    expect(slip.locator("h1")).to_have_text("PHIẾU TRẢ KẾT QUẢ GIẢI QUYẾT HỒ SƠ")
+    expect(slip.locator("#rating-url")).to_contain_text(f"/rate/{returned.code}?key=")
+    slip_watch.check_page()
+    supervisor.close()
+    assert watch.problems == [] and slip_watch.problems == []

@@ -160,6 +160,13 @@ PRINT_ROUTES = {
 SIGNED_IN = {"admin.index", "auth.logout", "auth.change_password"}
 # Then the follow-up service asks for dossier edit and the dossier's scope (test_rating_page.py).
 SIGNED_IN |= {"admin.follow_up"}
+# The counter tablet's screen: a kiosk account's only routes (and no one else's).
+KIOSK = {"counter_rating.index", "counter_rating.current", "counter_rating.rate"}
+KIOSK_REQUESTS = {
+    "counter_rating.index": ("GET", "/admin/counter-rating/", None),
+    "counter_rating.current": ("GET", "/admin/counter-rating/current.json", None),
+    "counter_rating.rate": ("POST", "/admin/counter-rating/rate", {"code": "X", "stage": "x"}),
+}
 # API endpoints open to any valid token, whatever the roles: (method, path).
 ANY_TOKEN = {"api.revoke_token": ("POST", "/api/v1/auth/revoke")}
 IGNORED = {"static", "admin.static"}
@@ -269,7 +276,7 @@ def test_every_route_has_an_access_rule(app):
     unknown = []
     for endpoint in _endpoints(app):
         prefix, _, route = endpoint.partition(".")
-        if endpoint in PUBLIC | SIGNED_IN:
+        if endpoint in PUBLIC | SIGNED_IN | KIOSK:
             continue
         if prefix in admin_resources and route in ADMIN_ROUTES:
             continue
@@ -283,7 +290,8 @@ def test_every_route_has_an_access_rule(app):
 
 
 def test_admin_routes_against_the_matrix(app, rows):
-    admin_resources = {v.endpoint for v in app.extensions["admin"][0]._views} - {"admin"}
+    admin_resources = {v.endpoint for v in app.extensions["admin"][0]._views}
+    admin_resources -= {"admin", "counter_rating"}
     clients = {role: signed_in_client(app, role) for role in PRINCIPALS}
     failures = []
     for endpoint in _endpoints(app):
@@ -466,3 +474,78 @@ def test_any_token_routes_need_a_token_and_nothing_more(app, world):
             headers = {"Authorization": f"Bearer {answer.get_json()['token']}"}
             response = client.open(path, method=method, headers=headers)
             assert response.status_code == 200, (role, response.get_json())
+
+
+@pytest.fixture
+def kiosk(world):
+    return factories.make_kiosk(world)
+
+
+def test_the_counter_tablet_opens_nothing_else(app, rows, kiosk):
+    """A kiosk account (roles po_clerk's, bound to po_clerk) against every route of the
+    panel, the print pages and the API: its rating screen only."""
+    client = signed_in_client(app, "kiosk1")
+    failures = []
+    admin_resources = {v.endpoint for v in app.extensions["admin"][0]._views}
+    admin_resources -= {"admin", "counter_rating"}
+    for endpoint in _endpoints(app):
+        resource, _, route = endpoint.partition(".")
+        if resource not in admin_resources:
+            continue
+        row_id = rows.get(f"{resource}/{route}", rows[resource])
+        method, path, data = admin_request(app, resource, route, row_id)
+        response = client.open(path, method=method, data=data)
+        if response.status_code != 403:
+            failures.append(f"kiosk {method} {path}: {response.status_code}")
+    keys = {
+        "dossier": db.session.get(Dossier, rows["dossier"]).code,
+        "handover": db.session.get(Handover, rows["handover"]).code,
+        "delivery_order": db.session.get(DeliveryOrder, rows["delivery_order"]).tracking_code,
+    }
+    for path, _access in PRINT_ROUTES.values():
+        response = client.get(path.format(**keys))
+        if response.status_code != 403:
+            failures.append(f"kiosk GET {path}: {response.status_code}")
+    response = client.post("/admin/follow-up/1", data={"status": "closed"})
+    if response.status_code != 403:
+        failures.append(f"kiosk POST /admin/follow-up/1: {response.status_code}")
+    home = client.get("/admin/")
+    assert home.status_code == 302 and home.location.endswith("/admin/counter-rating/")
+    for method, path, data in KIOSK_REQUESTS.values():
+        response = client.open(path, method=method, data=data)
+        if response.status_code not in (200, 302):
+            failures.append(f"kiosk {method} {path}: {response.status_code}")
+    assert failures == [], "\n".join(failures)
+
+
+def test_the_counter_tablet_api_token_opens_nothing(app, rows, kiosk):
+    client = app.test_client()
+    answer = client.post(
+        "/api/v1/auth/token", json={"username": "kiosk1", "password": factories.PASSWORD}
+    )
+    headers = {"Authorization": f"Bearer {answer.get_json()['token']}"}
+    failures = []
+    keys = {
+        "code": db.session.get(Dossier, rows["dossier"]).code,
+        "free": db.session.get(Dossier, rows["dossier"]).code,
+        "tracking_code": db.session.get(DeliveryOrder, rows["delivery_order"]).tracking_code,
+        "handover": db.session.get(Handover, rows["handover"]).code,
+        "file": rows["dossier/file_view"],
+    }
+    for _endpoint, (method, path, body, _needs) in sorted(API_ROUTES.items()):
+        path = path.format(**keys)
+        response = client.open(path, method=method, json=body, headers=headers)
+        if response.status_code != 403:
+            failures.append(f"kiosk {method} {path}: {response.status_code}")
+    assert failures == [], "\n".join(failures)
+
+
+def test_only_the_counter_tablet_opens_its_screen(app, world, kiosk):
+    for role in PRINCIPALS:
+        client = signed_in_client(app, role)
+        for method, path, data in KIOSK_REQUESTS.values():
+            response = client.open(path, method=method, data=data)
+            if role is None:
+                assert response.status_code == 302 and "/login" in response.location, path
+            else:
+                assert response.status_code == 403, (role, path, response.status_code)

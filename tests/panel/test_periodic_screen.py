@@ -94,3 +94,42 @@ def test_the_scorecard_pages_and_bad_input(client, login_as, month):
     assert client.get(SCORECARD + "&page=abc").status_code == 200
     page = client.get("/admin/report/scorecard?from=2026-13-01").get_data(as_text=True)
     assert "is-invalid" in page
+
+
+def test_a_correction_after_the_period_ended_is_said(client, login_as, world):
+    """A closed month changes only by a step dated in it (or before) but recorded after it
+    ended; the page names how many dossiers and links each."""
+    from sqlalchemy import update
+
+    from extensions import db
+    from models import DossierHistory
+    from services.reporting import periodic
+    from services.reporting.periods import Period
+    from tests.print_helpers import at, received, take
+
+    kept = received(world, when=at(10, 9, 30))
+    withdrawn = received(world, when=at(12, 9, 30))
+    # Everything so far was written at its time (the test's clock is not the app's).
+    db.session.execute(update(DossierHistory).values(recorded_at=None))
+    db.session.commit()
+    march, april = (
+        Period(at(1).date(), at(31).date()),
+        Period(at(1, month=4).date(), at(30, month=4).date()),
+    )
+    assert periodic.corrections(world.users["it_admin"], march, periodic.Filters()).count == 0
+    late = received(world, when=at(30, 16))  # a March receipt entered after March ended
+    take(withdrawn, "withdraw", world.users["po_clerk"], at(2, 10, month=4))  # dated April
+    login_as("po_supervisor")
+    page = client.get(MARCH).get_data(as_text=True)
+    notice = page.split('id="periodic-corrected"', 1)[1].split("</div>", 1)[0]
+    assert "Số liệu đã được điều chỉnh sau khi kỳ kết thúc: 1 hồ sơ" in notice
+    assert re.findall(r'class="periodic-corrected-code" href="([^"]+)">([^<]+)<', notice) == [
+        (f"/admin/dossier/details/?id={late.id}", late.code)
+    ]
+    assert kept.code not in notice and withdrawn.code not in notice
+    found = periodic.corrections(world.users["po_supervisor"], april, periodic.Filters())
+    assert found.count == 2 and {c for _i, c in found.dossiers} == {late.code, withdrawn.code}
+    feb = client.get("/admin/report/periodic?from=2026-02-01&to=2026-02-28").get_data(True)
+    assert 'id="periodic-corrected"' not in feb
+    login_as("dept_admin2")  # another department's dossiers: not in its scope
+    assert 'id="periodic-corrected"' not in client.get(MARCH).get_data(as_text=True)

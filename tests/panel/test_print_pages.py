@@ -251,3 +251,40 @@ def test_a_move_with_no_batch_in_the_log_still_counts_on_the_control_slip(world,
         at(11, 9),
         "late",
     )
+
+
+def test_the_return_slip_with_its_rating_qr(app, client, login_as, world, dossier):
+    hand_over(world, [dossier], at(10, 10), at(10, 14))
+    take(dossier, "complete", world.users["dept_admin"], at(16, 15))
+    hand_over(world, [dossier], at(16, 16), at(17, 8), direction="to_post_office")
+    login_as("po_clerk")
+    url = f"/print/dossiers/{dossier.code}/return-slip"
+    assert client.get(url).status_code == 404  # not returned yet
+    take(dossier, "return_at_counter", world.users["po_clerk"], at(18, 10, 5))
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    for text in (
+        "PHIẾU TRẢ KẾT QUẢ GIẢI QUYẾT HỒ SƠ",
+        "Thái Nguyên, ngày 18 tháng 3 năm 2026",
+        "10:05 ngày 18/03/2026",
+        "15/GP-STTTT",
+        "Đặng Thị Hương (Chính người nộp hồ sơ)",
+        "NGƯỜI TRẢ KẾT QUẢ",
+        "Người dùng po_clerk",
+    ):
+        assert text in page, text
+    rating = f"{app.config['PUBLIC_BASE_URL']}/rate/{dossier.code}?key={dossier.rating_key}"
+    assert f'<span id="rating-url">{rating}</span>' in page
+    qrs = re.findall(r'<svg viewBox="[\d ]+" class="qr">.*?</svg>', page, re.DOTALL)
+    assert decode(qr_image(qrs[0])) == [("QRCode", rating)]
+    circular = re.search(r'<svg viewBox="[\d ]+" class="qr-circular01">.*?</svg>', page, re.DOTALL)
+    text = decode(qr_image(circular.group(0)))[0][1]
+    assert dossier.code in text and "PHIẾU TRẢ KẾT QUẢ GIẢI QUYẾT HỒ SƠ" in text
+    # The rating page behind it rates the return.
+    assert "Trả kết quả" in client.get(f"/rate/{dossier.code}?key={dossier.rating_key}").get_data(
+        as_text=True
+    )
+    details = client.get(f"/admin/dossier/details/?id={dossier.id}").get_data(as_text=True)
+    assert "return-slip" in re.findall(r'data-print-form="([a-z-]+)"', details)
+    assert re.search(r'btn-primary"\s+href="[^"]+/return-slip"', details)  # offered first

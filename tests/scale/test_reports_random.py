@@ -1,7 +1,7 @@
 """A random workload: every figure equals a direct count over the rows, in every scope."""
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -10,6 +10,7 @@ import permissions
 from extensions import db
 from models import DeliveryOrder, Dossier, ReportDaily
 from models.report import COUNT, FIGURES, MONEY, ReportDelay
+from services.calendar import LOCAL_TZ
 from services.dossiers.timeliness import RUNNING_STATUSES
 from services.reporting import delays, figures
 from services.reporting.facts import rebuild
@@ -47,6 +48,45 @@ def _inside(instant, period):
     return instant is not None and period.start <= instant < period.end
 
 
+def _due_before(h):
+    value = datetime.fromisoformat(h.data["due_at_before"])
+    return value if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)
+
+
+def _due_after(h):
+    value = datetime.fromisoformat(h.data["due_at_after"])
+    return value if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)
+
+
+CLOSINGS = (("received", "not_accepted"), ("processing", "stopped"), (None, "withdrawn"))
+
+
+def stood_at(d, end) -> tuple[int, bool]:
+    """(in progress, overdue) of D at the instant END from its rows: the periodic report's
+    rule, which a closed period's dashboard and summary follow. In progress: received
+    before END less closed before END (the result recorded, or refused, stopped, withdrawn);
+    overdue: the clock running at END past the appointment then (the history alone says)."""
+    rows = sorted(d.history, key=lambda h: h.at)
+    closed = sum(
+        (h.at < end and (h.from_status, h.to_status) in CLOSINGS)
+        or (h.at < end and (None, h.to_status) in CLOSINGS)
+        for h in rows
+    )
+    settled = d.completed_at is not None and d.completed_at < end
+    in_progress = (d.received_at < end) - settled - closed
+    if d.received_at >= end:
+        return in_progress, False
+    moving = [h for h in rows if h.action in ("supplement_received", "apologize") and h.data]
+    due, status = (_due_before(moving[0]) if moving else d.due_at), "received"
+    for h in rows:
+        if h.at >= end:
+            break
+        status = h.to_status
+        if h in moving:
+            due = _due_after(h)
+    return in_progress, status in RUNNING_STATUSES and due is not None and due < end
+
+
 def direct(user, period, dossiers, keep=lambda d: True) -> dict:
     """Every figure counted one row at a time in Python."""
     mine = [d for d in dossiers if permissions.in_scope(user, "dossier", d) and keep(d)]
@@ -72,6 +112,7 @@ def direct(user, period, dossiers, keep=lambda d: True) -> dict:
         },
         "in_progress": sum(d.status in OPEN_STATUSES for d in got),
         "overdue": sum(d.status in RUNNING_STATUSES and d.due_at < NOW for d in got),
+        **(closed_period(mine, period) if period.end <= NOW else {}),
         "fees": sum(d.fee_amount for d in got if d.status != "not_accepted"),
         "completed": len(done),
         **{f"completed_{t}": sum(d.timeliness == t for d in done) for t in ("early", "on_time")},
@@ -90,6 +131,12 @@ def direct(user, period, dossiers, keep=lambda d: True) -> dict:
         "handover_delay_p90": percentile(delays, 0.9),
     }
     return figures.finish(raw)
+
+
+def closed_period(dossiers, period) -> dict:
+    """A closed period's in progress and overdue: every dossier as it stood at the end."""
+    stood = [stood_at(d, period.end) for d in dossiers]
+    return {"in_progress": sum(o for o, _ in stood), "overdue": sum(late for _, late in stood)}
 
 
 @pytest.mark.parametrize("username", ["it_admin", "dept_admin", "dept_admin2", "po_clerk2"])

@@ -131,7 +131,9 @@ def test_letters_and_control_slip_through_the_whole_workflow(world, dossier):
         "supplement",
         "apology",
         "control-slip",
+        "return-slip",
     ]
+    assert dossier_forms.latest_form(dossier) == "return-slip"
 
     slip = control_slip(dossier)
     assert slip.form_number == "Mẫu 06" and slip.code == dossier.code

@@ -22,6 +22,7 @@ from views.admin.audit import AuditLogView
 from views.admin.calendar import CalendarOverrideView
 from views.admin.catalog import AgencyView, ProcedureTypeView
 from views.admin.core.kept_menu import kept_menu, kept_static_url
+from views.admin.counter_rating import CounterRatingView
 from views.admin.delivery.carriers import CarrierStatusView, CarrierWebhookView
 from views.admin.delivery.postage import PostageRateView
 from views.admin.delivery.screen import DeliveryOrderView
@@ -29,9 +30,10 @@ from views.admin.dossiers.screen import DossierView
 from views.admin.handovers.screen import HandoverLink, HandoverView
 from views.admin.integration.mappings import PortalMappingView
 from views.admin.integration.outbox import OutboxView
-from views.admin.people import RoleView, UserView
+from views.admin.people import UserView
 from views.admin.reports.home import SecuredIndexView
 from views.admin.reports.screen import ReportView
+from views.admin.roles import RoleView
 from views.security import csp_nonce
 
 
@@ -81,6 +83,11 @@ def register_admin(app) -> Admin:
         PortalMappingView(PortalMapping, db, name=_l("Portal code mappings"), category=system)
     )
     admin.add_view(ReportView(name=_l("Reports"), endpoint="report", url="report"))
+    admin.add_view(
+        CounterRatingView(
+            name=_l("Counter rating"), endpoint="counter_rating", url="counter-rating"
+        )
+    )
     app.jinja_env.globals["kept_menu"] = kept_menu
     app.jinja_env.globals["kept_static_url"] = kept_static_url
     return admin

@@ -13,11 +13,14 @@ from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 from wtforms import PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
-from models.user import User
-from permissions import CRUD, RESOURCES, actions_of, forget_grants
+import permissions
+from extensions import db
+from models.user import Role, User
+from permissions import forget_grants
 from services.accounts import delegation
 from services.accounts import roles as role_service
 from services.accounts import users as user_service
@@ -74,6 +77,23 @@ def password_policy(form, field):
         raise ValidationError(problem)
 
 
+def counter_clerks():
+    """The accounts a counter tablet may be bound to: active post-office clerks (those of
+    the editor's scope)."""
+    query = (
+        select(User)
+        .join(User.roles)
+        .where(
+            Role.name.in_(user_service.KIOSK_CLERK_ROLES),
+            User.active.is_(True),
+            User.kiosk_clerk_id.is_(None),
+        )
+        .order_by(User.username)
+        .distinct()
+    )
+    return db.session.scalars(permissions.scope(current_user, "user", query)).all()
+
+
 class UserView(AccountRulesMixin, SecuredModelView):
     """Accounts: created with an agency and roles, deactivated but never deleted."""
 
@@ -90,6 +110,7 @@ class UserView(AccountRulesMixin, SecuredModelView):
         "agency",
         "roles",
         "active",
+        "kiosk_clerk",
         "must_change_password",
         "locked_until",
         "last_login_at",
@@ -112,6 +133,7 @@ class UserView(AccountRulesMixin, SecuredModelView):
         "created_at": _l("Created at"),
         "new_password": _l("Password"),
         "confirm_password": _l("Password again"),
+        "kiosk_clerk": _l("Counter tablet of"),
     }
     column_formatters = {"roles": roles_formatter}
     column_extra_row_actions = [
@@ -124,6 +146,7 @@ class UserView(AccountRulesMixin, SecuredModelView):
         "agency",
         "roles",
         "active",
+        "kiosk_clerk",
         "new_password",
         "confirm_password",
     )
@@ -136,6 +159,7 @@ class UserView(AccountRulesMixin, SecuredModelView):
         "full_name": {"validators": [InputRequired(), Length(max=120)]},
         "agency": {"validators": [InputRequired()]},
         "roles": {"validators": [InputRequired()]},
+        "kiosk_clerk": {"query_factory": counter_clerks, "allow_blank": True},
     }
     form_widget_args = {
         "new_password": {"autocomplete": "new-password"},
@@ -143,6 +167,10 @@ class UserView(AccountRulesMixin, SecuredModelView):
     }
     column_descriptions = {
         "new_password": _l("A first password: the user must choose their own at first sign-in."),
+        "kiosk_clerk": _l(
+            "Only for a counter tablet's account: the clerk whose dossiers it rates. Such an "
+            "account opens the counter rating screen and nothing else, whatever its roles."
+        ),
     }
 
     def create_form(self, obj=None):
@@ -178,6 +206,9 @@ class UserView(AccountRulesMixin, SecuredModelView):
                     temporary=True,
                     ip_address=request.remote_addr,
                 )
+                if form.kiosk_clerk.data is not None:
+                    user_service.check_kiosk_binding(model, form.kiosk_clerk.data)
+                    model.kiosk_clerk = form.kiosk_clerk.data
         except Exception as exc:
             if not self.handle_view_exception(exc):
                 flash(admin_gettext("Failed to create record. %(error)s", error=str(exc)), "error")
@@ -234,64 +265,3 @@ class UserView(AccountRulesMixin, SecuredModelView):
                 flash(_("Temporary password set for %(name)s.", name=user.username), "success")
                 return redirect(url_for(".details_view", id=user.id))
         return self.render("admin/people/reset_password.html", user=user, error=error)
-
-
-class RoleView(AccountRulesMixin, SecuredModelView):
-    """Roles and, per role, the permission grid (resources × actions)."""
-
-    resource = "role"
-    route_actions = {"permissions_view": "edit"}
-    column_list = ("name", "label", "description")
-    column_default_sort = "name"
-    column_labels = {
-        "name": _l("Role code"),
-        "label": _l("Role name"),
-        "description": _l("Description"),
-    }
-    column_extra_row_actions = [
-        EndpointLinkRowAction("fa fa-th", ".permissions_view", title=_l("Permissions"))
-    ]
-    form_columns = ("name", "label", "description")
-    form_args = {
-        "name": {"validators": [InputRequired(), Length(min=3, max=40)]},
-        "label": {"validators": [InputRequired(), Length(max=120)]},
-    }
-
-    def prepare(self, form, model, is_created):
-        # The rename first: renaming one's own built-in role would make the actor, read
-        # through the same row, look like no longer holding it.
-        role_service.check_rename(model)
-        role_service.check_role_edit(current_user, model)
-
-    @expose("/permissions/", methods=("GET", "POST"))
-    def permissions_view(self):
-        role = self.get_one(request.args.get("id"))
-        if request.method == "POST":
-            pairs = {tuple(v.split(":", 1)) for v in request.form.getlist("perm") if ":" in v}
-            try:
-                with transaction():
-                    result = role_service.set_permissions(
-                        role, pairs, actor=current_user, ip_address=request.remote_addr
-                    )
-            except ServiceError as exc:
-                flash(refusal(exc), "error")
-            else:
-                forget_grants()
-                flash(
-                    _(
-                        "Permissions saved: %(added)s added, %(removed)s removed.",
-                        added=len(result["added"]),
-                        removed=len(result["removed"]),
-                    ),
-                    "success",
-                )
-                return redirect(url_for(".permissions_view", id=role.id))
-        granted = {(p.resource, p.action) for p in role.permissions}
-        grid = [(r, actions_of(r)) for r in RESOURCES]
-        return self.render(
-            "admin/people/role_permissions.html",
-            role=role,
-            grid=grid,
-            granted=granted,
-            crud=CRUD,
-        )

@@ -78,11 +78,13 @@ def _check(answers: Answers) -> dict:
     return {name: getattr(answers, name) or None for name in ASPECTS}
 
 
-def record(dossier: Dossier, answers: Answers, *, source="qr", clerk_id=None, ip_address=None):
-    """Record the applicant's rating of DOSSIER's current stage (in the caller's
-    transaction); Conflict when that stage was rated already."""
+def record(
+    dossier: Dossier, answers: Answers, *, source="qr", clerk_id=None, stage=None, ip_address=None
+):
+    """Record the applicant's rating of DOSSIER's STAGE (default: its current one) in the
+    caller's transaction; Conflict when that stage was rated already."""
     aspects = _check(answers)
-    stage = stage_of(dossier)
+    stage = stage or stage_of(dossier)
     if rated(dossier, stage):
         raise Conflict("Hồ sơ này đã được đánh giá ở bước này. Cảm ơn ông/bà.")
     if clerk_id is None:

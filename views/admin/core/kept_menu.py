@@ -5,7 +5,8 @@ The menu, drawn once per kind of user rather than on every page.
 Flask-Admin draws the menu on every page: for each of ~20 entries it asks whether the
 user may open it and builds its URL. What it shows depends only on the user's roles
 (with their grants' version, so a grid change shows on the next page), the kind of the
-user's agency (handover directions), the language and the page's own entry.
+user's agency (handover directions), whether it is a counter tablet's account, the
+language and the page's own entry.
 """
 
 from flask import current_app, request, url_for
@@ -26,6 +27,7 @@ def kept_menu(view, draw) -> Markup:
         view.endpoint,
         frozenset((role.id, role.grants_version) for role in user.roles),
         user.agency.kind if user.agency else None,
+        user.kiosk_clerk_id is not None,  # a counter tablet sees its one screen only
         current_language(),
         request.script_root,
     )

@@ -37,7 +37,11 @@ class SecuredIndexView(AdminIndexView):
 
     @expose("/")
     def index(self):
-        """Built by the reporting service in one call; the template only draws it."""
+        """Built by the reporting service in one call; the template only draws it.
+
+        A counter tablet's account has no home but its rating screen."""
+        if current_user.is_kiosk:
+            return redirect(url_for("counter_rating.index"))
         home = pages.home(current_user, utcnow())
         return self.render(
             "admin/report/home.html",

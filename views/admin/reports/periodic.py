@@ -61,10 +61,13 @@ class PeriodicMixin:
     def periodic_view(self):
         choice = read_period(request.args)
         by = request.args.get("by") if request.args.get("by") in GROUPINGS else "procedure"
+        xlsx = request.args.get("format") == "xlsx"
         report, source = replica.read(
-            lambda: periodic.report(current_user, choice.period, choice.filters, by=by)
+            lambda: periodic.report(
+                current_user, choice.period, choice.filters, by=by, with_corrections=not xlsx
+            )
         )
-        if request.args.get("format") == "xlsx":
+        if xlsx:
             if choice.errors:
                 message = _("The period is not valid: %(fields)s", fields=choice.errors)
                 return Response(message, status=400, mimetype="text/plain")
