@@ -26,6 +26,7 @@ OUTBOX_KINDS = Vocabulary(
     Term("state", "trạng thái hồ sơ", N_("Dossier state")),
     Term("export", "tệp báo cáo tải về", N_("Report download")),
     Term("digitize", "số hóa tệp", N_("File digitization")),
+    Term("notify", "tin nhắn cho người nộp", N_("Message to the applicant")),
 )
 #: What an IT user maps to the portal's own codes.
 PORTAL_MAPPING_KINDS = Vocabulary(

@@ -54,7 +54,15 @@ class Busy:
     """Another delivery holds the same key: try again in a moment (no attempt counted)."""
 
 
-Outcome = Done | Retry | Terminal | Busy
+@dataclass(frozen=True)
+class Later:
+    """Not now (quiet hours, a rate limit): due again AT, no attempt counted."""
+
+    at: datetime
+    reason: str
+
+
+Outcome = Done | Retry | Terminal | Busy | Later
 BUSY_DELAY = timedelta(seconds=1)
 
 
@@ -229,6 +237,19 @@ def finish(batch: Batch, outcome: Outcome) -> None:
             update(OutboxMessage)
             .where(mine)
             .values(status="pending", next_attempt_at=now + BUSY_DELAY, lease_token=None)
+        )
+        return
+    if isinstance(outcome, Later):
+        write(
+            update(OutboxMessage)
+            .where(mine)
+            .values(
+                status="pending",
+                next_attempt_at=outcome.at,
+                lease_token=None,
+                last_error=mask_personal(outcome.reason),
+                updated_at=now,
+            )
         )
         return
     error = mask_personal(outcome.error)
