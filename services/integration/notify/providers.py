@@ -31,7 +31,7 @@ from services.integration.outbox import Done, Outcome, Retry, Terminal
 
 TIMEOUT_SECONDS = 10
 #: Zalo error codes worth retrying: rate limited, token expired (IT renews it), busy.
-ZALO_RETRY = {-32, -124, -1, -108}
+ZALO_RETRY = {-32, -124, -1}
 
 
 @dataclass(frozen=True)
