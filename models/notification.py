@@ -36,7 +36,7 @@ class NotifyEvent:
 EVENTS = (
     NotifyEvent("received", "Đã tiếp nhận", N_("Received"), "receive"),
     NotifyEvent(
-        "supplement_requested", "Yêu cầu bổ sung", N_("Supplement requested"), "request_supplement"
+        "supplement_requested", "Yêu cầu bổ sung", N_("Request supplement"), "request_supplement"
     ),
     NotifyEvent("apology", "Xin lỗi, hẹn lại", N_("Apology, new appointment"), "apologize"),
     NotifyEvent(
@@ -46,12 +46,10 @@ EVENTS = (
         "handover_to_post_office",
         return_method="counter",
     ),
-    NotifyEvent("shipped", "Đã gửi kết quả qua bưu chính", N_("Shipped by post"), "ship"),
-    NotifyEvent("delivered", "Đã phát thành công", N_("Delivered"), "delivered"),
-    NotifyEvent(
-        "returned_to_sender", "Bưu gửi chuyển hoàn", N_("Returned to sender"), "returned_to_sender"
-    ),
-    NotifyEvent("refused", "Từ chối tiếp nhận", N_("Refused"), "refuse"),
+    NotifyEvent("shipped", "Đã gửi kết quả qua bưu chính", N_("Result sent by post"), "ship"),
+    NotifyEvent("delivered", "Phát thành công", N_("Delivered"), "delivered"),
+    NotifyEvent("returned_to_sender", "Chuyển hoàn", N_("Returned to sender"), "returned_to_sender"),
+    NotifyEvent("refused", "Từ chối tiếp nhận", N_("Not accepted"), "refuse"),
 )
 NOTIFY_EVENTS = Vocabulary(*(Term(e.value, e.vi, e.msgid) for e in EVENTS))
 EVENT_BY_ACTION = {e.action: e for e in EVENTS}
@@ -63,7 +61,7 @@ NOTIFY_RESULTS = Vocabulary(
     Term("sent", "đã gửi", N_("Sent"), "success"),
     Term("recorded", "ghi lại (chế độ phát triển)", N_("Recorded (development mode)"), "info"),
     Term("skipped", "không gửi", N_("Not sent"), "secondary"),
-    Term("failed", "lỗi", N_("Failed"), "danger"),
+    Term("failed", "lỗi, ngừng gửi", N_("Failed"), "danger"),
 )
 
 

@@ -35,10 +35,10 @@ class NotificationTemplateView(SecuredModelView):
     column_filters = ("event", "channel", "active")
     column_labels = {
         "event": _l("Event"),
-        "channel": _l("Channel"),
+        "channel": _l("Message channel"),
         "active": _l("In use"),
         "subject": _l("Email subject"),
-        "body": _l("Text"),
+        "body": _l("Message text"),
         "provider_template": _l("Provider's template id"),
         "updated_at": _l("Last changed"),
     }
