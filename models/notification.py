@@ -48,7 +48,9 @@ EVENTS = (
     ),
     NotifyEvent("shipped", "Đã gửi kết quả qua bưu chính", N_("Result sent by post"), "ship"),
     NotifyEvent("delivered", "Phát thành công", N_("Delivered"), "delivered"),
-    NotifyEvent("returned_to_sender", "Chuyển hoàn", N_("Returned to sender"), "returned_to_sender"),
+    NotifyEvent(
+        "returned_to_sender", "Chuyển hoàn", N_("Returned to sender"), "returned_to_sender"
+    ),
     NotifyEvent("refused", "Từ chối tiếp nhận", N_("Not accepted"), "refuse"),
 )
 NOTIFY_EVENTS = Vocabulary(*(Term(e.value, e.vi, e.msgid) for e in EVENTS))
