@@ -448,3 +448,44 @@ def test_the_log_is_purged_after_its_days(app, world):
 def test_masking():
     assert message_log.mask_phone("0912345123") == "09xxxxx123"
     assert message_log.mask_email("hoa@mail.vn") == "h***@mail.vn"
+
+
+def test_result_parcel_and_refusal_steps(app, world, sms):
+    from datetime import date
+
+    from services.delivery import events as delivery_events
+    from services.delivery.events import Event
+
+    app.config["SMS_PER_PHONE_PER_HOUR"] = 0  # one phone for all: no limit here
+    clerk, dept = world.users["po_clerk"], world.users["dept_admin"]
+    at_counter = received(world, channels=("sms",))
+    by_post = received(world, channels=("sms",), return_method="post")
+    for dossier in (at_counter, by_post):
+        factories.confirm_handover(factories.make_handover([dossier], clerk), dept)
+        result = workflow.Result(number="12/GP", date=date(2026, 3, 12), outcome="granted")
+        with transaction():
+            workflow.transition(dossier, "complete", dept, result=result)
+        back = factories.make_handover([dossier], dept, direction="to_post_office")
+        factories.confirm_handover(back, clerk)
+    order = factories.ship_result(by_post, clerk, tracking_code="EB123456785VN")
+    steps = ("accepted", "in_transit", "out_for_delivery", "delivered")
+    for hours, status in zip((30, 20, 10, 1), steps, strict=True):
+        with transaction():
+            at = utcnow() - timedelta(hours=hours)
+            delivery_events.record_event(order, Event(status, at), clerk)
+    refused = received(world, channels=("sms",))
+    with transaction():
+        workflow.transition(refused, "refuse", clerk, note="Thiếu giấy tờ")
+    factories.run_workers()
+    by_code = {}
+    for body in sms.received:
+        by_code.setdefault(body["params"]["ma_ho_so"], []).append(body["message"])
+    assert [m.split(" da ")[0] for m in by_code[at_counter.code]] == [
+        f"Ho so {at_counter.code}",  # received
+        f"Ho so {at_counter.code}",  # result at the counter
+    ]
+    assert "da co ket qua" in by_code[at_counter.code][1]
+    post = by_code[by_post.code]
+    assert len(post) == 3  # received, shipped, delivered: no "at the counter" for a parcel
+    assert "ma buu gui EB123456785VN" in post[1] and "(buu gui EB123456785VN)" in post[2]
+    assert "chua du dieu kien tiep nhan" in by_code[refused.code][1]
