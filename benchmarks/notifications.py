@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.fake_gateways import SMS_PASSWORD, SMS_USER, FakeGateway, SmtpServer  # noqa: E402
+from tests.fake_gateways import SMS_PASSWORD, SMS_USER, FakeGateway, SmtpServer
 
 SMS = FakeGateway("sms").start()
 SMTP = SmtpServer().start()

@@ -232,25 +232,11 @@ def finish(batch: Batch, outcome: Outcome) -> None:
             .values(status="done", done_at=now, updated_at=now, lease_token=None, last_error=None)
         )
         return
-    if isinstance(outcome, Busy):
-        write(
-            update(OutboxMessage)
-            .where(mine)
-            .values(status="pending", next_attempt_at=now + BUSY_DELAY, lease_token=None)
-        )
-        return
-    if isinstance(outcome, Later):
-        write(
-            update(OutboxMessage)
-            .where(mine)
-            .values(
-                status="pending",
-                next_attempt_at=outcome.at,
-                lease_token=None,
-                last_error=mask_personal(outcome.reason),
-                updated_at=now,
-            )
-        )
+    if isinstance(outcome, Busy | Later):  # not now, and no attempt counted
+        values = {"status": "pending", "lease_token": None, "next_attempt_at": now + BUSY_DELAY}
+        if isinstance(outcome, Later):
+            values |= {"next_attempt_at": outcome.at, "last_error": mask_personal(outcome.reason)}
+        write(update(OutboxMessage).where(mine).values(**values))
         return
     error = mask_personal(outcome.error)
     attempts = OutboxMessage.attempts + 1
