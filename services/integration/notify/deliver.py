@@ -10,19 +10,16 @@ unsure attempts the row stops rather than risk a third message. A log already fi
 development mode: the message is recorded, not sent, and shown on the outbox screen.
 """
 
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import insert, select, update
 
 from extensions import db
 from models.base import utcnow
-from models.delivery import DeliveryOrder
-from models.dossier import STATUSES, Dossier
-from models.notification import EVENT_BY_NAME, NotificationLog
+from models.notification import EVENT_BY_NAME
 from services.calendar import LOCAL_TZ
-from services.integration.notify import log, providers, templates
+from services.integration.notify import log, providers, record, templates
+from services.integration.notify.record import Context
 from services.integration.outbox import (
     Batch,
     Claimed,
@@ -35,7 +32,6 @@ from services.integration.outbox import (
 
 SINKS = {"sms": "notify_sms", "email": "notify_email", "zalo": "notify_zalo"}
 CHANNEL_OF_SINK = {sink: channel for channel, sink in SINKS.items()}
-TRACKING_EVENTS = ("shipped", "delivered", "returned_to_sender")
 FINAL = ("sent", "recorded", "skipped", "failed")
 UNSURE_MAX = 2
 CONFIG_KEYS = {"sms": "SMS_GATEWAY_URL", "email": "SMTP_URL", "zalo": "ZALO_ZNS_URL"}
@@ -49,97 +45,6 @@ def configured(channel: str, config) -> bool:
 def always(_config) -> bool:
     """The sinks always take rows: unconfigured, they record what they would send."""
     return True
-
-
-@dataclass(frozen=True)
-class Context:
-    """What one message needs, read in one short transaction."""
-
-    code: str
-    consent: tuple[str, ...]
-    phone: str | None
-    email: str | None
-    values: dict[str, str]
-    template: object
-    log_result: str | None
-    unsure: int
-
-
-def _local(instant: datetime | None) -> str:
-    return instant.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y") if instant else ""
-
-
-def _read(row: Claimed, event: str, channel: str) -> Context | None:
-    dossier = db.session.scalars(select(Dossier).where(Dossier.id == row.dossier_id)).first()
-    if dossier is None:
-        db.session.rollback()
-        return None
-    tracking = ""
-    if event in TRACKING_EVENTS:
-        tracking = (
-            db.session.scalar(
-                select(DeliveryOrder.tracking_code)
-                .where(DeliveryOrder.dossier_id == dossier.id)
-                .order_by(DeliveryOrder.id.desc())
-                .limit(1)
-            )
-            or ""
-        )
-    values = {
-        "ma_ho_so": dossier.code,
-        "thu_tuc": dossier.procedure_type.name,
-        "ngay_tiep_nhan": _local(dossier.received_at),
-        "hen_tra": _local(dossier.due_at),
-        "ma_buu_gui": tracking,
-        "trang_thai": STATUSES.vi(dossier.status),
-        "sdt_trung_tam": current_app.config.get("NOTIFY_CENTER_PHONE") or "",
-    }
-    template = templates.template_for(event, channel)
-    previous = db.session.execute(
-        select(NotificationLog.result, NotificationLog.unsure).where(
-            NotificationLog.outbox_key == row.idempotency_key
-        )
-    ).first()
-    context = Context(
-        code=dossier.code,
-        consent=tuple(dossier.notify_channels or ()),
-        phone=dossier.applicant_phone,
-        email=dossier.applicant_email,
-        values=values,
-        template=template,
-        log_result=previous[0] if previous else None,
-        unsure=previous[1] if previous else 0,
-    )
-    if template is not None:
-        db.session.expunge(template)
-    db.session.rollback()
-    return context
-
-
-def _write_log(row: Claimed, event: str, channel: str, exists: bool, **values) -> None:
-    session = db.session
-    try:
-        if exists:
-            session.execute(
-                update(NotificationLog)
-                .where(NotificationLog.outbox_key == row.idempotency_key)
-                .values(**values)
-            )
-        else:
-            session.execute(
-                insert(NotificationLog).values(
-                    outbox_key=row.idempotency_key,
-                    dossier_id=row.dossier_id,
-                    event=event,
-                    channel=channel,
-                    created_at=utcnow(),
-                    **values,
-                )
-            )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
 
 
 def quiet_until(now: datetime, config) -> datetime | None:
@@ -212,77 +117,85 @@ def _send(channel: str, row: Claimed, rendered, recipient: str, attachment, conf
     )
 
 
-def deliver_one(channel: str, row: Claimed) -> Outcome:
-    """Send ROW's message on CHANNEL once (see the module's note)."""
-    config = current_app.config
+def _precheck(channel: str, row: Claimed, batch: Batch) -> tuple[str, Context] | Outcome:
+    """(event, context) of a message to send now, or the outcome that ends it here."""
     event = (row.payload or {}).get("event")
     if event not in EVENT_BY_NAME or row.dossier_id is None:
         return Terminal(f"Sự kiện không có: {event}.")
-    context = _read(row, event, channel)
+    context = record.read(row, event, channel)
     if context is None:
         return Terminal(f"Không còn hồ sơ #{row.dossier_id}.")
-    exists = context.log_result is not None
     if context.log_result in FINAL:
         return Done()  # answered and recorded before: never a second message
     recipient = context.email if channel == "email" else context.phone
-    if channel not in context.consent or not recipient:
-        why = (
-            "Người nộp không chọn nhận tin qua kênh này." if recipient else "Không có địa chỉ nhận."
-        )
-        _write_log(row, event, channel, exists, result="skipped", detail=why)
+    why = None
+    if channel not in context.consent:
+        why = "Người nộp không chọn nhận tin qua kênh này."
+    elif not recipient:
+        why = "Không có địa chỉ nhận."
+    elif context.template is not None and not context.template["active"]:
+        why = "Mẫu tin của sự kiện này đang tắt."
+    if why:
+        exists = context.log_result is not None
+        record.write(row, event, channel, exists, finish=batch, result="skipped", detail=why)
         return Done()
-    now = utcnow()
-    held = _hold(channel, recipient, now, config)
+    return event, context
+
+
+def deliver_one(channel: str, row: Claimed, batch: Batch) -> Outcome:
+    """Send ROW's message on CHANNEL once (see the module's note)."""
+    config = current_app.config
+    checked = _precheck(channel, row, batch)
+    if not isinstance(checked, tuple):
+        return checked
+    event, context = checked
+    recipient = context.email if channel == "email" else context.phone
+    held = _hold(channel, recipient, utcnow(), config)
     if held is not None:
         return held
+    exists = context.log_result is not None
     unsure = context.unsure + (1 if context.log_result == "sending" else 0)
     who = {"recipient": log.mask(channel, recipient), "recipient_key": log.recipient_key(recipient)}
-    rendered = templates.render(context.template, event, channel, context.values)
     if unsure >= UNSURE_MAX:
         why = "Hai lần gửi không rõ kết quả: ngừng gửi để người nộp không nhận trùng tin."
-        _write_log(row, event, channel, exists, result="failed", detail=why, unsure=unsure, **who)
+        record.write(row, event, channel, exists, result="failed", detail=why, unsure=unsure, **who)
         return Terminal(why)
-    _write_log(
-        row,
-        event,
-        channel,
-        exists,
-        result="sending",
-        unsure=unsure,
-        template_id=rendered.template_id,
-        **who,
-    )
+    rendered = templates.render(context.template, event, channel, context.values)
+    record.write(
+        row, event, channel, exists, result="sending", unsure=unsure,
+        template_id=rendered.template_id, **who,
+    )  # fmt: skip
     reply = _send(channel, row, rendered, recipient, _attachment(event, channel, context), config)
+    return _finish(channel, row, event, rendered, reply, batch)
+
+
+def _finish(channel, row, event, rendered, reply, batch) -> Outcome:
+    """Log the provider's REPLY (and finish the outbox row with a success)."""
     outcome = reply.outcome
     if isinstance(outcome, Done):
-        dev = not configured(channel, config)
+        dev = not configured(channel, current_app.config)
         preview = (f"{rendered.subject}\n\n" if rendered.subject else "") + rendered.text
-        _write_log(
-            row,
-            event,
-            channel,
-            True,
+        record.write(
+            row, event, channel, True, finish=batch,
             result="recorded" if dev else "sent",
             provider_message_id=(reply.message_id or "")[:120] or None,
-            preview=preview if dev else None,
-            sent_at=utcnow(),
-            detail=None,
-        )
+            preview=preview if dev else None, sent_at=utcnow(), detail=None,
+        )  # fmt: skip
         return outcome
     detail = mask_personal(getattr(outcome, "error", ""))
     if isinstance(outcome, Terminal):
-        _write_log(row, event, channel, True, result="failed", detail=detail)
+        record.write(row, event, channel, True, result="failed", detail=detail)
     elif reply.answered:  # a definite refusal: the next attempt is no duplicate
-        _write_log(row, event, channel, True, result="retrying", detail=detail)
+        record.write(row, event, channel, True, result="retrying", detail=detail)
     else:  # no answer: it may have gone; the next attempt is an unsure one
-        _write_log(row, event, channel, True, detail=detail)
+        record.write(row, event, channel, True, detail=detail)
     return outcome
 
 
 def deliver(channel: str, batch: Batch) -> Outcome:
     outcome: Outcome = Done()
     for row in batch.rows:
-        outcome = deliver_one(channel, row)
+        outcome = deliver_one(channel, row, batch)
         if not isinstance(outcome, Done):
             return outcome
     return outcome

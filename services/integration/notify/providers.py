@@ -20,6 +20,7 @@ import json
 import smtplib
 import socket
 import ssl
+import threading
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -58,40 +59,79 @@ def email_message(config, to: str, subject: str, text: str, key: str, attachment
     return message
 
 
-def send_email(config, message: EmailMessage) -> Reply:
-    """Hand MESSAGE to SMTP_URL's server (STARTTLS when offered; smtps:// for TLS)."""
-    url = urlsplit(config["SMTP_URL"])
-    timeout = float(config.get("NOTIFY_TIMEOUT_SECONDS") or TIMEOUT_SECONDS)
+_held = threading.local()  # one open SMTP connection per worker thread, reused
+
+
+def _connect(url, timeout: float) -> smtplib.SMTP:
     secure = url.scheme == "smtps"
     port = url.port or (465 if secure else 587)
+    context = ssl.create_default_context()
+    if secure:
+        server = smtplib.SMTP_SSL(url.hostname, port, timeout=timeout, context=context)
+    else:
+        server = smtplib.SMTP(url.hostname, port, timeout=timeout)
     try:
-        if secure:
-            server = smtplib.SMTP_SSL(
-                url.hostname, port, timeout=timeout, context=ssl.create_default_context()
-            )
-        else:
-            server = smtplib.SMTP(url.hostname, port, timeout=timeout)
-        with server:
+        server.ehlo()
+        if not secure and server.has_extn("starttls"):
+            server.starttls(context=context)
             server.ehlo()
-            if not secure and server.has_extn("starttls"):
-                server.starttls(context=ssl.create_default_context())
-                server.ehlo()
-            if url.username:
-                server.login(unquote(url.username), unquote(url.password or ""))
-            server.send_message(message)
+        if url.username:
+            server.login(unquote(url.username), unquote(url.password or ""))
+    except BaseException:
+        server.close()
+        raise
+    return server
+
+
+def _drop() -> None:
+    server, _held.server, _held.url = getattr(_held, "server", None), None, None
+    if server is not None:
+        try:
+            server.quit()
+        except (smtplib.SMTPException, OSError):
+            server.close()
+
+
+def _send_held(config, message: EmailMessage) -> None:
+    """Send on this thread's open connection to SMTP_URL, (re)connecting when needed."""
+    timeout = float(config.get("NOTIFY_TIMEOUT_SECONDS") or TIMEOUT_SECONDS)
+    if getattr(_held, "url", None) != config["SMTP_URL"]:
+        _drop()
+    for fresh in (False, True):
+        if fresh or getattr(_held, "server", None) is None:
+            _drop()
+            _held.server = _connect(urlsplit(config["SMTP_URL"]), timeout)
+            _held.url = config["SMTP_URL"]
+        try:
+            _held.server.send_message(message)
+            return
+        except (smtplib.SMTPServerDisconnected, ConnectionError):
+            if fresh:  # a new connection dropped too: a real failure
+                raise
+            # the server closed the idle connection before our message: try once anew
+
+
+def send_email(config, message: EmailMessage) -> Reply:
+    """Hand MESSAGE to SMTP_URL's server (STARTTLS when offered; smtps:// for TLS)."""
+    try:
+        _send_held(config, message)
     except smtplib.SMTPRecipientsRefused as exc:
         codes = [code for code, _ in exc.recipients.values()]
         if all(400 <= c < 500 for c in codes):
             return Reply(Retry(f"Máy chủ thư tạm từ chối người nhận ({codes})."))
         return Reply(Terminal(f"Máy chủ thư từ chối người nhận ({codes})."))
     except smtplib.SMTPAuthenticationError as exc:
+        _drop()
         return Reply(Retry(f"Máy chủ thư từ chối đăng nhập (SMTP {exc.smtp_code})."))
     except smtplib.SMTPResponseException as exc:
+        _drop()
         text = f"Máy chủ thư trả lời SMTP {exc.smtp_code}."
         return Reply(Retry(text) if 400 <= exc.smtp_code < 500 else Terminal(text))
     except TimeoutError as exc:
+        _drop()
         return Reply(Retry(f"Máy chủ thư không trả lời kịp: {exc}"), answered=False)
     except (smtplib.SMTPException, OSError) as exc:
+        _drop()
         return Reply(Retry(f"Không kết nối được máy chủ thư: {type(exc).__name__}"))
     return Reply(Done(), message["Message-ID"])
 

@@ -101,21 +101,17 @@ def check(channel: str, body: str | None, subject: str | None) -> None:
         raise ValidationFailed(next(iter(found.values())), found)
 
 
-def render(template: NotificationTemplate | None, event: str, channel: str, values: dict):
-    """The message of EVENT on CHANNEL from TEMPLATE (or the default when it has none)."""
-    row = (
-        {"subject": template.subject, "body": template.body, "provider_template": None}
-        if template is not None
-        else default_row(event, channel)
-    )
-    provider = template.provider_template if template is not None else row["provider_template"]
+def render(template: dict | None, event: str, channel: str, values: dict) -> Rendered:
+    """The message of EVENT on CHANNEL from TEMPLATE's columns (``id``, ``subject``,
+    ``body``, ``provider_template``), or from the default when there is no row."""
+    row = template or {"id": None, **default_row(event, channel)}
     if channel == "sms":
         values = sms_values(values)
         text = fill(row["body"], values)[:SEGMENT]
     else:
         text = fill(row["body"], values)
     subject = fill(row["subject"], values) if row["subject"] else None
-    return Rendered(getattr(template, "id", None), subject, text, provider, dict(values))
+    return Rendered(row["id"], subject, text, row["provider_template"], dict(values))
 
 
 def preview(channel: str, body: str | None, subject: str | None) -> dict:
