@@ -489,3 +489,57 @@ def test_result_parcel_and_refusal_steps(app, world, sms):
     assert len(post) == 3  # received, shipped, delivered: no "at the counter" for a parcel
     assert "ma buu gui EB123456785VN" in post[1] and "(buu gui EB123456785VN)" in post[2]
     assert "chua du dieu kien tiep nhan" in by_code[refused.code][1]
+
+
+def test_the_cli_purges_the_log_and_adds_missing_templates(app, world, runner):
+    from models import NotificationTemplate
+
+    received(world, channels=("sms",))
+    app.config["SMS_GATEWAY_URL"] = None
+    factories.run_workers()
+    result = runner.invoke(args=["notifications", "purge", "--days", "0"])
+    assert result.exit_code == 0 and "Removed 1 message-log rows." in result.output
+    assert logs() == []
+    result = runner.invoke(args=["notifications", "ensure-templates"])
+    assert result.exit_code == 0 and "Added 24 templates." in result.output
+    assert db.session.query(NotificationTemplate).count() == 24
+    assert "Added 0 templates." in runner.invoke(args=["notifications", "ensure-templates"]).output
+
+
+def test_an_inactive_template_skips_its_event(world, sms):
+    from models import NotificationTemplate
+
+    templates.ensure_defaults()
+    db.session.commit()
+    row = db.session.scalars(
+        select(NotificationTemplate).where(
+            NotificationTemplate.event == "received", NotificationTemplate.channel == "sms"
+        )
+    ).one()
+    row.active = False
+    db.session.commit()
+    received(world, channels=("sms",))
+    factories.run_workers()
+    assert sms.received == []
+    [entry] = logs()
+    assert entry.result == "skipped" and "tắt" in entry.detail
+
+
+def test_the_outbox_screen_lists_only_the_messages_in_scope(app, world, client, login_as):
+    app.config["SMS_GATEWAY_URL"] = None
+    ours = received(world, channels=("sms",))
+    theirs = factories.make_dossier(
+        world.procedures["publish"],
+        world.users["po_clerk2"],
+        received_at=utcnow(),
+        applicant_phone="0987654321",
+        notify_channels=["sms"],
+    )
+    factories.run_workers()
+    login_as("po_supervisor")
+    page = client.get("/admin/outbox/?channel=sms").get_data(as_text=True)
+    assert ours.code in page and theirs.code not in page
+    assert "09xxxxx321" not in page
+    login_as("it_admin")
+    page = client.get("/admin/outbox/?channel=sms").get_data(as_text=True)
+    assert ours.code in page and theirs.code in page
