@@ -25,9 +25,10 @@
       if (sms && method) { sms.checked = method.value === "post"; }
       if (mail && email) { mail.checked = email.value.trim().indexOf("@") > 0; }
     }
-    if (method) { method.addEventListener("change", apply); }
+    // Not on load: a form shown again after a refusal keeps what the clerk ticked.
+    // The select is Select2's: its changes come as jQuery events, not native ones.
+    if (method && window.jQuery) { window.jQuery(method).on("change", apply); }
     if (email) { email.addEventListener("input", apply); }
-    apply();
   }
 
   var GSM = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?" +

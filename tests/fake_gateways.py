@@ -8,6 +8,7 @@ with AUTH, keeping every message it received.
 """
 
 import json
+import ssl
 import threading
 import time
 from email import message_from_bytes, policy
@@ -135,19 +136,68 @@ class _Keeper:
         return "250 OK"
 
 
+def self_signed(directory) -> tuple[str, str]:
+    """(certificate, key) PEM files for 127.0.0.1, made now in DIRECTORY."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = f"{directory}/smtp-cert.pem", f"{directory}/smtp-key.pem"
+    with open(cert_path, "wb") as out:
+        out.write(cert.public_bytes(serialization.Encoding.PEM))
+    with open(key_path, "wb") as out:
+        out.write(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+    return cert_path, key_path
+
+
 class SmtpServer:
-    def __init__(self):
+    """With TLS (certificate, key), STARTTLS is offered and required before AUTH and mail."""
+
+    def __init__(self, tls: tuple[str, str] | None = None):
         self.lock = threading.Lock()
         self.messages: list = []
         self.raw: list[bytes] = []
         self.refuse: str | None = None  # e.g. "451 try later" or "550 no such user"
         self.port = free_port()
+        extra = {"auth_require_tls": False}
+        if tls:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(*tls)
+            extra = {"tls_context": context, "require_starttls": True, "auth_require_tls": True}
         self.controller = Controller(
             _Keeper(self),
             hostname="127.0.0.1",
             port=self.port,
             authenticator=self._authenticate,
-            auth_require_tls=False,
+            **extra,
         )
         self.url = f"smtp://{SMTP_USER}:{SMTP_PASSWORD}@127.0.0.1:{self.port}"
 

@@ -54,8 +54,15 @@ def receive_with_sms_and_email(page, live_server, watch):
     page.fill("#applicant_name", "Lường Thị Mai")
     page.fill("#applicant_phone", "0912345678")
     page.fill("#applicant_email", "mai.luong@mail.vn")
-    page.check("input[name=notify][value=sms]")
-    page.check("input[name=notify][value=email]")
+    assert page.is_checked("input[name=notify][value=email]")  # an address: email offered
+    assert not page.is_checked("input[name=notify][value=sms]")
+    page.select_option("#return_method", "post")  # by post: SMS offered
+    page.locator("#return_method").dispatch_event("change")
+    assert page.is_checked("input[name=notify][value=sms]")
+    page.select_option("#return_method", "counter")
+    page.check("input[name=notify][value=sms]")  # the clerk's own tick stays
+    page.locator("#return_method").dispatch_event("change")
+    assert page.is_checked("input[name=notify][value=sms]")
     assert not page.is_checked("input[name=notify][value=zalo]")
     watch.check_page()
     page.click("input[type=submit][value='Lưu']")

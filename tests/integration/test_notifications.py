@@ -543,3 +543,19 @@ def test_the_outbox_screen_lists_only_the_messages_in_scope(app, world, client, 
     login_as("it_admin")
     page = client.get("/admin/outbox/?channel=sms").get_data(as_text=True)
     assert ours.code in page and theirs.code in page
+
+
+def test_starttls_when_the_server_offers_it(app, world, tmp_path, monkeypatch):
+    from tests.fake_gateways import SmtpServer, self_signed
+
+    cert, key = self_signed(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", cert)  # our test CA, as a real one would be trusted
+    server = SmtpServer(tls=(cert, key)).start()
+    try:
+        app.config["SMTP_URL"] = server.url  # AUTH and mail only after STARTTLS here
+        received(world, channels=("email",))
+        factories.run_workers()
+        assert len(server.messages) == 1
+        assert [r.result for r in logs()] == ["sent"]
+    finally:
+        server.stop()

@@ -19,6 +19,7 @@ from models.base import utcnow
 from models.notification import EVENT_BY_NAME
 from services.calendar import LOCAL_TZ
 from services.integration.notify import log, providers, record, templates
+from services.integration.notify.receipt import receipt_attachment
 from services.integration.notify.record import Context
 from services.integration.outbox import (
     Batch,
@@ -31,7 +32,6 @@ from services.integration.outbox import (
 )
 
 SINKS = {"sms": "notify_sms", "email": "notify_email", "zalo": "notify_zalo"}
-CHANNEL_OF_SINK = {sink: channel for channel, sink in SINKS.items()}
 FINAL = ("sent", "recorded", "skipped", "failed")
 UNSURE_MAX = 2
 CONFIG_KEYS = {"sms": "SMS_GATEWAY_URL", "email": "SMTP_URL", "zalo": "ZALO_ZNS_URL"}
@@ -71,22 +71,20 @@ def _hold(channel: str, recipient: str, now: datetime, config) -> Later | None:
     if morning is not None:
         return Later(morning, f"Giờ yên lặng: tin SMS chờ đến {morning:%H:%M %d/%m/%Y}.")
     limit = int(config.get("SMS_PER_PHONE_PER_HOUR") or 0)
-    if (
-        limit
-        and log.sent_lately(log.recipient_key(recipient), channel, now - timedelta(hours=1))
-        >= limit
-    ):
-        db.session.rollback()
+    if not limit:
+        return None
+    since = now - timedelta(hours=1)
+    sent = log.sent_lately(log.recipient_key(recipient), channel, since)
+    db.session.rollback()  # no transaction stays open while the provider is called
+    if sent >= limit:
         return Later(now + timedelta(minutes=10), f"Quá {limit} tin SMS một giờ cho một số máy.")
-    db.session.rollback()
     return None
 
 
 def _attachment(event: str, channel: str, context: Context):
+    """The receipt, for the «received» email only."""
     if channel != "email" or event != "received":
         return None
-    from services.integration.notify.receipt import receipt_attachment
-
     return receipt_attachment(context.values)
 
 
