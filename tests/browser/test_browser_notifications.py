@@ -43,6 +43,12 @@ def app_config(sms, smtp):
     }
 
 
+def choose_return_method(page, label: str) -> None:
+    """Through Select2's own widget, as the clerk does."""
+    page.click("#s2id_return_method")
+    page.locator(".select2-drop-active .select2-result-label", has_text=label).click()
+
+
 def receive_with_sms_and_email(page, live_server, watch):
     page.goto(f"{live_server}/admin/dossier/new/")
     page.click(".select2-container >> nth=0")
@@ -56,12 +62,13 @@ def receive_with_sms_and_email(page, live_server, watch):
     page.fill("#applicant_email", "mai.luong@mail.vn")
     assert page.is_checked("input[name=notify][value=email]")  # an address: email offered
     assert not page.is_checked("input[name=notify][value=sms]")
-    page.select_option("#return_method", "post")  # by post: SMS offered
-    page.locator("#return_method").dispatch_event("change")
+    choose_return_method(page, "Qua bưu chính")  # by post: SMS offered
     assert page.is_checked("input[name=notify][value=sms]")
-    page.select_option("#return_method", "counter")
+    choose_return_method(page, "Tại quầy")
+    assert not page.is_checked("input[name=notify][value=sms]")
     page.check("input[name=notify][value=sms]")  # the clerk's own tick stays
-    page.locator("#return_method").dispatch_event("change")
+    choose_return_method(page, "Qua bưu chính")
+    choose_return_method(page, "Tại quầy")
     assert page.is_checked("input[name=notify][value=sms]")
     assert not page.is_checked("input[name=notify][value=zalo]")
     watch.check_page()
