@@ -41,10 +41,11 @@ def _local(instant: datetime | None) -> str:
     return instant.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y") if instant else ""
 
 
-def read(row: Claimed, event: str, channel: str) -> Context | None:
-    """The dossier, its template and this message's log so far; None when the dossier is gone."""
+def _query(row: Claimed, event: str, channel: str):
+    """One statement: the dossier's columns, its procedure's name, this message's log so far
+    and the template of EVENT on CHANNEL."""
     template = and_(NotificationTemplate.event == event, NotificationTemplate.channel == channel)
-    query = (
+    return (
         select(
             Dossier.code,
             Dossier.notify_channels,
@@ -67,6 +68,11 @@ def read(row: Claimed, event: str, channel: str) -> Context | None:
         .outerjoin(NotificationTemplate, template)
         .where(Dossier.id == row.dossier_id)
     )
+
+
+def read(row: Claimed, event: str, channel: str) -> Context | None:
+    """The dossier, its template and this message's log so far; None when the dossier is gone."""
+    query = _query(row, event, channel)
     found = db.session.execute(query).first()
     tracking = None
     if found is not None and event in TRACKING_EVENTS:
