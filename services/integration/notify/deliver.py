@@ -75,7 +75,6 @@ def _hold(channel: str, recipient: str, now: datetime, config) -> Later | None:
         return None
     since = now - timedelta(hours=1)
     sent = log.sent_lately(log.recipient_key(recipient), channel, since)
-    db.session.rollback()  # no transaction stays open while the provider is called
     if sent >= limit:
         return Later(now + timedelta(minutes=10), f"Quá {limit} tin SMS một giờ cho một số máy.")
     return None
@@ -124,6 +123,7 @@ def _precheck(channel: str, row: Claimed, batch: Batch) -> tuple[str, Context] |
     if context is None:
         return Terminal(f"Không còn hồ sơ #{row.dossier_id}.")
     if context.log_result in FINAL:
+        db.session.rollback()
         return Done()  # answered and recorded before: never a second message
     recipient = context.email if channel == "email" else context.phone
     why = None
@@ -149,6 +149,7 @@ def deliver_one(channel: str, row: Claimed, batch: Batch) -> Outcome:
     event, context = checked
     recipient = context.email if channel == "email" else context.phone
     held = _hold(channel, recipient, utcnow(), config)
+    db.session.rollback()  # the read ends: no transaction stays open while the provider works
     if held is not None:
         return held
     exists = context.log_result is not None

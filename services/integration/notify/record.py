@@ -71,7 +71,10 @@ def _query(row: Claimed, event: str, channel: str):
 
 
 def read(row: Claimed, event: str, channel: str) -> Context | None:
-    """The dossier, its template and this message's log so far; None when the dossier is gone."""
+    """The dossier, its template and this message's log so far; None when the dossier is gone.
+
+    The read's transaction stays open for the caller's next check (the SMS rate limit); the
+    caller ends it before calling the provider."""
     query = _query(row, event, channel)
     found = db.session.execute(query).first()
     tracking = None
@@ -82,8 +85,8 @@ def read(row: Claimed, event: str, channel: str) -> Context | None:
             .order_by(DeliveryOrder.id.desc())
             .limit(1)
         )
-    db.session.rollback()  # no transaction stays open while the provider is called
     if found is None:
+        db.session.rollback()
         return None
     (code, consent, phone, email, received, due, status, procedure, result, unsure) = found[:10]
     template_id, active, subject, body, provider_template = found[10:]
