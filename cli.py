@@ -16,6 +16,8 @@ from services.accounts.users import create_user
 from services.delivery import webhooks
 from services.errors import ServiceError
 from services.integration import workers
+from services.integration.notify import log as message_log
+from services.integration.notify import templates as message_templates
 from services.transactions import transaction
 
 
@@ -26,6 +28,7 @@ def register_commands(app) -> None:
     app.cli.add_command(outbox_group)
     app.cli.add_command(webhooks_group)
     app.cli.add_command(digitize_pending_command)
+    app.cli.add_command(notifications_group)
 
 
 @click.command("seed-demo")
@@ -218,3 +221,25 @@ def digitize_pending_command():
             click.echo(f"tệp {file_id}: {exc}", err=True)
             failed += 1
     click.echo(f"Đã số hóa {done} tệp; lỗi {failed}.")
+
+
+@click.group("notifications")
+def notifications_group():
+    """Messages to applicants: the log's retention and the default templates."""
+
+
+@notifications_group.command("purge")
+@click.option("--days", type=int, default=None, help="Keep this many days (NOTIFICATION_LOG_DAYS).")
+def notifications_purge_command(days):
+    """Delete message-log rows older than NOTIFICATION_LOG_DAYS (run it daily from cron)."""
+    with transaction():
+        removed = message_log.purge(days=days)
+    click.echo(f"Removed {removed} message-log rows.")
+
+
+@notifications_group.command("ensure-templates")
+def notifications_templates_command():
+    """Add the default template of every event × channel that has none."""
+    with transaction():
+        added = message_templates.ensure_defaults()
+    click.echo(f"Added {added} templates.")

@@ -141,6 +141,21 @@ class Config:
     PORTAL_USERNAME = os.environ.get("PORTAL_USERNAME") or ""
     PORTAL_PASSWORD = os.environ.get("PORTAL_PASSWORD") or ""
     PORTAL_TIMEOUT_SECONDS = float(os.environ.get("PORTAL_TIMEOUT_SECONDS") or 15)
+    # Messages to applicants (services/integration/notify): each provider unconfigured runs
+    # in development mode (records what it would send); secrets only from the environment.
+    SMTP_URL = os.environ.get("SMTP_URL") or None  # smtp://user:pass@host:587, smtps://…
+    MAIL_FROM = os.environ.get("MAIL_FROM") or "no-reply@localhost"
+    SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL") or None
+    SMS_USERNAME = os.environ.get("SMS_USERNAME") or ""
+    SMS_PASSWORD = os.environ.get("SMS_PASSWORD") or ""
+    SMS_BRANDNAME = os.environ.get("SMS_BRANDNAME") or ""
+    ZALO_ZNS_URL = os.environ.get("ZALO_ZNS_URL") or None
+    ZALO_ACCESS_TOKEN = os.environ.get("ZALO_ACCESS_TOKEN") or ""
+    NOTIFY_TIMEOUT_SECONDS = float(os.environ.get("NOTIFY_TIMEOUT_SECONDS") or 10)
+    NOTIFY_CENTER_PHONE = os.environ.get("NOTIFY_CENTER_PHONE") or "02083856789"
+    SMS_QUIET_HOURS = os.environ.get("SMS_QUIET_HOURS", "21:00-07:00")  # local; empty: none
+    SMS_PER_PHONE_PER_HOUR = int(os.environ.get("SMS_PER_PHONE_PER_HOUR") or 5)
+    NOTIFICATION_LOG_DAYS = int(os.environ.get("NOTIFICATION_LOG_DAYS") or 365)
     # Digitized files (services/digitization): where they are kept — file:// (empty: under
     # instance/files) or s3://bucket/prefix on any S3-compatible store — and the door's rules.
     FILE_STORAGE_URL = os.environ.get("FILE_STORAGE_URL", "")
@@ -176,6 +191,8 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     OUTBOX_IN_PROCESS = False  # a test that wants the loop asks for it
     PORTAL_URL = None
+    SMTP_URL = SMS_GATEWAY_URL = ZALO_ZNS_URL = None
+    SMS_QUIET_HOURS = ""  # a test about quiet hours sets its own window
     RQ_REDIS_URL = None
     # Digitized files of a test run go to a fresh folder under the system's temp, never to
     # instance/ (a test that needs S3 or its own folder sets its own).

@@ -20,6 +20,7 @@ RESOURCES = (
     "postage_rate",
     "outbox",
     "portal_mapping",
+    "notification_template",
     "carrier_status",
     "carrier_webhook",
 )
@@ -114,6 +115,7 @@ DEFAULT_MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "report": _READ,
         "outbox": ("view", "edit"),
         "portal_mapping": ("view", "create", "edit", "delete"),
+        "notification_template": ("view", "edit"),
         "carrier_status": ("view", "create", "edit", "delete", "export"),
         "carrier_webhook": ("view", "export", *WEBHOOK_ACTIONS),
     },

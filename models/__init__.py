@@ -12,6 +12,7 @@ from models.dossier import STATUSES, Dossier, DossierHistory
 from models.export import ReportExport
 from models.handover import Handover, HandoverItem
 from models.integration import OutboxLock, OutboxMessage, PortalMapping, PortalSync
+from models.notification import NotificationLog, NotificationTemplate
 from models.rating import Rating
 from models.report import ReportDaily
 from models.security import LoginThrottle, RevokedToken
@@ -37,6 +38,8 @@ __all__ = [
     "Handover",
     "HandoverItem",
     "LoginThrottle",
+    "NotificationLog",
+    "NotificationTemplate",
     "OutboxLock",
     "OutboxMessage",
     "Permission",

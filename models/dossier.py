@@ -150,6 +150,8 @@ class Dossier(db.Model):
     fee_amount: Mapped[int] = mapped_column(default=0)
     extra_data: Mapped[dict | None] = mapped_column(JSONType)
     documents_checked: Mapped[list | None] = mapped_column(JSONType)
+    # The channels the applicant agreed to be told on (models.notification.NOTIFY_CHANNELS).
+    notify_channels: Mapped[list | None] = mapped_column(JSONType)
 
     result_number: Mapped[str | None] = mapped_column(String(60))
     result_date: Mapped[date | None] = mapped_column(Date)

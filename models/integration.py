@@ -27,6 +27,7 @@ OUTBOX_KINDS = Vocabulary(
     Term("export", "tệp báo cáo tải về", N_("Report download")),
     Term("digitize", "số hóa tệp", N_("File digitization")),
     Term("carrier", "sự kiện của đơn vị vận chuyển", N_("Carrier event")),
+    Term("notify", "tin nhắn cho người nộp", N_("Message to the applicant")),
 )
 #: What an IT user maps to the portal's own codes.
 PORTAL_MAPPING_KINDS = Vocabulary(

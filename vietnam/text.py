@@ -16,6 +16,17 @@ def fold(text: str | None) -> str:
     return _SPACES.sub(" ", stripped).strip().lower()
 
 
+def unaccent(text: str | None) -> str:
+    """TEXT without diacritics, case kept: ``Hồ sơ Đã nhận`` → ``Ho so Da nhan``."""
+    if not text:
+        return ""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize(
+        "NFC", "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    )
+
+
 def contains_pattern(term: str) -> str:
     """A LIKE pattern (escape character ``\\``) matching TERM anywhere, its ``%`` and ``_``
     taken as themselves."""

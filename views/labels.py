@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from models.delivery import DELIVERY_STATUSES
 from models.dossier import STATUSES, TIMELINESS
 from models.dossier_actions import ACTIONS, BY_NAME
+from models.notification import NOTIFY_CHANNELS
 from models.user import ROLES
 from permission_defaults import (
     CRUD,
@@ -36,6 +37,7 @@ RESOURCE = {
     "postage_rate": _l("Postage price list"),
     "carrier_status": _l("Carrier status codes"),
     "carrier_webhook": _l("Carrier webhooks"),
+    "notification_template": _l("Message templates"),
 }
 # One record of each resource, as messages name it: "Đã lưu hồ sơ 000.00.15.H55-260301-0001".
 RECORD_KIND = {
@@ -50,6 +52,7 @@ RECORD_KIND = {
     "postage_rate": _l("price-list line"),
     "carrier_status": _l("carrier status code"),
     "carrier_webhook": _l("carrier webhook call"),
+    "notification_template": _l("message template"),
 }
 # The grid's actions that are no workflow action (those come from their records).
 _OTHER_ACTIONS = {
@@ -127,6 +130,7 @@ FILTERS = {
     "resource_label": _label(RESOURCE),
     "timeliness_label": _named(TIMELINESS),
     "delivery_status_label": _named(DELIVERY_STATUSES),
+    "notify_channel_label": _named(NOTIFY_CHANNELS),
 }
 
 

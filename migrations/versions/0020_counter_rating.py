@@ -4,14 +4,14 @@ tablet's account, bound to the clerk whose dossiers it rates), ``dossier_history
 existing row is taken to be), and their indexes.
 
 Revision ID: 0020_counter_rating
-Revises: 0018_report_delay
+Revises: 0019_notifications
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0020_counter_rating"
-down_revision = "0018_report_delay"
+down_revision = "0019_notifications"
 branch_labels = None
 depends_on = None
 

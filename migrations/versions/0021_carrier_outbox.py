@@ -16,8 +16,8 @@ down_revision = "0020_counter_rating"
 branch_labels = None
 depends_on = None
 
-OUTBOX_KINDS_BEFORE = "kind IN ('step', 'state', 'export', 'digitize')"
-OUTBOX_KINDS = "kind IN ('step', 'state', 'export', 'digitize', 'carrier')"
+OUTBOX_KINDS_BEFORE = "kind IN ('step', 'state', 'export', 'digitize', 'notify')"
+OUTBOX_KINDS = "kind IN ('step', 'state', 'export', 'digitize', 'notify', 'carrier')"
 
 
 def _outbox_kinds(check: str) -> None:

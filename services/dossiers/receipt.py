@@ -17,6 +17,7 @@ from models.base import utcnow
 from models.catalog import ProcedureType
 from models.dossier import CHANNELS, RETURN_METHODS
 from services.calendar import LOCAL_TZ, load_calendar
+from services.dossiers import consent
 from services.dossiers.extra_fields import clean_extra
 from services.errors import FieldErrors
 from vietnam.validation import normalise_citizen_id, normalise_phone, normalise_tax_code
@@ -41,6 +42,7 @@ class Receipt:
     fee: int
     received_at: datetime | None
     backdate_reason: str | None = None  # set only when the window was passed
+    notify: list[str] | None = None  # the channels the applicant chose for messages
 
 
 def decide(
@@ -67,6 +69,14 @@ def decide(
     if refusal := return_method_error(procedure, return_method):
         found["return_method"] = refusal
     documents, extra = _procedure_checks(procedure, values, found)
+    notify = values.get("notify")
+    if notify is None:
+        notify = consent.default_channels(return_method, applicant.get("applicant_phone"))
+    notify, refusal = consent.clean(
+        notify, applicant.get("applicant_phone"), applicant.get("applicant_email")
+    )
+    if refusal:
+        found["notify"] = refusal
     received_at = values.get("received_at")
     reason = (values.get("received_at_reason") or "").strip()[:REASON_MAX] or None
     backdated = received_at_errors(received_at, reason, actor, now or utcnow(), found)
@@ -83,6 +93,7 @@ def decide(
         fee=procedure.fee,
         received_at=received_at,
         backdate_reason=reason if backdated else None,
+        notify=notify or None,
     )
 
 

@@ -122,6 +122,7 @@ def record_receipt(dossier: Dossier, decided: Receipt, actor, *, ip_address=None
         dossier.extra_data = decided.extra or None
         dossier.fee_amount = decided.fee
         dossier.received_at = decided.received_at
+        dossier.notify_channels = decided.notify
     prepare_received(
         dossier,
         received_by=actor,

@@ -16,6 +16,8 @@ from models.digitization import DossierFile
 from models.dossier import DossierHistory
 from models.export import ReportExport
 from models.integration import OutboxMessage
+from models.notification import EVENT_BY_ACTION
+from services.integration.notify.deliver import SINKS as NOTIFY_SINKS
 from services.integration.outbox import new_row
 from services.integration.sinks import enabled_sinks
 
@@ -27,8 +29,11 @@ def _write_outbox_rows(session, _context) -> None:
     if not sinks:
         return
     rows, parcel_orders = [], []
+    notify_sinks = {s.name for s in sinks if "notify" in s.events}
     for obj in session.new:
         if isinstance(obj, DossierHistory):
+            if notify_sinks and obj.action in EVENT_BY_ACTION:
+                rows += _notify_rows(obj, notify_sinks)
             payload = {"action": obj.action, "to": obj.to_status}
             for sink in sinks:
                 if "history" in sink.events:
@@ -75,6 +80,26 @@ def _write_outbox_rows(session, _context) -> None:
     if rows:
         rows.sort(key=lambda r: (r["dossier_id"] or 0, r["history_id"] or 0))
         session.connection().execute(insert(OutboxMessage), rows)
+
+
+def _notify_rows(history: DossierHistory, sink_names: set[str]) -> list[dict]:
+    """One row per channel the applicant chose, for a step they are told of.
+
+    The dossier is the one whose history the flush wrote (in the session already); the
+    sink reads the choice again when it sends.
+    """
+    event = EVENT_BY_ACTION[history.action]
+    dossier = history.__dict__.get("dossier")
+    if dossier is None:
+        return []
+    if event.return_method and dossier.return_method != event.return_method:
+        return []
+    payload = {"event": event.value}
+    return [
+        new_row(sink, "notify", dossier_id=dossier.id, history_id=history.id, payload=payload)
+        for channel in dossier.notify_channels or ()
+        if (sink := NOTIFY_SINKS.get(channel)) in sink_names
+    ]
 
 
 def install(session) -> None:

@@ -54,7 +54,15 @@ class Busy:
     """Another delivery holds the same key: try again in a moment (no attempt counted)."""
 
 
-Outcome = Done | Retry | Terminal | Busy
+@dataclass(frozen=True)
+class Later:
+    """Not now (quiet hours, a rate limit): due again AT, no attempt counted."""
+
+    at: datetime
+    reason: str
+
+
+Outcome = Done | Retry | Terminal | Busy | Later
 BUSY_DELAY = timedelta(seconds=1)
 
 
@@ -224,12 +232,11 @@ def finish(batch: Batch, outcome: Outcome) -> None:
             .values(status="done", done_at=now, updated_at=now, lease_token=None, last_error=None)
         )
         return
-    if isinstance(outcome, Busy):
-        write(
-            update(OutboxMessage)
-            .where(mine)
-            .values(status="pending", next_attempt_at=now + BUSY_DELAY, lease_token=None)
-        )
+    if isinstance(outcome, Busy | Later):  # not now, and no attempt counted
+        values = {"status": "pending", "lease_token": None, "next_attempt_at": now + BUSY_DELAY}
+        if isinstance(outcome, Later):
+            values |= {"next_attempt_at": outcome.at, "last_error": mask_personal(outcome.reason)}
+        write(update(OutboxMessage).where(mine).values(**values))
         return
     error = mask_personal(outcome.error)
     attempts = OutboxMessage.attempts + 1

@@ -20,6 +20,7 @@ from models.integration import OUTBOX_STATUSES, OutboxMessage
 from services import audit
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.integration import portal
+from services.integration.notify import log as message_log
 from services.integration.outbox import GIVE_UP_AFTER
 from services.integration.sinks import BY_NAME, SINKS
 from services.reporting.periods import Period
@@ -46,6 +47,7 @@ class OutboxPage:
     period: Period
     may_edit: bool
     carrier_waiting: int | None = None  # carrier calls not applied (None: not USER's to see)
+    messages: list[tuple] = field(default_factory=list)  # (log row, dossier code)
 
 
 def _scoped(user, query):
@@ -56,8 +58,18 @@ def _scoped(user, query):
     return query.where(OutboxMessage.dossier_id.in_(dossiers))
 
 
-def page(user, config, *, sink: str | None, status: str | None, now=None) -> OutboxPage:
-    """Everything the outbox screen shows USER, filtered by SINK and STATUS."""
+def page(
+    user,
+    config,
+    *,
+    sink: str | None,
+    status: str | None,
+    channel: str | None = None,
+    result: str | None = None,
+    now=None,
+) -> OutboxPage:
+    """Everything the outbox screen shows USER, filtered by SINK and STATUS; the messages
+    to applicants by CHANNEL and RESULT."""
     now = now or utcnow()
     figures = {s.name: SinkFigures(s.name, enabled=s.enabled(config)) for s in SINKS}
     counted = select(
@@ -87,6 +99,7 @@ def page(user, config, *, sink: str | None, status: str | None, now=None) -> Out
         period=month,
         may_edit=permissions.can(user, "outbox", "edit"),
         carrier_waiting=_carrier_waiting(user),
+        messages=message_log.listed(user, channel, result),
     )
 
 

@@ -5,7 +5,8 @@ groups a dossier's due rows into one delivery; ``enabled(config)`` says whether 
 sink is configured (an unconfigured sink gets no rows); ``events`` names what writes
 its rows: ``history`` (every dossier history row), ``parcel`` (every parcel event),
 ``export`` (every heavy download asked for), ``scan`` (every file uploaded to digitize),
-``carrier`` (every carrier webhook call stored).
+``carrier`` (every carrier webhook call stored),
+``notify`` (a history step the applicant is told of, once per channel they chose).
 """
 
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 from models.vocabulary import N_
 from services.integration import local_jobs, portal
+from services.integration.notify import deliver as notify
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,33 @@ SINKS = (
         coalesce=True,  # no dossier: a claim's calls go as one batch, one batch at a time
         enabled=local_jobs.always,
         events=frozenset({"carrier"}),
+    ),
+    Sink(
+        name=notify.SINKS["sms"],
+        vi="Tin nhắn SMS cho người nộp",
+        msgid=N_("SMS to applicants"),
+        deliver=notify.deliver_sms,
+        coalesce=False,
+        enabled=notify.always,
+        events=frozenset({"notify"}),
+    ),
+    Sink(
+        name=notify.SINKS["email"],
+        vi="Thư điện tử cho người nộp",
+        msgid=N_("Email to applicants"),
+        deliver=notify.deliver_email,
+        coalesce=False,
+        enabled=notify.always,
+        events=frozenset({"notify"}),
+    ),
+    Sink(
+        name=notify.SINKS["zalo"],
+        vi="Tin Zalo cho người nộp",
+        msgid=N_("Zalo to applicants"),
+        deliver=notify.deliver_zalo,
+        coalesce=False,
+        enabled=notify.always,
+        events=frozenset({"notify"}),
     ),
 )
 BY_NAME = {sink.name: sink for sink in SINKS}

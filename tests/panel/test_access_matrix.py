@@ -7,6 +7,7 @@ route without one fails ``test_every_route_has_an_access_rule``.
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from extensions import db
 from models import DeliveryOrder, Dossier, Handover
@@ -58,6 +59,9 @@ ADMIN_ROUTES = {
     "upload_file_view": ATTACHING,  # any action that attaches some kind of file
     "file_view": "view",  # then the file's dossier must be in scope
     "reuse_offers_view": "create",
+    "preview_view": "edit",  # a message template's preview (IT staff)
+    "messages_view": "view",  # the dossier's messages to the applicant
+    "consent_view": "view",  # then the service asks for receive or edit, and the scope
 }
 #: Routes serving the signed-in user's own rows only (their downloads): 404 for anyone else's.
 OWN_ONLY = ("export_status", "export_download", "export_again")
@@ -197,6 +201,7 @@ def rows(world):
         "portal_mapping/action_view": _mapping("1.005453"),
         "carrier_status/delete_view": factories.make_carrier_status("990").id,
         "carrier_status/action_view": factories.make_carrier_status("991").id,
+        "notification_template": _template(),
     }
     rows["dossier/file_view"] = _stored_file(rows["dossier"])
     return rows
@@ -209,6 +214,15 @@ def _mapping(code: str) -> int:
     db.session.add(row)
     db.session.commit()
     return row.id
+
+
+def _template() -> int:
+    from models import NotificationTemplate
+    from services.integration.notify import templates
+
+    templates.ensure_defaults()
+    db.session.commit()
+    return db.session.scalars(select(NotificationTemplate.id)).first()
 
 
 def admin_request(app, resource, route, row_id):
@@ -256,6 +270,9 @@ def admin_request(app, resource, route, row_id):
         "upload_file_view": ("POST", f"{base}/files/upload/?id={row_id}", {"kind": "document"}),
         "file_view": ("GET", f"{base}/files/{row_id}", None),
         "reuse_offers_view": ("GET", f"{base}/reuse-offers/?procedure=1&id_number=0192", None),
+        "preview_view": ("POST", f"{base}/preview/", {"channel": "sms", "body": "Ho so"}),
+        "messages_view": ("GET", f"{base}/messages/?id={row_id}", None),
+        "consent_view": ("POST", f"{base}/messages/consent/?id={row_id}", {"reason": ""}),
     }[route]
 
 

@@ -41,6 +41,7 @@ BADGED = ("dossier.STATUSES", "dossier.TIMELINESS", "delivery.DELIVERY_STATUSES"
 BADGED += ("handover.HANDOVER_STATUSES", "export.EXPORT_STATUSES", "integration.OUTBOX_STATUSES")
 BADGED += ("carrier.INBOX_STATES",)
 BADGED += ("digitization.FILE_STATES",)
+BADGED += ("notification.NOTIFY_RESULTS",)
 COLOURS = {"primary", "secondary", "success", "danger", "warning", "info", "light", "dark"}
 # Where the UI's translation and the services' (or printed forms') Vietnamese name differ;
 # reported, not changed (the UI must read as before). Fixing one means removing it here.
@@ -66,6 +67,9 @@ RULE_TABLES = {
     "services/printing/handover_record.py": {"TITLES"},
     "services/delivery/postage.py": {"DEFAULT_RATES"},
     "services/digitization/files.py": {"ATTACH_ACTIONS"},  # who may attach each kind
+    "models/notification_texts.py": {"DEFAULTS"},  # the default text of each event
+    # each channel's sink and the setting that configures its provider
+    "services/integration/notify/deliver.py": {"SINKS", "CONFIG_KEYS"},
     "permission_defaults.py": {"DEFAULT_MATRIX", "ROLE_AGENCY_KIND"},
     "services/accounts/users.py": {"ROLE_LABELS", "AGENCY_KIND_NAMES"},
     # Figures by channel and by timeliness: left to the report figures' own records.

@@ -18,6 +18,7 @@ from models.agency import Agency
 from models.carrier import CarrierStatus, CarrierWebhook
 from models.delivery import DeliveryOrder, PostageRate
 from models.integration import PortalMapping
+from models.notification import NotificationTemplate
 from views.admin.audit import AuditLogView
 from views.admin.calendar import CalendarOverrideView
 from views.admin.catalog import AgencyView, ProcedureTypeView
@@ -30,6 +31,7 @@ from views.admin.dossiers.screen import DossierView
 from views.admin.handovers.screen import HandoverLink, HandoverView
 from views.admin.integration.mappings import PortalMappingView
 from views.admin.integration.outbox import OutboxView
+from views.admin.integration.templates import NotificationTemplateView
 from views.admin.people import UserView
 from views.admin.reports.home import SecuredIndexView
 from views.admin.reports.screen import ReportView
@@ -81,6 +83,11 @@ def register_admin(app) -> Admin:
     )
     admin.add_view(
         PortalMappingView(PortalMapping, db, name=_l("Portal code mappings"), category=system)
+    )
+    admin.add_view(
+        NotificationTemplateView(
+            NotificationTemplate, db, name=_l("Message templates"), category=system
+        )
     )
     admin.add_view(ReportView(name=_l("Reports"), endpoint="report", url="report"))
     admin.add_view(

@@ -106,6 +106,7 @@ def receive_dossier():
     values["applicant_email"] = fields.text("applicant_email", max_length=255)
     values["received_at_reason"] = fields.text("received_at_reason", max_length=REASON_MAX)
     values["documents"] = fields.strings("documents")
+    values["notify"] = fields.strings("notify")  # None: the default (SMS when sent by post)
     values["extra"] = _extra(fields)
     values["received_at"] = fields.instant("received_at")
     reuse_ids = _file_ids(fields, "reuse_file_ids")

@@ -52,6 +52,7 @@ def dossier_dict(dossier: Dossier) -> dict:
         "organization_tax_code": dossier.organization_tax_code,
         "channel": dossier.channel,
         "return_method": dossier.return_method,
+        "notify": dossier.notify_channels or [],
         "received_at": iso(dossier.received_at),
         "due_at": iso(dossier.due_at),
         "fee_amount": money(dossier.fee_amount),

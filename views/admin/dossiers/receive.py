@@ -11,12 +11,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
-from wtforms import SelectField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, TextAreaField, widgets
 from wtforms.validators import Length, Optional
 
 from extensions import db
 from i18n import local_datetime, vnd
 from models.catalog import DOCUMENT_KINDS, ProcedureType
+from models.notification import NOTIFY_CHANNELS
 from services.calendar import LOCAL_TZ
 from services.dossiers import receipt, receiving
 from services.dossiers.extra_fields import describe as describe_extra_fields
@@ -76,7 +77,11 @@ class ReceiveFormMixin(CccdScanMixin, WardsMixin):
 
     @property
     def extra_js(self):
-        return [url_for("static", filename="receive.js"), url_for("static", filename="reuse.js")]
+        return [
+            url_for("static", filename="receive.js"),
+            url_for("static", filename="reuse.js"),
+            url_for("static", filename="notify.js"),
+        ]
 
     form_ajax_refs = {
         "procedure_type": {
@@ -95,9 +100,21 @@ class ReceiveFormMixin(CccdScanMixin, WardsMixin):
         *APPLICANT_FIELDS,
         rules.Header(_l("Receipt")),
         *RECEIPT_FIELDS,
+        "notify",
         *LATE_ENTRY_FIELDS,
     )
     form_extra_fields = {
+        "notify": SelectMultipleField(
+            _l("Messages to the applicant"),
+            choices=NOTIFY_CHANNELS.choices(),
+            widget=widgets.ListWidget(prefix_label=False),
+            option_widget=widgets.CheckboxInput(),
+            validate_choice=True,
+            description=_l(
+                "The channels the applicant agrees to be told on at each step (SMS and Zalo "
+                "need a phone number, email an address)."
+            ),
+        ),
         "received_at": DateTimeField(
             _l("Received at"),
             validators=[Optional()],
@@ -160,6 +177,7 @@ class ReceiveFormMixin(CccdScanMixin, WardsMixin):
         values["extra"] = {
             k[len("extra_") :]: v for k, v in request.form.items() if k.startswith("extra_")
         }
+        values["notify"] = list(form.notify.data or [])
         values["received_at"] = _local(form.received_at.data)
         values["received_at_reason"] = form.received_at_reason.data
         with db.session.no_autoflush:

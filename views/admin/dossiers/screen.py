@@ -35,6 +35,7 @@ from views.admin.dossiers.columns import (
 from views.admin.dossiers.deliveries import dossier_deliveries
 from views.admin.dossiers.files import DossierFilesMixin
 from views.admin.dossiers.handover import DossierHandoverMixin
+from views.admin.dossiers.messages import DossierMessagesMixin
 from views.admin.dossiers.query import FastListMixin
 from views.admin.dossiers.receive import (
     APPLICANT_FIELDS,
@@ -51,6 +52,7 @@ class DossierView(
     DossierActionsMixin,
     DossierHandoverMixin,
     DossierFilesMixin,
+    DossierMessagesMixin,
     SecuredModelView,
 ):
     resource = "dossier"
@@ -59,6 +61,7 @@ class DossierView(
         ReceiveFormMixin.route_actions
         | DossierActionsMixin.route_actions
         | DossierFilesMixin.route_actions
+        | DossierMessagesMixin.route_actions
     )
     # Millions of rows: no COUNT(*) per page, eager relations, indexed sort keys.
     simple_list_pager = True
@@ -205,7 +208,13 @@ class DossierView(
         "code": _l("Resolving agency code, receipt date and sequence number"),
     }
 
-    form_columns = ("procedure_type", *APPLICANT_FIELDS, *RECEIPT_FIELDS, *LATE_ENTRY_FIELDS)
+    form_columns = (
+        "procedure_type",
+        *APPLICANT_FIELDS,
+        *RECEIPT_FIELDS,
+        "notify",
+        *LATE_ENTRY_FIELDS,
+    )
     form_choices = {
         "channel": CHANNELS.choices(),
         "return_method": RETURN_METHODS.choices(),
@@ -258,6 +267,7 @@ class DossierView(
         del form.channel
         del form.received_at
         del form.received_at_reason
+        del form.notify  # changed from the dossier's messages page, with a reason
         return form
 
     def prepare(self, form, model, is_created):

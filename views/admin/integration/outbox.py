@@ -7,8 +7,10 @@ from flask_login import current_user
 
 from models.base import utcnow
 from models.integration import OUTBOX_KINDS, OUTBOX_STATUSES
+from models.notification import NOTIFY_CHANNELS, NOTIFY_EVENTS, NOTIFY_RESULTS
 from services.errors import NotFound, ServiceError
 from services.integration import screen
+from services.integration.notify.deliver import configured
 from services.integration.sinks import BY_NAME, SINKS
 from services.transactions import transaction
 from views.admin.core.params import parse_id
@@ -44,7 +46,18 @@ class OutboxView(SecuredScreen):
         status = request.args.get("status") or "dead"
         if status not in OUTBOX_STATUSES:
             status = "dead"
-        page = screen.page(current_user, current_app.config, sink=sink, status=status)
+        channel = request.args.get("channel") or None
+        channel = channel if channel in NOTIFY_CHANNELS else None
+        result = request.args.get("result") or None
+        result = result if result in NOTIFY_RESULTS else None
+        page = screen.page(
+            current_user,
+            current_app.config,
+            sink=sink,
+            status=status,
+            channel=channel,
+            result=result,
+        )
         return self.render(
             "admin/outbox/index.html",
             page=page,
@@ -56,6 +69,12 @@ class OutboxView(SecuredScreen):
             sink_label=sink_label,
             age=age,
             done_cap=screen.DONE_CAP,
+            channel=channel,
+            result=result,
+            channels=NOTIFY_CHANNELS,
+            results=NOTIFY_RESULTS,
+            events=NOTIFY_EVENTS,
+            dev=[c for c in NOTIFY_CHANNELS if not configured(c, current_app.config)],
         )
 
     @expose("/retry/", methods=("POST",))

@@ -2,6 +2,7 @@
 
 from models.catalog import EXTRA_FIELD_TYPES, ONLINE_LEVELS
 from models.dossier import CHANNELS, COLLECTORS, OUTCOMES, RETURN_METHODS, STATUSES, TIMELINESS
+from models.notification import NOTIFY_CHANNELS
 from services.dossiers.workflow import TRANSITIONS
 
 STR, INT, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
@@ -60,6 +61,11 @@ DOSSIER = obj(
         "organization_tax_code": NULL_STR,
         "channel": enum(CHANNELS),
         "return_method": enum(RETURN_METHODS),
+        "notify": {
+            "type": "array",
+            "items": enum(NOTIFY_CHANNELS),
+            "description": "Kênh người nộp chọn để nhận tin nhắn.",
+        },
         "received_at": INSTANT,
         "due_at": NULL_INSTANT,
         "fee_amount": {**INT, "description": "VND"},
@@ -146,6 +152,13 @@ RECEIVE = obj(
         "organization_tax_code": STR,
         "return_method": {**enum(RETURN_METHODS), "default": "counter"},
         "channel": {**enum(CHANNELS), "default": "counter"},
+        "notify": {
+            "type": "array",
+            "items": enum(NOTIFY_CHANNELS),
+            "description": "Kênh nhận tin nhắn người nộp đồng ý (sms cần số điện thoại, "
+            'email cần địa chỉ email). Bỏ trống: ["sms"] khi nhận kết quả qua bưu chính, '
+            "ngược lại không nhận tin.",
+        },
         "notes": STR,
         "documents": {
             "type": "array",
