@@ -212,7 +212,20 @@ def make_one_of_each(world) -> dict:
         "portal_mapping": _a_portal_mapping(),
         "carrier_status": make_carrier_status("100").id,
         "carrier_webhook": make_carrier_webhook().id,
+        "notification_template": _a_notification_template(),
     }
+
+
+def _a_notification_template() -> int:
+    """The default templates (as the migration seeds them); the first one's id."""
+    from sqlalchemy import select
+
+    from models.notification import NotificationTemplate
+    from services.integration.notify.templates import ensure_defaults
+
+    ensure_defaults()
+    db.session.commit()
+    return db.session.scalar(select(NotificationTemplate.id).order_by(NotificationTemplate.id))
 
 
 def _a_portal_mapping() -> int:
