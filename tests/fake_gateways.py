@@ -8,7 +8,9 @@ with AUTH, keeping every message it received.
 """
 
 import json
+import shutil
 import ssl
+import subprocess
 import threading
 import time
 from email import message_from_bytes, policy
@@ -226,5 +228,15 @@ class SmtpServer:
                 for part in message.walk():
                     if part.get_content_maintype() in ("text",):
                         parts.append(part.get_content())
+                    elif part.get_content_type() == "application/pdf":
+                        parts.append(pdf_text(part.get_payload(decode=True)))
                 out.append("\n".join(parts))
         return out
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF as poppler's pdftotext reads it (what a reader of the file sees)."""
+    path = shutil.which("pdftotext")
+    assert path, "pdftotext is missing: apt-get install poppler-utils (as .ci/run does)"
+    run = subprocess.run([path, "-layout", "-", "-"], input=data, capture_output=True, check=True)  # noqa: S603
+    return run.stdout.decode()

@@ -17,7 +17,14 @@ from services.integration.notify import log as message_log
 from services.integration.notify import templates
 from services.transactions import transaction
 from tests import factories
-from tests.fake_gateways import SMS_PASSWORD, SMS_USER, ZALO_TOKEN, FakeGateway, SmtpServer
+from tests.fake_gateways import (
+    SMS_PASSWORD,
+    SMS_USER,
+    ZALO_TOKEN,
+    FakeGateway,
+    SmtpServer,
+    pdf_text,
+)
 
 ID_NUMBER, NAME, STREET = "019201012345", "Trần Thị Bích Ngọc", "Số 17 ngõ 42 đường Phan Đình Phùng"
 
@@ -121,8 +128,12 @@ def test_each_event_goes_on_the_chosen_channels_only(world, sms, zalo, smtp):
     [(to, message)] = smtp.messages
     assert to == ["ngoc.tran@mail.vn"]
     assert message["Subject"] == f"Hồ sơ {dossier.code} đã được tiếp nhận"
-    attachments = [p.get_filename() for p in message.iter_attachments()]
-    assert attachments == [f"giay-tiep-nhan-{dossier.code}.html"]
+    [receipt] = message.iter_attachments()
+    assert receipt.get_filename() == f"giay-tiep-nhan-{dossier.code}.pdf"
+    assert receipt.get_content_type() == "application/pdf"
+    text = pdf_text(receipt.get_payload(decode=True))
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text and dossier.code in text
+    assert dossier.procedure_type.name in " ".join(text.split())
     to_processing(dossier, world)  # no message for a handover
     ask_supplement(dossier, world)
     factories.run_workers()
