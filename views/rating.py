@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from extensions import limiter
-from models.rating import ASPECTS, FACES, STAGES
+from models.rating import FACES, STAGES
 from services.dossiers.ratings import recording
 from services.errors import Conflict, NotFound, ValidationFailed
 from services.transactions import transaction
@@ -53,11 +53,7 @@ def rate(code: str):
         done = recording.rated(dossier, stage)
         return _page(dossier=shown, stage=stage, done=done)
     form = request.form
-    answers = recording.Answers(
-        overall=form.get("overall"),
-        comment=form.get("comment"),
-        **{name: form.get(name) for name in ASPECTS},
-    )
+    answers = recording.Answers.from_form(form)
     try:
         with transaction():
             recording.record(dossier, answers, ip_address=request.remote_addr)

@@ -11,7 +11,7 @@ from flask_admin import BaseView, expose
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from models.rating import ASPECTS, FACES, STAGES
+from models.rating import FACES, STAGES
 from services.dossiers.ratings import counter, recording
 from services.errors import Conflict, NotFound, ValidationFailed
 from services.transactions import transaction
@@ -63,11 +63,7 @@ class CounterRatingView(BaseView):
     @expose("/rate", methods=("POST",))
     def rate(self):
         form = request.form
-        answers = recording.Answers(
-            overall=form.get("overall"),
-            comment=form.get("comment"),
-            **{name: form.get(name) for name in ASPECTS},
-        )
+        answers = recording.Answers.from_form(form)
         try:
             with transaction():
                 counter.rate(

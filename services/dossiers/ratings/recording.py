@@ -39,6 +39,12 @@ class Answers:
     attitude: str | None = None
     comment: str | None = None
 
+    @classmethod
+    def from_form(cls, form) -> "Answers":
+        """The answers of a submitted rating form (the public page's and the tablet's)."""
+        aspects = {name: form.get(name) for name in ASPECTS}
+        return cls(overall=form.get("overall"), comment=form.get("comment"), **aspects)
+
 
 def stage_of(dossier: Dossier) -> str:
     """Which stage a rating of DOSSIER now speaks of: the return once the result is out."""
