@@ -58,12 +58,19 @@ def test_an_api_receipt_reads_everything_before_drawing_its_number(app, world):
     drawn = next(i for i, s in enumerate(statements) if "code_counter" in s.split("(")[0])
     assert all(s.lstrip().upper().startswith("SELECT") for s in statements[:drawn])
     written = [WRITTEN.match(s)[1] for s in statements[drawn:]]
-    # the daily figures: the day received, and the day its appointment passes if still open
-    assert (
-        written
-        == ["code_counter", "dossier", "dossier_history", "audit_entry"] + ["report_daily"] * 2
-    )
-    assert len(statements) <= 9, [s[:70] for s in statements]  # was 17; +1: the appointment day
+    # the applicant's SMS (by post: SMS unless they say otherwise) waits in the outbox; the
+    # daily figures: the day received, and the day its appointment passes if still open
+    assert written == [
+        "code_counter",
+        "dossier",
+        "dossier_history",
+        "outbox_message",
+        "audit_entry",
+        "report_daily",
+        "report_daily",
+    ]
+    # was 17; +1: the appointment day, +1: the message to send after the commit
+    assert len(statements) <= 10, [s[:70] for s in statements]
     body = response.get_json()
     stored = db.session.scalar(select(Dossier).where(Dossier.code == body["code"]))
     assert body["code"].endswith("-0002") and body["version"] == stored.version == 1
