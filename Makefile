@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 # Test processes (pytest-xdist); each has its own PostgreSQL database and browser. 0: one process.
-TEST_WORKERS ?= 2
+TEST_WORKERS ?= 3
 FLASK := $(BIN)/flask --app app
 
 .PHONY: run test lint format clean

@@ -35,6 +35,22 @@ def pytest_configure(config):
         raise pytest.UsageError("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
 
 
+#: The slowest files of the suite (``--durations``), longest first.
+SLOW_FIRST = (
+    "tests/scale/test_webhook_order.py",
+    "tests/browser/test_browser_screens.py",
+    "tests/integration/test_outbox_chaos.py",
+    "tests/browser/test_browser_reports.py",
+    "tests/browser/test_browser_clicks.py",
+    "tests/browser/test_browser_rating.py",
+    "tests/scale/test_reports_replica.py",
+    "tests/browser/test_browser_receipt.py",
+    "tests/scale/test_heavy_exports.py",
+    "tests/scale/test_pgbouncer.py",
+    "tests/browser/test_browser_notifications.py",
+)
+
+
 def pytest_collection_modifyitems(config, items):
     """A test marked ``postgresql_only`` is about PostgreSQL itself (prepared statements,
     row locks): it is not collected for SQLite, rather than skipped there."""
@@ -45,7 +61,10 @@ def pytest_collection_modifyitems(config, items):
         (dropped if sqlite and item.get_closest_marker("postgresql_only") else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
-        items[:] = kept
+    # The files that take minutes start first: run in parallel (one file per process at a
+    # time), short files then fill the end instead of waiting behind a long one.
+    rank = {path: i for i, path in enumerate(SLOW_FIRST)}
+    items[:] = sorted(kept, key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
 
 
 def _database_params():

@@ -98,8 +98,10 @@ def test_messages_at_receipt_and_supplement_then_a_template_edited(
     sign_in(page, live_server, "dept_admin")
     page.goto(f"{live_server}/admin/dossier/details/?id={dossier.id}")
     page.click("button[data-target='#form-request_supplement']")
+    form = page.locator("#form-request_supplement.show")  # opened, its animation over
+    form.wait_for()
     page.fill("#note-request_supplement", "Thiếu bản sao giấy phép cũ")
-    page.click("#form-request_supplement button[type=submit]")
+    form.locator("button[type=submit]").click()
     page.locator(".alert-success").wait_for()
     watch.check_page()
     factories.run_workers()
