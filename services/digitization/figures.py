@@ -21,7 +21,13 @@ from models.digitization import DossierFile
 from models.dossier import Dossier
 from services.calendar import day_start
 
-GROUPS = {"agency": Dossier.agency_id, "procedure": Dossier.procedure_type_id}
+GROUPS = {
+    "agency": (Dossier.agency_id,),
+    "procedure": (Dossier.procedure_type_id,),
+    # every pair at once (the scorecard sums them into its three groupings: one read)
+    "agency_procedure": (Dossier.agency_id, Dossier.procedure_type_id),
+}
+COUNTS = ("received", "digitized", "reused", "completed", "e_results", "national_store")
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -54,8 +60,8 @@ def rates(
     )
     asked = func.coalesce(required.c.n, 0)
     completed = Dossier.completed_at.is_not(None)
-    group = GROUPS.get(by)
-    keys = [group.label("key")] if group is not None else []
+    group = GROUPS.get(by, ())
+    keys = [column.label(f"key{i}") for i, column in enumerate(group)]
 
     def narrowed(query):
         query = query.where(
@@ -99,7 +105,7 @@ def rates(
         )
         .select_from(Dossier)
         .join(DossierFile, DossierFile.dossier_id == Dossier.id)
-    ).group_by(*([group] if group is not None else []), Dossier.id, asked, completed)
+    ).group_by(*group, Dossier.id, asked, completed)
     files = per_dossier.subquery()
     done, e_result = files.c.completed, files.c.e_result == 1
     whole = case(
@@ -107,7 +113,7 @@ def rates(
         (and_(files.c.documents >= files.c.asked, ~done | e_result), 1),
         else_=0,
     )
-    file_keys = [files.c.key] if group is not None else []
+    file_keys = [files.c[f"key{i}"] for i in range(len(group))]
     with_files = select(
         *file_keys,
         func.sum(whole).label("digitized"),
@@ -115,13 +121,25 @@ def rates(
         func.sum(case((and_(done, e_result), 1), else_=0)).label("e_results"),
         func.sum(files.c.national).label("national_store"),
     )
-    if group is None:
+    if not group:
         head = db.session.execute(dossiers).one()._mapping
         extra = db.session.execute(with_files).one()._mapping
         return _figures(_merged(head, extra))
-    heads = db.session.execute(dossiers.group_by(group).order_by(group)).all()
-    extras = {r.key: r._mapping for r in db.session.execute(with_files.group_by(files.c.key))}
-    return [{"key": r.key, **_figures(_merged(r._mapping, extras.get(r.key, {})))} for r in heads]
+
+    def key_of(row):
+        return row[0] if len(group) == 1 else tuple(row[: len(group)])
+
+    heads = db.session.execute(dossiers.group_by(*group).order_by(*group)).all()
+    extras = {key_of(r): r._mapping for r in db.session.execute(with_files.group_by(*file_keys))}
+    return [
+        {"key": key_of(r), **_figures(_merged(r._mapping, extras.get(key_of(r), {})))}
+        for r in heads
+    ]
+
+
+def summed(rows) -> dict:
+    """The figures of ROWS taken together (their counts added, their rates made again)."""
+    return _figures({name: sum(int(r[name] or 0) for r in rows) for name in COUNTS})
 
 
 def _merged(head, extra) -> dict:
@@ -137,10 +155,7 @@ def _merged(head, extra) -> dict:
 
 
 def _figures(row) -> dict:
-    counts = {
-        k: int(row[k] or 0)
-        for k in ("received", "digitized", "reused", "completed", "e_results", "national_store")
-    }
+    counts = {k: int(row[k] or 0) for k in COUNTS}
     return counts | {
         "digitization_rate": _ratio(counts["digitized"], counts["received"]),
         "reuse_rate": _ratio(counts["reused"], counts["received"]),

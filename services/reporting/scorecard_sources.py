@@ -41,14 +41,20 @@ def synced(user, period: Period, filters: Filters) -> dict | None:
 
 
 def digitized(user, period: Period, filters: Filters) -> dict:
-    """(kind, id) → the digitization figures (services.digitization.figures) of PERIOD."""
+    """(kind, id) → the digitization figures (services.digitization.figures) of PERIOD, from
+    one read of every (agency, procedure) pair, summed into the total and each grouping."""
     scope = {
         "agency_id": filters.agency_id,
         "procedure_id": filters.procedure_type_id,
         "post_office_id": filters.post_office_id,
     }
-    answer = {(None, None): digitization.rates(user, period.first, period.last, **scope)}
-    for kind in BY:
-        for row in digitization.rates(user, period.first, period.last, by=kind, **scope):
-            answer[(kind, row["key"])] = row
-    return answer
+    pairs = digitization.rates(user, period.first, period.last, by="agency_procedure", **scope)
+    grouped: dict[tuple, list] = {(None, None): pairs}
+    for row in pairs:
+        agency, procedure = row["key"]
+        grouped.setdefault(("agency", agency), []).append(row)
+        grouped.setdefault(("procedure", procedure), []).append(row)
+    return {
+        key: {"key": key[1], **digitization.summed(rows)} if key[0] else digitization.summed(rows)
+        for key, rows in grouped.items()
+    }
