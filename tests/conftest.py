@@ -246,3 +246,34 @@ def live_server(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+# -- the applicant-message gateways, real servers on 127.0.0.1 (tests/fake_gateways.py) -------
+@pytest.fixture
+def sms():
+    """The SMS brandname gateway."""
+    from tests.fake_gateways import FakeGateway
+
+    server = FakeGateway("sms").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def zalo():
+    """The Zalo ZNS gateway."""
+    from tests.fake_gateways import FakeGateway
+
+    server = FakeGateway("zalo").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server (aiosmtpd) in the test process."""
+    from tests.fake_gateways import SmtpServer
+
+    server = SmtpServer().start()
+    yield server
+    server.stop()

@@ -13,23 +13,9 @@ from tests import factories
 from tests.browser.test_browser_outbox import sign_in
 from tests.browser_watch import Watch
 from tests.conftest import OUTPUT
-from tests.fake_gateways import SMS_PASSWORD, SMS_USER, FakeGateway, SmtpServer
+from tests.fake_gateways import SMS_PASSWORD, SMS_USER
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def sms():
-    server = FakeGateway("sms").start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

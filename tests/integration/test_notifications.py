@@ -21,33 +21,11 @@ from tests.fake_gateways import (
     SMS_PASSWORD,
     SMS_USER,
     ZALO_TOKEN,
-    FakeGateway,
     SmtpServer,
     pdf_text,
 )
 
 ID_NUMBER, NAME, STREET = "019201012345", "Trần Thị Bích Ngọc", "Số 17 ngõ 42 đường Phan Đình Phùng"
-
-
-@pytest.fixture
-def sms():
-    server = FakeGateway("sms").start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def zalo():
-    server = FakeGateway("zalo").start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer().start()
-    yield server
-    server.stop()
 
 
 def provider_config(sms, zalo, smtp, **overrides) -> dict:
@@ -557,7 +535,7 @@ def test_the_outbox_screen_lists_only_the_messages_in_scope(app, world, client, 
 
 
 def test_starttls_when_the_server_offers_it(app, world, tmp_path, monkeypatch):
-    from tests.fake_gateways import SmtpServer, self_signed
+    from tests.fake_gateways import self_signed
 
     cert, key = self_signed(tmp_path)
     monkeypatch.setenv("SSL_CERT_FILE", cert)  # our test CA, as a real one would be trusted

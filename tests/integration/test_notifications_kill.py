@@ -10,18 +10,11 @@ from sqlalchemy import select
 from extensions import db
 from models import NotificationLog, OutboxMessage
 from tests import factories
-from tests.fake_gateways import SMS_PASSWORD, SMS_USER, FakeGateway
+from tests.fake_gateways import SMS_PASSWORD, SMS_USER
 from tests.integration.processes import Outboxer, outbox_env
 from tests.integration.test_notifications import received
 
 LEASE_SECONDS = 2
-
-
-@pytest.fixture
-def sms():
-    server = FakeGateway("sms").start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

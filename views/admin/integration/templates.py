@@ -1,6 +1,8 @@
 """«Mẫu tin nhắn» (/admin/notification_template/): IT staff edit the text of each event ×
 channel, with the placeholders listed, the SMS length counted and a preview."""
 
+import textwrap
+
 from flask import jsonify, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
@@ -17,8 +19,9 @@ from views.admin.core.formatters import labelled
 
 
 def body_formatter(_view, _context, model, _name):
-    """The list shows the text's first line."""
-    return (model.body or "").splitlines()[0][:120] if model.body else ""
+    """The list shows the text's first line (a whole SMS), cut at a word with "…"."""
+    first = (model.body or "").splitlines()[0] if model.body else ""
+    return textwrap.shorten(first, width=200, placeholder=" …")
 
 
 class NotificationTemplateView(SecuredModelView):
