@@ -14,6 +14,7 @@ from extensions import db
 from models.user import User
 from services.accounts.users import create_user
 from services.delivery import webhooks
+from services.dossiers import partitions as dossier_partitions
 from services.errors import ServiceError
 from services.integration import workers
 from services.integration.notify import log as message_log
@@ -29,6 +30,7 @@ def register_commands(app) -> None:
     app.cli.add_command(webhooks_group)
     app.cli.add_command(digitize_pending_command)
     app.cli.add_command(notifications_group)
+    app.cli.add_command(partitions_group)
 
 
 @click.command("seed-demo")
@@ -243,3 +245,47 @@ def notifications_templates_command():
     with transaction():
         added = message_templates.ensure_defaults()
     click.echo(f"Added {added} templates.")
+
+
+@click.group("partitions")
+def partitions_group():
+    """The quarter partitions of the dossiers and their history (PostgreSQL)."""
+
+
+@partitions_group.command("ensure")
+@click.option(
+    "--ahead",
+    type=click.IntRange(0, 40),
+    default=2,
+    show_default=True,
+    help="Quarters to create after this one.",
+)
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Also the quarters from this day's (YYYY-MM-DD) on.",
+)
+def partitions_ensure_command(ahead, since):
+    """Create the missing quarter partitions, this quarter's to AHEAD quarters after it
+    (run it daily from cron); nothing to do on SQLite."""
+    if not dossier_partitions.postgres():
+        click.echo("SQLite has no partitions: nothing to do.")
+        return
+    outcome = dossier_partitions.ensure(ahead=ahead, since=since.date() if since else None)
+    click.echo(
+        f"Created {len(outcome.created)} partitions{': ' if outcome.created else '.'}"
+        + ", ".join(outcome.created)
+    )
+    for label in outcome.skipped:
+        click.echo(
+            f"Quarter {label}: its rows already wait in the default partition; left there.",
+            err=True,
+        )
+
+
+@partitions_group.command("list")
+def partitions_list_command():
+    """Each partition with its bounds and its estimated rows."""
+    for partition in dossier_partitions.listing():
+        click.echo(f"{partition.name:<28} {partition.bounds:<60} ~{partition.rows:,} rows")

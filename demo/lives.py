@@ -6,6 +6,7 @@ from datetime import date
 
 from demo import bulk
 from demo.timeline import CONFIRM_MORNING, SEND, Timeline
+from models import partitions
 from vietnam.validation import s10_check_digit
 
 OPENING, CLOSING = 8 * 60, 17 * 60
@@ -14,9 +15,12 @@ OPENING, CLOSING = 8 * 60, 17 * 60
 class Life:
     """Builds the rows of every table for the dossiers received, day by day."""
 
-    def __init__(self, rng: random.Random, timeline: Timeline, world: dict, counters, ids):
+    def __init__(
+        self, rng: random.Random, timeline: Timeline, world: dict, counters, ids, quarter_ids=False
+    ):
         self.rng, self.t, self.world = rng, timeline, world
         self.counters, self.ids = counters, ids
+        self.quarter_ids = quarter_ids  # PostgreSQL: a dossier's id holds its quarter
         self.pending = 0
         self._reset()
 
@@ -65,6 +69,8 @@ class Life:
         rng, t = self.rng, self.t
         proc_id, agency_id, agency_code, n_days, fee, postal, checklist = procedure
         dossier_id, clerk = self._id("dossier"), self._staff(office)
+        if self.quarter_ids:
+            dossier_id = partitions.dossier_id(dossier_id, t.day(w))
         code = f"{agency_code}-{t.day(w):%y%m%d}-{self._seq(f'dossier:{agency_id}', t.day(w)):04d}"
         start = (w, minute) if minute < t.cutoff else (w + 1, OPENING)
         due = (start[0] + n_days, start[1]) if n_days else (start[0], CLOSING)

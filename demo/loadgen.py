@@ -30,6 +30,7 @@ from demo.timeline import Timeline
 from extensions import db
 from models import Agency, CodeCounter, ProcedureType, RequiredDocument, User
 from services.calendar import LOCAL_TZ, load_calendar, parse_cutoff
+from services.dossiers import partitions as dossier_partitions
 from services.reporting import delays
 from services.reporting.facts import rebuild
 from vietnam.text import fold
@@ -53,13 +54,17 @@ def generate_dossiers(
     ensure_demo_world()
     db.session.commit()
     ids = bulk.next_ids()
+    postgres = db.engine.dialect.name == "postgresql"
+    if postgres:  # ids in each day's quarter, from a block of the sequence kept for the run
+        ids["dossier"] = bulk.reserve_dossier_ids(count)
     rng = random.Random(seed * 1_000_003 + ids["dossier"])
     today = datetime.now(LOCAL_TZ)
     first = today.date() - timedelta(days=days)
     timeline = Timeline(load_calendar(first, days=days + 500), first, today, parse_cutoff(cutoff))
     counters = {(c.scope, c.day): c.last_seq for c in db.session.scalars(select(CodeCounter))}
-    life = Life(rng, timeline, _world(rng), counters, ids)
+    life = Life(rng, timeline, _world(rng), counters, ids, quarter_ids=postgres)
     db.session.commit()
+    dossier_partitions.ensure(since=first)  # the past quarters receive rows too
     done = 0
     large = count >= max(100_000, ids["dossier"] // 2)
     with bulk.bulk_mode(large, note), Writer() as writer:

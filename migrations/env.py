@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from models import partitions
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -92,6 +94,8 @@ def run_migrations_online():
             # Index builds on big tables outlast the app's STATEMENT_TIMEOUT_MS.
             connection.exec_driver_sql("SET statement_timeout = 0")
             connection.commit()  # Alembic then opens (and commits) its own transaction
+        conf_args.setdefault("include_name", partitions.include_name)
+        conf_args.setdefault("include_object", partitions.include_object)
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():

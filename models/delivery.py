@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from models.agency import Agency
-from models.base import UTCDateTime, utcnow
+from models.base import BigId, UTCDateTime, utcnow
 from models.dossier import Dossier
 from models.user import User
 from models.vocabulary import N_, Term, Vocabulary
@@ -57,7 +57,7 @@ class DeliveryOrder(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tracking_code: Mapped[str] = mapped_column(String(13), unique=True)
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    dossier_id: Mapped[int] = mapped_column(BigId, ForeignKey("dossier.id"), index=True)
     post_office_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="created", index=True)
     recipient_name: Mapped[str] = mapped_column(String(200))

@@ -6,7 +6,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
-from models.base import UTCDateTime, utcnow
+from models.base import BigId, UTCDateTime, utcnow
 from models.dossier import Dossier
 from models.user import User
 from models.vocabulary import N_, Term, Vocabulary
@@ -45,7 +45,7 @@ class DossierFile(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"))
+    dossier_id: Mapped[int] = mapped_column(BigId, ForeignKey("dossier.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(12), default="document")
     document: Mapped[str] = mapped_column(String(500))
     originality: Mapped[str] = mapped_column(String(10), default="copy")

@@ -2,12 +2,23 @@
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, event, text
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
+from models import partitions
 from models.agency import Agency
-from models.base import JSONType, UTCDateTime, utcnow
+from models.base import BigId, JSONType, UTCDateTime, utcnow
 from models.catalog import ProcedureType
 from models.user import User
 from models.vocabulary import N_, Term, Vocabulary
@@ -77,6 +88,9 @@ class Dossier(db.Model):
             name="collected_by",
         ),
         CheckConstraint("fee_amount >= 0", name="fee_amount"),
+        # One code, one dossier: on PostgreSQL each quarter partition's own unique index
+        # (a code carries its receipt day, so its quarter: models.partitions).
+        UniqueConstraint("code", name=partitions.CODE_UNIQUE).ddl_if(dialect="sqlite"),
         # A page in receipt order (id breaking ties) is read from these indexes alone.
         Index("ix_dossier_received_at_id", "received_at", "id"),
         Index("ix_dossier_agency_received", "agency_id", "received_at", "id"),
@@ -120,8 +134,8 @@ class Dossier(db.Model):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40))
     procedure_type_id: Mapped[int] = mapped_column(ForeignKey("procedure_type.id"), index=True)
     # The resolving agency, copied from the procedure type at receipt: it
     # scopes department users and prefixes the code, and must not move later.
@@ -223,8 +237,8 @@ class DossierHistory(db.Model):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(BigId, ForeignKey("dossier.id"))
     action: Mapped[str] = mapped_column(String(40))
     from_status: Mapped[str | None] = mapped_column(String(30))
     to_status: Mapped[str] = mapped_column(String(30))
@@ -272,3 +286,6 @@ def _mark_recorded_late(mapper, connection, target: DossierHistory) -> None:
     late = at is not None and at.tzinfo is not None and at < now - RECORDED_LATE_AFTER
     if late and target.recorded_at is None:
         target.recorded_at = now
+
+
+partitions.listen(Dossier.__table__, DossierHistory.__table__, Dossier)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from models.agency import Agency
-from models.base import UTCDateTime, utcnow
+from models.base import BigId, UTCDateTime, utcnow
 from models.dossier import Dossier
 from models.user import User
 from models.vocabulary import N_, Term, Vocabulary
@@ -78,12 +78,12 @@ class HandoverItem(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     handover_id: Mapped[int] = mapped_column(ForeignKey("handover.id", ondelete="CASCADE"))
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    dossier_id: Mapped[int] = mapped_column(BigId, ForeignKey("dossier.id"), index=True)
     missing: Mapped[bool] = mapped_column(default=False)
     note: Mapped[str | None] = mapped_column(String(500))
     # The dossier's id while the batch is open, NULL once it is confirmed or cancelled:
     # unique, so the database itself keeps a dossier in at most one open batch.
-    open_dossier_id: Mapped[int | None] = mapped_column(unique=True)
+    open_dossier_id: Mapped[int | None] = mapped_column(BigId, unique=True)
 
     handover: Mapped[Handover] = relationship(back_populates="items")
     dossier: Mapped[Dossier] = relationship()

@@ -11,7 +11,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
-from models.base import JSONType, UTCDateTime, utcnow
+from models.base import BigId, JSONType, UTCDateTime, utcnow
 from models.vocabulary import N_, Term, Vocabulary
 
 OUTBOX_STATUSES = Vocabulary(
@@ -85,8 +85,10 @@ class OutboxMessage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     sink: Mapped[str] = mapped_column(String(30))
     kind: Mapped[str] = mapped_column(String(20))
-    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"))
-    history_id: Mapped[int | None] = mapped_column(ForeignKey("dossier_history.id"))
+    dossier_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("dossier.id"))
+    # The event that raised the row; no foreign key: the history is partitioned on its
+    # dossier (models.partitions), so its id alone has no unique index to point at.
+    history_id: Mapped[int | None] = mapped_column(BigId)
     payload: Mapped[dict | None] = mapped_column(JSONType)
     idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
     status: Mapped[str] = mapped_column(String(12), default="pending")
@@ -121,7 +123,7 @@ class PortalSync(db.Model):
 
     __tablename__ = "portal_sync"
 
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(BigId, ForeignKey("dossier.id"), primary_key=True)
     portal_status: Mapped[int | None]
     first_synced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     synced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -12,7 +12,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
-from models.base import UTCDateTime, utcnow
+from models.base import BigId, UTCDateTime, utcnow
 from models.vocabulary import N_, Term, Vocabulary
 
 NOTIFY_CHANNELS = Vocabulary(
@@ -109,7 +109,9 @@ class NotificationLog(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # One log row per outbox row: it also marks an attempt whose answer was never recorded.
     outbox_key: Mapped[str] = mapped_column(String(80), unique=True)
-    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id", ondelete="SET NULL"))
+    dossier_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("dossier.id", ondelete="SET NULL")
+    )
     event: Mapped[str] = mapped_column(String(30))
     channel: Mapped[str] = mapped_column(String(10))
     template_id: Mapped[int | None] = mapped_column(

@@ -6,7 +6,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
-from models.base import UTCDateTime, utcnow
+from models.base import BigId, UTCDateTime, utcnow
 from models.dossier import Dossier
 from models.vocabulary import N_, Term, Vocabulary
 
@@ -50,7 +50,7 @@ class Rating(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"))
+    dossier_id: Mapped[int] = mapped_column(BigId, ForeignKey("dossier.id"))
     stage: Mapped[str] = mapped_column(String(10))
     overall: Mapped[str] = mapped_column(String(20))
     convenience: Mapped[str | None] = mapped_column(String(20))

@@ -7,7 +7,7 @@ from sqlalchemy import false
 import permissions
 from models import Agency, DeliveryOrder, Dossier, Handover, ProcedureType, Role, User
 from vietnam.text import fold, search_key
-from views.admin.core.params import clamp, parse_id
+from views.admin.core.params import big_ids, clamp, parse_id
 
 MAX_LOOKUP_ROWS = 20
 # Small catalogs searched without diacritics in Python: model → the fields matched.
@@ -44,7 +44,7 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
 
     def get_one(self, pk):
         """The row with PK if the user may see it, else None (the field then refuses it)."""
-        pk = parse_id(pk)
+        pk = parse_id(pk, big_ids(self.model))
         if pk is None:
             return None
         query = self.one_query()

@@ -24,7 +24,7 @@ from views.admin.core.filters import FilterConverter, kept_a_while
 from views.admin.core.formatters import DETAIL_FORMATTERS, EXPORT_FORMATTERS, FORMATTERS
 from views.admin.core.forms import PanelModelConverter, TranslatedForm
 from views.admin.core.messages import MessagesMixin
-from views.admin.core.params import clamp, parse_id
+from views.admin.core.params import big_ids, clamp, parse_id
 from views.urls import is_local_path
 
 log = logging.getLogger(__name__)
@@ -152,7 +152,8 @@ class SecuredModelView(FastRowsMixin, ExportMixin, MessagesMixin, ModelView):
     )
     def action_delete(self, ids):
         """Flask-Admin's bulk delete, given integer ids (PostgreSQL refuses text ones)."""
-        return super().action_delete(tuple(i for i in map(parse_id, ids) if i is not None))
+        big = big_ids(self.model)
+        return super().action_delete(tuple(i for v in ids if (i := parse_id(v, big)) is not None))
 
     def _get_filter_groups(self):
         """The filter menu, translated once per language and kept as its options are
@@ -175,7 +176,7 @@ class SecuredModelView(FastRowsMixin, ExportMixin, MessagesMixin, ModelView):
 
     def get_one(self, id):
         """The row if it exists and is in the user's scope; else 404 (the two look alike)."""
-        pk = parse_id(id)
+        pk = parse_id(id, big_ids(self.model))
         if pk is None:
             abort(404)
         query = self.get_query().options(*self.one_options())

@@ -208,7 +208,7 @@ class DeliveryOrderView(AddressPickers, EventFormMixin, IndexedSearchMixin, Secu
         return super().edit_view()
 
     def _dossier_to_ship(self):
-        pk = parse_id(request.args.get("dossier"))
+        pk = parse_id(request.args.get("dossier"), big=True)
         if pk is None:
             return None
         query = permissions.scope(current_user, "dossier", select(Dossier).where(Dossier.id == pk))

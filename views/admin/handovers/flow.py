@@ -17,7 +17,7 @@ from views.admin.core.params import parse_id
 
 def parse_ids(values) -> list[int]:
     """The dossier ids a form sent, those that can be ids at all."""
-    return [i for i in map(parse_id, values) if i is not None]
+    return [i for i in (parse_id(v, big=True) for v in values) if i is not None]
 
 
 def send_batch(ids: list[int], note: str | None):
