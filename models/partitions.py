@@ -16,7 +16,7 @@ import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, text
+from sqlalchemy import BigInteger, event, func, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.schema import CreateTable
 
@@ -130,12 +130,6 @@ def _partitions_after_create(target, connection, **kw):
             connection.exec_driver_sql(statement)
 
 
-def next_dossier_id(connection, received: datetime) -> int:
-    """The id a dossier received at RECEIVED takes on CONNECTION (PostgreSQL)."""
-    value = connection.scalar(text(f"SELECT nextval('{SEQUENCE}')"))
-    return dossier_id(value, received)
-
-
 _MODEL_TABLES: set = set()
 
 
@@ -151,4 +145,6 @@ def listen(dossier_table, history_table, dossier_class) -> None:
             return
         if target.received_at is None:
             target.received_at = datetime.now(UTC)
-        target.id = next_dossier_id(connection, target.received_at)
+        # inside the INSERT (its RETURNING gives the id back): no statement of its own
+        base = quarter_number(target.received_at) * QUARTER_SPAN
+        target.id = literal(base, BigInteger) + func.nextval(SEQUENCE)

@@ -59,14 +59,16 @@ def test_pages_follow_each_other_without_repeating_or_skipping(client, login_as,
 
 
 def test_details_page_loads_its_relations_with_the_dossier(app, client, login_as, world):
-    received(world, 1)
+    (code,) = received(world, 1)
+    dossier_id = db.session.scalar(select(Dossier.id).where(Dossier.code == code))
+    url = f"/admin/dossier/details/?id={dossier_id}"
     login_as("po_clerk")
-    client.get("/admin/dossier/details/?id=1")
+    client.get(url)
     statements = []
     listener = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
-        page = client.get("/admin/dossier/details/?id=1")
+        page = client.get(url)
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     assert page.status_code == 200

@@ -1,0 +1,202 @@
+"""The quarter partitions on real PostgreSQL: where a dossier and its history land, the
+partitions made ahead (and a receipt on a new quarter's first day), the default partition
+when nobody made them, the code kept unique, and the migration path from plain tables."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from click.testing import CliRunner
+from flask_migrate import upgrade
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from app import create_app
+from cli import partitions_ensure_command, partitions_list_command
+from extensions import db
+from models import Agency, Dossier, DossierHistory, ProcedureType
+from models.partitions import QUARTER_SPAN, partition_name, quarter_number
+from services.calendar import LOCAL_TZ
+from services.dossiers import partitions
+from tests import factories
+from tests.conftest import make_config
+from tests.services.test_migrations import empty_database as empty_database  # the fixture
+
+pytestmark = pytest.mark.postgresql_only  # SQLite has no partitions
+
+
+@pytest.fixture
+def procedure(world):
+    procedure = factories.make_procedure(
+        "1.000001", "Cấp phép xuất bản", world.agencies["dept"], 10
+    )
+    db.session.commit()
+    return procedure
+
+
+def where(table: str, key: str, value: int) -> str:
+    """The partition holding TABLE's row(s) with KEY = VALUE."""
+    return db.session.scalar(
+        text(f"SELECT DISTINCT tableoid::regclass::text FROM {table} WHERE {key} = :v"),  # noqa: S608
+        {"v": value},
+    )
+
+
+def test_a_dossier_and_its_history_land_in_the_quarter_of_receipt(procedure, world):
+    now = datetime.now(LOCAL_TZ)
+    dossier = factories.make_dossier(procedure, world.users["po_clerk"], received_at=now)
+    quarter = quarter_number(now)
+    assert dossier.id // QUARTER_SPAN == quarter
+    assert where("dossier", "id", dossier.id) == partition_name("dossier", quarter)
+    assert where("dossier_history", "dossier_id", dossier.id) == partition_name(
+        "dossier_history", quarter
+    )
+    # read back through the parent, with its history, as every screen reads it
+    db.session.expire_all()
+    again = db.session.get(Dossier, dossier.id)
+    assert [h.action for h in again.history] == ["receive"]
+
+
+def test_partitions_are_made_ahead_and_a_new_quarter_receives_from_its_first_day(
+    app, procedure, world
+):
+    now = datetime.now(LOCAL_TZ)
+    quarter = quarter_number(now)
+    outcome = partitions.ensure(ahead=5)
+    names = {p.name for p in partitions.listing()}
+    for number in range(quarter, quarter + 6):
+        assert partition_name("dossier", number) in names
+        assert partition_name("dossier_history", number) in names
+    assert partitions.ensure(ahead=5).created == []  # made once
+    assert set(outcome.created) <= names
+
+    first_day = quarter + 4  # a year on: the same quarter's first day, 07:30 at the counter
+    year, month = first_day // 4, (first_day % 4) * 3 + 1
+    opening = datetime(year, month, 1, 7, 30, tzinfo=LOCAL_TZ)
+    dossier = factories.make_dossier(procedure, world.users["po_clerk"], received_at=opening)
+    assert where("dossier", "id", dossier.id) == partition_name("dossier", first_day)
+    assert dossier.code.endswith(f"-{opening:%y%m%d}-0001")  # the day's codes start at 1
+
+
+def test_a_quarter_nobody_made_lands_in_the_default_partition_and_is_reported(
+    app, procedure, world
+):
+    long_ago = datetime(2011, 2, 14, 9, 0, tzinfo=LOCAL_TZ)
+    dossier = factories.make_dossier(procedure, world.users["po_clerk"], received_at=long_ago)
+    assert where("dossier", "id", dossier.id) == "dossier_default"
+    assert where("dossier_history", "dossier_id", dossier.id) == "dossier_history_default"
+
+    result = CliRunner().invoke(
+        partitions_ensure_command, ["--since", "2010-12-01"], obj=app.cli, standalone_mode=False
+    )
+    assert result.exception is None, result.output
+    assert "2011q1" in result.output  # left in the default partition, said so
+    names = {p.name for p in partitions.listing()}
+    assert "dossier_2010q4" in names and "dossier_2011q2" in names
+    assert "dossier_2011q1" not in names
+    assert db.session.get(Dossier, dossier.id).code == dossier.code  # still served
+
+    listed = CliRunner().invoke(partitions_list_command, [], obj=app.cli)
+    assert "dossier_2010q4" in listed.output and "FOR VALUES FROM" in listed.output
+
+
+def test_a_code_is_refused_twice_within_its_quarter(procedure, world):
+    when = datetime.now(LOCAL_TZ)
+    first = factories.make_dossier(procedure, world.users["po_clerk"], received_at=when)
+    copy = factories.make_dossier(procedure, world.users["po_clerk"], received_at=when)
+    copy.code = first.code
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_history_rows_point_only_at_existing_dossiers(procedure, world):
+    dossier = factories.make_dossier(procedure, world.users["po_clerk"])
+    stray = DossierHistory(dossier_id=dossier.id + 1, action="receive", to_status="received")
+    db.session.add(stray)
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_the_migration_keeps_the_plain_tables_rows_as_the_legacy_partition(empty_database):
+    """An existing database: its rows stay (small ids, in the legacy partitions), the
+    foreign keys hold, and the next receipt takes a quarter id."""
+    app = factories_app(empty_database)
+    with app.app_context():
+        upgrade(revision="0022_digitization_more")
+        agency = Agency(code="000.00.15.H55", name="Sở Tư pháp", kind="department")
+        kind = ProcedureType(
+            code="1.001", name="Lý lịch tư pháp", field="Tư pháp", agency=agency, processing_days=10
+        )
+        db.session.add(kind)
+        db.session.flush()
+        agency, procedure = agency.id, kind.id
+        db.session.commit()
+        db.session.close()  # no transaction left open across the migration's locks
+        with db.engine.begin() as conn:  # written as before the partitions: a small id
+            conn.execute(
+                text(
+                    "INSERT INTO dossier (id, code, procedure_type_id, agency_id, status,"
+                    " channel, return_method, applicant_name, received_at, fee_amount,"
+                    " supplement_count, apology_count, search_text, created_at, updated_at,"
+                    " version) VALUES (41, '000.00.15.H55-260310-0001', :p, :a, 'received',"
+                    " 'counter', 'counter', 'Nguyễn Văn A', now(), 0, 0, 0, '', now(), now(), 1)"
+                ),
+                {"p": procedure, "a": agency},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO dossier_history (dossier_id, action, to_status, at)"
+                    " VALUES (41, 'receive', 'received', now())"
+                )
+            )
+        upgrade()
+        assert where("dossier", "id", 41) == "dossier_legacy"
+        assert where("dossier_history", "dossier_id", 41) == "dossier_history_legacy"
+        with pytest.raises(IntegrityError):
+            db.session.execute(
+                text(
+                    "INSERT INTO dossier (id, code, procedure_type_id, agency_id, status,"
+                    " channel, return_method, applicant_name, received_at, fee_amount,"
+                    " supplement_count, apology_count, search_text, created_at, updated_at,"
+                    " version) SELECT 42, code, procedure_type_id, agency_id, status, channel,"
+                    " return_method, applicant_name, received_at, fee_amount, supplement_count,"
+                    " apology_count, search_text, created_at, updated_at, version"
+                    " FROM dossier WHERE id = 41"
+                )
+            )  # the legacy rows keep their unique code
+        db.session.rollback()
+        received = datetime.now(LOCAL_TZ)
+        row = Dossier(
+            code="000.00.15.H55-" + received.strftime("%y%m%d") + "-0001",
+            procedure_type_id=procedure,
+            agency_id=agency,
+            applicant_name="Trần Thị B",
+            received_at=received,
+        )
+        db.session.add(row)
+        db.session.commit()
+        assert row.id // QUARTER_SPAN == quarter_number(received)
+        assert where("dossier", "id", row.id) == partition_name(
+            "dossier", quarter_number(date.today())
+        )
+        db.session.remove()
+        db.engine.dispose()
+
+
+def factories_app(url):
+    return create_app(make_config(url))
+
+
+def test_a_quarter_follows_the_office_clock():
+    """An id's quarter is the receipt's on the office's clock; its bounds hold it."""
+    from models.partitions import dossier_id, quarter_bounds, quarter_of_id
+
+    late = datetime(2027, 3, 31, 23, 59, tzinfo=LOCAL_TZ)  # still the first quarter
+    value = dossier_id(12, late)
+    low, high = quarter_bounds(quarter_number(late))
+    assert low <= value < high
+    assert quarter_of_id(value) == 2027 * 4
+    assert quarter_of_id(12) is None  # a legacy row's
+    # 17:30 UTC on 31 March is 00:30 on 1 April in Hà Nội: the second quarter
+    assert quarter_number(datetime(2027, 3, 31, 17, 30, tzinfo=UTC)) == 2027 * 4 + 1
