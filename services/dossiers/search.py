@@ -7,11 +7,12 @@ column, which a trigram index serves on PostgreSQL. The panel's lists call these
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from extensions import db
 from models.delivery import DeliveryOrder
 from models.dossier import Dossier
+from models.partitions import LEGACY_BELOW, quarter_bounds
 from vietnam.text import contains_pattern, fold
 
 # "000.00.15.H55-260310-0001", or the start of one ("000.00.15.H55-2603"); past the
@@ -34,10 +35,33 @@ def code_clause(search: str, agency_codes: frozenset[str] = frozenset()):
     if not CODE_SHAPE.fullmatch(term):
         return None
     clause = Dossier.code == term if FULL_CODE.fullmatch(term) else Dossier.code.like(term + "%")
+    quarters = code_quarters(term)
+    if quarters is not None and db.session.get_bind().dialect.name == "postgresql":
+        clause = and_(clause, _in_quarters(*quarters))
     if term.partition("-")[0] in agency_codes:
         return clause  # a code from its start: the words would find no other dossier
     found = db.session.scalar(select(Dossier.id).where(clause).limit(1))
     return clause if found is not None else None
+
+
+def code_quarters(term: str) -> tuple[int, int] | None:
+    """The first and last quarter (models.partitions) a code starting with TERM can be of,
+    from the receipt day inside it (``YYMMDD``: its year, or its month); None if unsaid."""
+    digits = term.partition("-")[2].partition("-")[0]
+    if len(digits) < 2:
+        return None
+    year = 2000 + int(digits[:2])
+    month = int(digits[2:4]) if len(digits) >= 4 else 0
+    if 1 <= month <= 12:
+        return (year * 4 + (month - 1) // 3,) * 2
+    return year * 4, year * 4 + 3
+
+
+def _in_quarters(first: int, last: int):
+    """Dossier ids of quarters FIRST..LAST, or of the rows from before the partitions: the
+    other quarters' partitions are not read (PostgreSQL prunes them)."""
+    low, high = quarter_bounds(first)[0], quarter_bounds(last)[1]
+    return or_(and_(Dossier.id >= low, Dossier.id < high), Dossier.id < LEGACY_BELOW)
 
 
 def exact_code(search: str | None) -> str | None:
