@@ -164,3 +164,17 @@ def test_generate_data_is_refused_in_production(runner, app):
     app.config["APP_ENV"] = "production"
     result = runner.invoke(args=["generate-data", "--dossiers", "10"])
     assert result.exit_code != 0 and "refused" in result.output
+
+
+def test_partitions_ensure_says_what_it_did(app, runner):
+    """On SQLite there is nothing to partition; on PostgreSQL a second run creates nothing
+    (tests/scale/test_partitions.py shows what the partitions hold)."""
+    first = runner.invoke(args=["partitions", "ensure"])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(args=["partitions", "ensure"])
+    if db.engine.dialect.name == "sqlite":
+        assert "SQLite has no partitions" in again.output
+    else:
+        assert again.output.startswith("Created 0 partitions.")
+    listed = runner.invoke(args=["partitions", "list"])
+    assert listed.exit_code == 0
