@@ -82,6 +82,11 @@ class DossierFile(db.Model):
         return self.document
 
 
+# The dossier's files, read with it on its page (views.admin.dossiers.query): no statement
+# of their own. Read-only: files are written through services.digitization.
+Dossier.files = relationship(DossierFile, viewonly=True, order_by=DossierFile.id)
+
+
 class ApplicantDocument(db.Model):
     """A digitized document kept under its holder's ID number (CCCD or tax code) for reuse."""
 

@@ -142,9 +142,12 @@ def _safe_name(filename: str | None) -> str | None:
 
 def files_of(dossier: Dossier) -> list[DossierFile]:
     """The dossier's files, documents first in the checklist's order, then results."""
-    rows = db.session.scalars(
-        select(DossierFile).where(DossierFile.dossier_id == dossier.id).order_by(DossierFile.id)
-    ).all()
+    if "files" in dossier.__dict__:  # read with the dossier (its page's one statement)
+        rows = dossier.files
+    else:
+        rows = db.session.scalars(
+            select(DossierFile).where(DossierFile.dossier_id == dossier.id).order_by(DossierFile.id)
+        ).all()
     # The checklist's order as the receipt recorded it (no second read of the procedure's).
     order = {name: i for i, name in enumerate(dossier.documents_checked or [])}
     kinds = {k: i for i, k in enumerate(FILE_KINDS)}

@@ -68,4 +68,5 @@ def details_options() -> tuple:
         named_only(Dossier.received_by),
         named_only(Dossier.updated_by),
         joinedload(Dossier.history).options(named_only(DossierHistory.actor)),
+        joinedload(Dossier.files),  # mostly none: a left join that adds no row
     )
