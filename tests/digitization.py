@@ -71,6 +71,7 @@ class SeaweedS3:
                 return
             except Exception:
                 if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
                     raise RuntimeError("SeaweedFS did not start; see weed.log") from None
                 time.sleep(0.3)
 
@@ -91,7 +92,15 @@ class SeaweedS3:
 
 @pytest.fixture(scope="session")
 def seaweed(tmp_path_factory):
-    server = SeaweedS3(tmp_path_factory.mktemp("seaweed"))
+    # A free port may be taken again before weed binds it (another process's outgoing
+    # connection gets it): weed then exits at once, and a fresh set of ports is tried.
+    for attempt in range(3):
+        try:
+            server = SeaweedS3(tmp_path_factory.mktemp("seaweed"))
+            break
+        except RuntimeError:
+            if attempt == 2:
+                raise
     yield server
     server.stop()
 
