@@ -120,7 +120,14 @@ def test_an_idle_primary_is_no_lag(app, world, running, api_as):  # noqa: F811
     receive(world)
     running.wait_received()
     time.sleep(2.5)  # the last commit grows old; with nothing to replay the replica is current
-    _received, source, lag = summary(api_as("viewer"))
+    # Other test processes write to the same server: its replay may be a moment behind now
+    # and then (waiting for a lock), but it catches up, and then shows no lag.
+    deadline = time.monotonic() + 20
+    while True:
+        _received, source, lag = summary(api_as("viewer"))
+        if (source == "replica" and int(lag) <= 1) or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     assert source == "replica" and int(lag) <= 1  # others' commits on a shared server: ≤ 1 s
 
 
