@@ -5,9 +5,10 @@ A dossier's id tells its quarter of receipt: ``QUARTER_SPAN`` × the quarter's n
 ``dossier`` is range-partitioned on its id and ``dossier_history`` on its dossier's id,
 with the same bounds, so a quarter's dossiers and their history each sit in one
 partition; foreign keys to ``dossier.id`` stay plain, a dossier code (its date inside)
-is unique within its quarter's partition, and a list in receipt order reads the newest
-partition first. Rows from before the partitions (migration 0023) keep their small ids in
-the ``_legacy`` partitions; a quarter nobody created ahead lands in ``_default``.
+is unique within its quarter's partition, and a code-shaped search reads its quarter's
+partition only (services.dossiers.search). Rows from before the partitions (migration
+0023) keep their small ids in the ``_legacy`` partitions; a quarter nobody created ahead
+lands in ``_default``.
 
 SQLite has no partitions: its ids stay plain, and every helper here is a no-op there.
 """
