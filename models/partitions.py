@@ -15,13 +15,13 @@ SQLite has no partitions: its ids stay plain, and every helper here is a no-op t
 
 import re
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import BigInteger, event, func, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.schema import CreateTable
 
-OFFICE_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from vietnam.dates import OFFICE_TZ
+
 QUARTER_SPAN = 10**10  # ids a quarter can hold: beyond any province's or the nation's
 #: table → the column its partitions are ranged on (both by the dossier's id).
 PARTITIONED = {"dossier": "id", "dossier_history": "dossier_id"}

@@ -6,15 +6,15 @@ the ``holidays`` package; rows of ``calendar_override`` win over it.
 
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
 from sqlalchemy import select
 
 from extensions import db
 from models.calendar import CalendarOverride
+from vietnam.dates import OFFICE_TZ
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+LOCAL_TZ = OFFICE_TZ
 
 
 def day_start(day: date) -> datetime:

@@ -2,7 +2,10 @@
 
 import re
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
+#: The office's clock: every local day, quarter and printed time is on it.
+OFFICE_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 #: How a day may be typed: as every screen shows it, or as a machine or an older link wrote it.
 DAY_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
 _HOUR = re.compile(r"(\d{1,2})[:hg.](\d{2})")

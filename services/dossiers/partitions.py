@@ -42,18 +42,6 @@ def postgres() -> bool:
     return db.engine.dialect.name == "postgresql"
 
 
-def existing() -> set[str]:
-    """The names of the partitions of the partitioned tables."""
-    rows = db.session.execute(
-        text(
-            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
-            " WHERE i.inhparent = ANY (CAST(:parents AS regclass[]))"
-        ),
-        {"parents": list(PARTITIONED)},
-    )
-    return set(rows.scalars())
-
-
 def ensure(ahead: int = 2, since: date | None = None, now: datetime | None = None) -> Outcome:
     """Create the missing partitions from SINCE's quarter (default: this one) to AHEAD
     quarters after this one. Nothing on SQLite."""
@@ -61,7 +49,7 @@ def ensure(ahead: int = 2, since: date | None = None, now: datetime | None = Non
         return Outcome([], [])
     current = quarter_number(now or datetime.now(UTC))
     first = min(quarter_number(since), current) if since else current
-    have = existing()
+    have = {partition.name for partition in listing()}
     db.session.commit()
     created, skipped = [], []
     for number in range(first, current + ahead + 1):
