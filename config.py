@@ -54,6 +54,10 @@ class Config:
     # seconds of lag, or down, those read the primary and say so; the replica's state is
     # looked at once per REPORTS_LAG_CHECK_S seconds in each process.
     REPORTS_DATABASE_URL = _database_url("REPORTS_DATABASE_URL", None)
+    # PostgreSQL only: a word search in the dossier list reads the newest quarters holding
+    # about this many dossiers (services/dossiers/search.py: recent_window), so its time
+    # stays flat as years pile up; one click searches every quarter. 0: always every one.
+    SEARCH_WINDOW_ROWS = int(os.environ.get("SEARCH_WINDOW_ROWS") or 1_000_000)
     REPORTS_MAX_LAG_S = float(os.environ.get("REPORTS_MAX_LAG_S") or 60)
     REPORTS_LAG_CHECK_S = float(os.environ.get("REPORTS_LAG_CHECK_S") or 5)
     SESSION_COOKIE_HTTPONLY = True

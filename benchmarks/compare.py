@@ -101,6 +101,7 @@ def cases(sample) -> list[tuple[str, str]]:
         ("status = processing", "?flt1_{status_equals}=processing"),
         ("search 'Thuận'", "?search=Thu%E1%BA%ADn"),
         ("search 'thuan' (no accents)", "?search=thuan"),
+        ("search 4 words, no match", "?search=hoang+duc+truong+son"),
         ("exact code", f"?search={code}"),
         ("code prefix (a month)", f"?search={prefix}"),
         ("page 1000", "?page=999"),

@@ -68,6 +68,16 @@ def partition_name(table: str, number: int | str) -> str:
 PARTITION_NAME = re.compile(r"(dossier|dossier_history)_(legacy|default|\d{4}q[1-4])")
 
 
+def quarter_of_name(name: str) -> int | None:
+    """The quarter number of partition NAME (``dossier_2026q4``); None for the legacy and
+    default partitions, or a name that is no partition's."""
+    found = PARTITION_NAME.fullmatch(name)
+    if not found or found[2] in ("legacy", "default"):
+        return None
+    year, quarter = found[2].split("q")
+    return int(year) * 4 + int(quarter) - 1
+
+
 def include_name(name, type_, parent_names) -> bool:
     """Alembic's filter: the partitions (and their indexes) are not in the models; they are
     made by ``flask partitions ensure`` and migration 0023."""

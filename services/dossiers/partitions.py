@@ -20,6 +20,7 @@ from models.partitions import (
     quarter_bounds,
     quarter_label,
     quarter_number,
+    quarter_of_name,
 )
 
 LOCK_WAIT = "5s"
@@ -36,6 +37,8 @@ class Partition:
     name: str
     bounds: str
     rows: int  # PostgreSQL's estimate (no count of millions of rows)
+    table: str  # the partitioned table: dossier or dossier_history
+    quarter: int | None  # its quarter number; None for the legacy and default partitions
 
 
 def postgres() -> bool:
@@ -89,10 +92,14 @@ def listing() -> list[Partition]:
         return []
     rows = db.session.execute(
         text(
-            "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid), GREATEST(c.reltuples, 0)"
+            "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid), GREATEST(c.reltuples, 0),"
+            " i.inhparent::regclass::text"
             " FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
             " WHERE i.inhparent = ANY (CAST(:parents AS regclass[])) ORDER BY c.relname"
         ),
         {"parents": list(PARTITIONED)},
     ).all()
-    return [Partition(name, bounds, int(estimate)) for name, bounds, estimate in rows]
+    return [
+        Partition(name, bounds, int(estimate), table, quarter_of_name(name))
+        for name, bounds, estimate, table in rows
+    ]

@@ -3,9 +3,17 @@
 A dossier code (or its start) goes to the code's unique index, a whole UPU S10 tracking
 code to its own; other words, folded (diacritics ignored), each inside a folded search
 column, which a trigram index serves on PostgreSQL. The panel's lists call these.
+
+Words that few or no dossiers hold make the trigram index read its posting lists to
+their end, and those grow with the table. So on PostgreSQL a word search keeps to a
+window of the newest quarters (``recent_window``: about SEARCH_WINDOW_ROWS dossiers),
+which bounds its time however many years the table holds; the user asks for the older
+quarters with one click.
 """
 
 import re
+from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import and_, or_, select
 
@@ -13,6 +21,7 @@ from extensions import db
 from models.delivery import DeliveryOrder
 from models.dossier import Dossier
 from models.partitions import LEGACY_BELOW, quarter_bounds
+from services.dossiers import partitions
 from vietnam.text import contains_pattern, fold
 
 # "000.00.15.H55-260310-0001", or the start of one ("000.00.15.H55-2603"); past the
@@ -78,10 +87,54 @@ def words_clauses(column, search: str) -> list:
     return [column.like(contains_pattern(word), escape="\\") for word in fold(search).split()]
 
 
+@dataclass(frozen=True)
+class Window:
+    """The newest quarters a word search keeps to: dossier ids from LOW, which are the
+    dossiers received from SINCE (the first day of the oldest quarter in it) on."""
+
+    low: int
+    since: date
+
+
+def recent_window(rows: int) -> Window | None:
+    """The newest quarters that hold, by PostgreSQL's estimate, at least ROWS dossiers
+    (the quarter that reaches ROWS is in); None when that is every dossier, or on SQLite.
+
+    The legacy partition (rows from before the partitions) counts as the oldest quarter;
+    the default one (quarters nobody made) is always searched: it is meant to be empty.
+    """
+    listed = [p for p in partitions.listing() if p.table == "dossier"]
+    newest_first = sorted((p for p in listed if p.quarter), key=lambda p: -p.quarter)
+    legacy = sum(p.rows for p in listed if p.name.endswith("_legacy"))
+    total = 0
+    for position, partition in enumerate(newest_first):
+        total += partition.rows
+        if total < rows:
+            continue
+        if not legacy and not any(p.rows for p in newest_first[position + 1 :]):
+            return None  # nothing older to leave out
+        year, quarter = divmod(partition.quarter, 4)
+        return Window(quarter_bounds(partition.quarter)[0], date(year, quarter * 3 + 1, 1))
+    return None
+
+
 def dossier_clauses(search: str, agency_codes: frozenset[str] = frozenset()) -> list:
     """A dossier code (or its start); else code, name, phone or citizen ID words."""
+    return dossier_search(search, agency_codes)[0]
+
+
+def dossier_search(
+    search: str, agency_codes: frozenset[str] = frozenset(), window: Window | None = None
+) -> tuple[list, Window | None]:
+    """The conditions of ``dossier_clauses``, words kept to WINDOW (a code carries its
+    quarter already); and the window they keep to, or None."""
     clause = code_clause(search, agency_codes)
-    return [clause] if clause is not None else words_clauses(Dossier.search_text, search)
+    if clause is not None:
+        return [clause], None
+    words = words_clauses(Dossier.search_text, search)
+    if not words or window is None:
+        return words, None
+    return [*words, Dossier.id >= window.low], window
 
 
 def delivery_order_clauses(search: str, agency_codes: frozenset[str] = frozenset()) -> list:

@@ -2,6 +2,7 @@
 partitions made ahead (and a receipt on a new quarter's first day), the default partition
 when nobody made them, the code kept unique, and the migration path from plain tables."""
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -18,13 +19,15 @@ from models.partitions import (
     PARTITIONED,
     QUARTER_SPAN,
     partition_name,
+    quarter_bounds,
     quarter_label,
     quarter_number,
 )
 from services.calendar import LOCAL_TZ
-from services.dossiers import partitions
+from services.dossiers import partitions, search
 from tests import factories
-from tests.conftest import make_config
+from tests.browser_watch import Watch
+from tests.conftest import PASSWORD, make_config
 from tests.services.test_migrations import empty_database as empty_database  # the fixture
 
 pytestmark = pytest.mark.postgresql_only  # SQLite has no partitions
@@ -236,3 +239,99 @@ def test_a_quarter_follows_the_office_clock():
     assert quarter_of_id(12) is None  # a legacy row's
     # 17:30 UTC on 31 March is 00:30 on 1 April in Hà Nội: the second quarter
     assert quarter_number(datetime(2027, 3, 31, 17, 30, tzinfo=UTC)) == 2027 * 4 + 1
+
+
+# -- a word search keeps to the newest quarters (services.dossiers.search.recent_window) ---
+def quarter_start(number: int) -> datetime:
+    year, quarter = divmod(number, 4)
+    return datetime(year, quarter * 3 + 1, 1, 9, 0, tzinfo=LOCAL_TZ)
+
+
+@pytest.fixture
+def two_quarters(app, procedure, world, monkeypatch):
+    """Two dossiers of "Hoàng Đức" two quarters ago, three this quarter; the window is
+    three dossiers, so the newest quarter alone."""
+    now = quarter_number(datetime.now(LOCAL_TZ))
+    partitions.ensure(since=quarter_start(now - 2).date())
+    clerk = world.users["po_clerk"]
+    old = [
+        factories.make_dossier(procedure, clerk, f"Hoàng Đức Cũ {n}", quarter_start(now - 2))
+        for n in range(2)
+    ]
+    new = [
+        factories.make_dossier(procedure, clerk, f"Hoàng Đức Mới {n}", datetime.now(LOCAL_TZ))
+        for n in range(3)
+    ]
+    db.session.commit()
+    db.session.execute(text("ANALYZE dossier"))  # the estimates the window is made from
+    db.session.commit()
+    monkeypatch.setitem(app.config, "SEARCH_WINDOW_ROWS", 3)
+    app.extensions.pop("filter_options", None)  # the window kept from an earlier test
+    return [d.code for d in old], [d.code for d in new], quarter_start(now)
+
+
+def listed_codes(client, query: str) -> tuple[set[str], str]:
+    page = client.get(f"/admin/dossier/?{query}").get_data(as_text=True)
+    return {c for c in re.findall(r"000\.00\.15\.H55-\d{6}-\d{4,}", page)}, page
+
+
+def test_a_word_search_reads_the_newest_quarters_and_the_older_ones_on_request(
+    client, login_as, two_quarters
+):
+    old, new, since = two_quarters
+    window = search.recent_window(3)
+    assert window.low == quarter_bounds(quarter_number(since))[0]
+    assert window.since == since.date()
+    assert search.recent_window(5) is None  # that is every dossier: nothing left out
+
+    login_as("po_clerk")
+    found, page = listed_codes(client, "search=hoang+duc")
+    assert found == set(new)
+    assert f"Đã tìm trong các hồ sơ nhận từ ngày {since:%d/%m/%Y}" in page
+    link = re.search(r'href="([^"]+)" id="search-every-quarter"', page)
+    assert link and "all_quarters=1" in link[1] and "search=hoang" in link[1]
+
+    found, page = listed_codes(client, "search=hoang+duc&all_quarters=1")
+    assert found == set(old + new)
+    assert "search-every-quarter" not in page
+    # sorting (and paging, built alike) the older search keeps to every quarter
+    hrefs = re.findall(r'href="(/admin/dossier/\?sort=[^"]*)"', page)
+    assert hrefs and all("all_quarters=1" in href for href in hrefs)
+
+    # a code names its quarter: an old one is found without asking
+    assert listed_codes(client, f"search={old[0][:-1]}")[0] == set(old)
+    # the receipt date filtered bounds the search already
+    first = quarter_start(quarter_number(since) - 2)
+    days = f"{first:%d/%m/%Y}+to+{since:%d/%m/%Y}"
+    found, page = listed_codes(client, f"search=hoang+duc&flt0_received_at_between_the_days={days}")
+    assert set(old) <= found and "search-every-quarter" not in page
+    # no words, no window
+    assert "search-every-quarter" not in listed_codes(client, "")[1]
+
+
+@pytest.mark.browser
+def test_the_clerk_clicks_to_search_the_older_quarters(browser, live_server, two_quarters):
+    old, new, since = two_quarters
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    page = context.new_page()
+    watch = Watch(page, live_server)
+    page.goto(f"{live_server}/login")
+    page.fill("#username", "po_clerk")
+    page.fill("#password", PASSWORD)
+    page.click("form[action='/login'] button[type=submit]")
+    page.wait_for_url(f"{live_server}/admin/")
+    page.goto(f"{live_server}/admin/dossier/")
+    page.fill("input[name=search]", "Hoàng Đức")
+    page.press("input[name=search]", "Enter")
+    page.wait_for_selector("#search-window")
+    rows = page.locator("table.model-list tbody tr")
+    assert rows.count() == len(new)
+    assert since.strftime("%d/%m/%Y") in page.inner_text("#search-window")
+    page.click("#search-every-quarter")
+    page.wait_for_url("**all_quarters=1**")
+    assert page.locator("#search-window").count() == 0
+    assert rows.count() == len(old + new)
+    assert "Hoàng Đức Cũ 0" in page.inner_text("table.model-list")
+    watch.check_page()
+    assert watch.take() == []
+    context.close()

@@ -20,8 +20,12 @@ class IndexedSearchMixin:
     search_clauses = None  # set per screen, e.g. staticmethod(search.dossier_clauses)
 
     def _apply_search(self, query, count_query, joins, count_joins, search):
-        for clause in self.search_clauses(search, agency_codes()):
+        for clause in self.search_conditions(search):
             query = query.filter(clause)
             if count_query is not None:
                 count_query = count_query.filter(clause)
         return query, count_query, joins, count_joins
+
+    def search_conditions(self, search: str) -> list:
+        """The conditions SEARCH becomes (a screen may keep them to fewer rows)."""
+        return self.search_clauses(search, agency_codes())

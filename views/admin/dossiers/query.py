@@ -3,7 +3,7 @@ deep pages by a deferred join, and the details page in one statement."""
 
 from functools import cache
 
-from flask import redirect, request
+from flask import current_app, g, redirect, request
 from flask_admin import expose
 from sqlalchemy.orm import joinedload
 
@@ -11,7 +11,11 @@ from models.catalog import ProcedureType
 from models.dossier import Dossier, DossierHistory
 from models.user import named_only
 from services.dossiers import search
-from views.admin.core.indexed_search import IndexedSearchMixin
+from views.admin.core.filters import kept_a_while
+from views.admin.core.indexed_search import IndexedSearchMixin, agency_codes
+
+#: The list's URL argument that searches every quarter, not only the newest ones.
+EVERY_QUARTER = "all_quarters"
 
 
 class FastListMixin(IndexedSearchMixin):
@@ -34,6 +38,32 @@ class FastListMixin(IndexedSearchMixin):
             return None
         ids = self.get_query().filter(Dossier.code == code).with_entities(Dossier.id)
         return ids.limit(1).scalar()
+
+    def search_conditions(self, typed: str) -> list:
+        """The words, kept to the newest quarters (services.dossiers.search.recent_window);
+        the window kept to is left in ``g.search_window`` for the list to say so."""
+        window = self.search_window()
+        clauses, g.search_window = search.dossier_search(typed, agency_codes(), window)
+        return clauses
+
+    def search_window(self) -> search.Window | None:
+        """The newest quarters a word search keeps to; None when the user asked for every
+        quarter or filters the receipt date (that bounds the search already)."""
+        rows = current_app.config.get("SEARCH_WINDOW_ROWS") or 0
+        if not rows or request.args.get(EVERY_QUARTER) or self._filters_receipt_date():
+            return None
+        return kept_a_while(("search_window", rows), lambda: search.recent_window(rows))
+
+    def _filters_receipt_date(self) -> bool:
+        return any(
+            getattr(getattr(self._filters[index], "column", None), "key", None) == "received_at"
+            for index, _name, _value in self._get_list_filter_args() or ()
+        )
+
+    def every_quarter_url(self) -> str:
+        """This list's URL, searching every quarter."""
+        args = {key: value for key, value in request.args.items() if key != "page"}
+        return self.get_url(".index_view", **{**args, EVERY_QUARTER: 1})
 
     def _apply_sorting(self, query, joins, sort_column, sort_desc):
         """Flask-Admin's order, then the id: equal receipt times keep a fixed order
