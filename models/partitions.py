@@ -16,7 +16,7 @@ SQLite has no partitions: its ids stay plain, and every helper here is a no-op t
 import re
 from datetime import UTC, date, datetime
 
-from sqlalchemy import BigInteger, event, func, literal
+from sqlalchemy import BigInteger, event, func, literal, literal_column
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.schema import CreateTable
 
@@ -58,6 +58,23 @@ def dossier_id(sequence_value: int, received: datetime | date) -> int:
 def quarter_of_id(value: int) -> int | None:
     """The quarter number a dossier id belongs to; None for a legacy id."""
     return value // QUARTER_SPAN if value >= LEGACY_BELOW else None
+
+
+def same_partition(column, value: int) -> tuple:
+    """Conditions keeping COLUMN (a dossier id) to the partition of id VALUE, written in the
+    SQL as constants: PostgreSQL then prunes the other partitions when it plans, so a
+    prepared statement's lasting (generic) plan reads one partition, and is kept. With
+    ``id = $1`` alone it plans each run again (a plan for every partition costs more
+    than one planned for the value), a millisecond for a dossier page's ten joins."""
+    return quarter_partition(column, quarter_of_id(value))
+
+
+def quarter_partition(column, number: int | None) -> tuple:
+    """``same_partition`` for quarter NUMBER (None: the legacy rows)."""
+    if number is None:
+        return (column < literal_column(str(LEGACY_BELOW)),)
+    low, high = quarter_bounds(number)
+    return (column >= literal_column(str(low)), column < literal_column(str(high)))
 
 
 def partition_name(table: str, number: int | str) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 import permissions
 from extensions import db
+from models.base import BigId
 from models.delivery import DeliveryOrder
 from models.dossier import Dossier
 from models.handover import Handover, HandoverItem
@@ -41,14 +42,19 @@ class Transfers:
 def _query():
     """The statement (made once; the dossier's id is its parameter). A batch row and a
     parcel row share each result row (batches × parcels, a few at most): both are
-    outer-joined to the dossier, so either list may be empty."""
+    outer-joined to the one-row anchor of the id, so either list may be empty.
+
+    The anchor is not the dossier's table: a statement that reads a partitioned table
+    is planned again on every run (PostgreSQL keeps no plan that reads every partition);
+    without it, a prepared statement keeps its plan, and the page saves a millisecond.
+    """
+    wanted = select(bindparam("dossier_id", type_=BigId).label("id")).subquery("wanted")
     return (
         select(HandoverItem, Handover, DeliveryOrder)
-        .select_from(Dossier)
-        .outerjoin(HandoverItem, HandoverItem.dossier_id == Dossier.id)
+        .select_from(wanted)
+        .outerjoin(HandoverItem, HandoverItem.dossier_id == wanted.c.id)
         .outerjoin(Handover, Handover.id == HandoverItem.handover_id)
-        .outerjoin(DeliveryOrder, DeliveryOrder.dossier_id == Dossier.id)
-        .where(Dossier.id == bindparam("dossier_id"))
+        .outerjoin(DeliveryOrder, DeliveryOrder.dossier_id == wanted.c.id)
         .options(
             joinedload(Handover.from_agency),
             joinedload(Handover.to_agency),

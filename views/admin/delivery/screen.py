@@ -258,7 +258,7 @@ class DeliveryOrderView(AddressPickers, EventFormMixin, IndexedSearchMixin, Secu
     def get_save_return_url(self, model, is_created=False):
         return self.get_url(".details_view", id=model.id)
 
-    def one_options(self):
+    def one_options(self, pk):
         """The parcel's page in one statement: its dossier, office, people and events."""
         return order_options()
 

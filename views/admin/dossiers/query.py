@@ -1,7 +1,7 @@
 """How the dossier screens read millions of rows: search on indexes (services.dossiers.search),
 deep pages by a deferred join, and the details page in one statement."""
 
-from functools import cache
+from functools import lru_cache
 
 from flask import current_app, g, redirect, request
 from flask_admin import expose
@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from models.catalog import ProcedureType
 from models.dossier import Dossier, DossierHistory
+from models.partitions import quarter_of_id, quarter_partition, same_partition
 from models.user import named_only
 from services.dossiers import search
 from views.admin.core.filters import kept_a_while
@@ -82,21 +83,29 @@ class FastListMixin(IndexedSearchMixin):
         ids = ids.offset(page * size).limit(size).scalar_subquery()
         return query.filter(Dossier.id.in_(ids))
 
-    def one_options(self):
+    def one_options(self, pk):
         """What the details page shows, joined to the dossier in one statement (of the
-        people only their names are shown). Built once: the options never change."""
-        return details_options()
+        people only their names are shown). Built once per quarter."""
+        return details_options(quarter_of_id(pk))
+
+    def one_bounds(self, pk):
+        """The dossier's partition, as constants: its page's statement is planned once
+        per quarter and process, not on every read (models.partitions.same_partition)."""
+        return same_partition(Dossier.id, pk)
 
 
-@cache
-def details_options() -> tuple:
-    """The details page's loader options (immutable: made once, reused by every request)."""
+@lru_cache(maxsize=64)
+def details_options(quarter: int | None) -> tuple:
+    """The details page's loader options for a dossier of QUARTER (immutable: made once,
+    reused by every request); its history is read from that quarter's partition alone."""
+    history = Dossier.history.and_(*quarter_partition(DossierHistory.dossier_id, quarter))
     return (
         joinedload(Dossier.procedure_type).joinedload(ProcedureType.extra_fields),
         joinedload(Dossier.agency),
         joinedload(Dossier.post_office),
         named_only(Dossier.received_by),
         named_only(Dossier.updated_by),
-        joinedload(Dossier.history).options(named_only(DossierHistory.actor)),
+        joinedload(history).options(named_only(DossierHistory.actor)),
         joinedload(Dossier.files),  # mostly none: a left join that adds no row
     )
+

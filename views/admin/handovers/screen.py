@@ -104,7 +104,7 @@ class HandoverView(HandoverFlowMixin, SecuredModelView):
         """The list's people are names: their roles and agencies are not read."""
         return super().get_query().options(defaultload(Handover.created_by).options(*name_only()))
 
-    def one_options(self):
+    def one_options(self, pk):
         """The batch page in one statement: its agencies, people and dossiers."""
         return batch_options()
 
