@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 from click.testing import CliRunner
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.exc import IntegrityError
 
 from app import create_app
@@ -335,3 +335,49 @@ def test_the_clerk_clicks_to_search_the_older_quarters(browser, live_server, two
     watch.check_page()
     assert watch.take() == []
     context.close()
+
+
+def dossier_reads(app, client, path: str) -> tuple[list[str], str]:
+    """The statements reading dossiers while GET PATH, and the page."""
+    statements = []
+
+    def listen(*args):
+        if "FROM dossier" in args[2] and "app_user.username" not in args[2]:
+            statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        page = client.get(path).get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    return statements, page
+
+
+def test_the_first_page_reads_this_quarter_first_and_the_older_ones_when_short(
+    app, client, login_as, procedure, world
+):
+    now = quarter_number(datetime.now(LOCAL_TZ))
+    partitions.ensure(since=quarter_start(now - 2).date())
+    clerk = world.users["po_clerk"]
+    old = factories.make_dossier(procedure, clerk, "Người quý trước", quarter_start(now - 2))
+    new = [
+        factories.make_dossier(procedure, clerk, f"Người quý này {n}", quarter_start(now))
+        for n in range(3)
+    ]
+    db.session.commit()
+    login_as("po_clerk")
+    reads, page = dossier_reads(app, client, "/admin/dossier/")
+    assert len(reads) == 2  # this quarter: three rows, less than a page; then every quarter
+    shown = re.findall(r"000\.00\.15\.H55-\d{6}-\d{4,}", page)
+    assert shown.index(new[0].code) < shown.index(old.code)  # the older quarter's last
+
+    more = [
+        factories.make_dossier(procedure, clerk, f"Người mới {n}", datetime.now(LOCAL_TZ))
+        for n in range(25)
+    ]
+    db.session.commit()
+    reads, page = dossier_reads(app, client, "/admin/dossier/")
+    assert len(reads) == 1 and "dossier.id >=" in reads[0]  # a page from this quarter
+    assert more[-1].code in page and old.code not in page
+    reads, page = dossier_reads(app, client, "/admin/dossier/?page=1")
+    assert len(reads) == 1 and old.code in page  # the next pages read every quarter

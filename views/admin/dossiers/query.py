@@ -1,6 +1,7 @@
 """How the dossier screens read millions of rows: search on indexes (services.dossiers.search),
 deep pages by a deferred join, and the details page in one statement."""
 
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from flask import current_app, g, redirect, request
@@ -9,9 +10,15 @@ from sqlalchemy.orm import joinedload
 
 from models.catalog import ProcedureType
 from models.dossier import Dossier, DossierHistory
-from models.partitions import quarter_of_id, quarter_partition, same_partition
+from models.partitions import (
+    quarter_bounds,
+    quarter_number,
+    quarter_of_id,
+    quarter_partition,
+    same_partition,
+)
 from models.user import named_only
-from services.dossiers import search
+from services.dossiers import partitions, search
 from views.admin.core.filters import kept_a_while
 from views.admin.core.indexed_search import IndexedSearchMixin, agency_codes
 
@@ -73,9 +80,28 @@ class FastListMixin(IndexedSearchMixin):
         descending = sort_desc if sort_column is not None else self.column_default_sort[1]
         return query.order_by(Dossier.id.desc() if descending else Dossier.id.asc()), joins
 
+    def get_list(self, page, sort_column, sort_desc, typed, filters, execute=True, page_size=None):
+        """The first page in the default order (newest first) reads this quarter's
+        partitions first: PostgreSQL then plans over them alone, not over every quarter
+        of the years kept (planning grows with the partitions, and the read stops at the
+        page anyway). Only when they hold less than a page is every quarter read. A code
+        names its own quarter: it is read there at once."""
+        asked = (page, sort_column, sort_desc, typed, filters)
+        newest_first = not page and sort_column is None and not search.names_quarters(typed)
+        if not execute or not newest_first or not partitions.postgres():
+            return super().get_list(*asked, execute, page_size)
+        g.newest_first = quarter_bounds(quarter_number(datetime.now(UTC)))[0]
+        count, rows = super().get_list(*asked, True, page_size)
+        if len(rows) >= (page_size or self.page_size):
+            return count, rows
+        return super().get_list(*asked, True, page_size)
+
     def _apply_pagination(self, query, page, page_size):
         """Deep pages by a deferred join: the page's ids are found on the index alone,
         then only those rows are read (OFFSET over full rows costs 100× more)."""
+        newest = g.pop("newest_first", None)
+        if newest is not None:  # this quarter's partitions (and the default one) alone
+            query = query.filter(Dossier.id >= newest)
         size = page_size or self.page_size
         if not page or not size:
             return super()._apply_pagination(query, page, page_size)
@@ -108,4 +134,3 @@ def details_options(quarter: int | None) -> tuple:
         joinedload(history).options(named_only(DossierHistory.actor)),
         joinedload(Dossier.files),  # mostly none: a left join that adds no row
     )
-
