@@ -287,7 +287,7 @@ def test_a_word_search_reads_the_newest_quarters_and_the_older_ones_on_request(
     login_as("po_clerk")
     found, page = listed_codes(client, "search=hoang+duc")
     assert found == set(new)
-    assert f"Đã tìm trong các hồ sơ nhận từ ngày {since:%d/%m/%Y}" in page
+    assert f"Chỉ mới tìm trong các hồ sơ nhận từ ngày {since:%d/%m/%Y} đến nay" in page
     link = re.search(r'href="([^"]+)" id="search-every-quarter"', page)
     assert link and "all_quarters=1" in link[1] and "search=hoang" in link[1]
 
