@@ -169,5 +169,7 @@ def _rebuild(indexes) -> None:
                 )
             )
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("SET statement_timeout = 0")  # 20 M rows: minutes, not seconds
         for name in BIG_TABLES:  # the visibility map lets list pages read indexes alone
             conn.exec_driver_sql(f"{'VACUUM ' if name == 'dossier' else ''}ANALYZE {name}")
+        conn.exec_driver_sql("RESET statement_timeout")  # the pooled connection as it was
