@@ -19,10 +19,10 @@ pytestmark = pytest.mark.browser
 ROLES = tuple(permissions.DEFAULT_MATRIX)
 
 
-def sign_in(page, server: str, username: str) -> None:
+def sign_in(page, server: str, username: str, password: str = DEMO_PASSWORD_DEFAULT) -> None:
     page.goto(f"{server}/login")
     page.fill("#username", username)
-    page.fill("#password", DEMO_PASSWORD_DEFAULT)
+    page.fill("#password", password)
     page.click("form[action='/login'] button[type=submit]")
     page.wait_for_url(f"{server}/admin/")
 

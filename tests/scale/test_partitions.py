@@ -26,6 +26,7 @@ from models.partitions import (
 from services.calendar import LOCAL_TZ
 from services.dossiers import partitions, search
 from tests import factories
+from tests.browser.test_browser_screens import sign_in
 from tests.browser_watch import Watch
 from tests.conftest import PASSWORD, make_config
 from tests.services.test_migrations import empty_database as empty_database  # the fixture
@@ -315,11 +316,7 @@ def test_the_clerk_clicks_to_search_the_older_quarters(browser, live_server, two
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
     page = context.new_page()
     watch = Watch(page, live_server)
-    page.goto(f"{live_server}/login")
-    page.fill("#username", "po_clerk")
-    page.fill("#password", PASSWORD)
-    page.click("form[action='/login'] button[type=submit]")
-    page.wait_for_url(f"{live_server}/admin/")
+    sign_in(page, live_server, "po_clerk", PASSWORD)
     page.goto(f"{live_server}/admin/dossier/")
     page.fill("input[name=search]", "Hoàng Đức")
     page.press("input[name=search]", "Enter")
