@@ -73,12 +73,6 @@ def _in_quarters(first: int, last: int):
     return or_(and_(Dossier.id >= low, Dossier.id < high), Dossier.id < LEGACY_BELOW)
 
 
-def names_quarters(search: str | None) -> bool:
-    """Is SEARCH (the start of) a code whose receipt day says its quarters?"""
-    term = (search or "").strip().upper()
-    return bool(CODE_SHAPE.fullmatch(term)) and code_quarters(term) is not None
-
-
 def exact_code(search: str | None) -> str | None:
     """SEARCH as a whole dossier code (upper-cased: scanners and hands type it in lower
     case too), or None when it is not shaped like one."""

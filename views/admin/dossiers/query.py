@@ -84,10 +84,11 @@ class FastListMixin(IndexedSearchMixin):
         """The first page in the default order (newest first) reads this quarter's
         partitions first: PostgreSQL then plans over them alone, not over every quarter
         of the years kept (planning grows with the partitions, and the read stops at the
-        page anyway). Only when they hold less than a page is every quarter read. A code
-        names its own quarter: it is read there at once."""
+        page anyway). Only when they hold less than a page is every quarter read. Not for
+        a search: a code names its own quarter, and words keep to their window of quarters
+        (``search_window``): a search matching nothing would be read twice."""
         asked = (page, sort_column, sort_desc, typed, filters)
-        newest_first = not page and sort_column is None and not search.names_quarters(typed)
+        newest_first = not page and sort_column is None and not (typed or "").strip()
         if not execute or not newest_first or not partitions.postgres():
             return super().get_list(*asked, execute, page_size)
         g.newest_first = quarter_bounds(quarter_number(datetime.now(UTC)))[0]
