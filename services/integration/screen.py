@@ -18,6 +18,7 @@ from models.carrier import CarrierWebhook
 from models.dossier import Dossier
 from models.integration import OUTBOX_STATUSES, OutboxMessage
 from services import audit
+from services.calendar import LOCAL_TZ
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.integration import portal
 from services.integration.notify import log as message_log
@@ -91,7 +92,8 @@ def page(
         )
         capped = _scoped(user, recent).limit(DONE_CAP + 1).subquery()
         entry.counts["done"] = db.session.scalar(select(func.count()).select_from(capped))
-    month = Period(now.date().replace(day=1), now.date())
+    today = now.astimezone(LOCAL_TZ).date()  # the office's day: from 17:00 UTC, tomorrow's
+    month = Period(today.replace(day=1), today)
     return OutboxPage(
         sinks=list(figures.values()),
         rows=_rows(user, sink, status or "dead"),

@@ -2,13 +2,13 @@
 "Không hài lòng" on the supervisor's home page."""
 
 import re
-from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from extensions import db
 from models import AuditEntry, Rating
+from services.reporting.periods import today as office_today  # the office's day, not UTC's
 from tests import factories
 
 ROLES = ("it_admin", "viewer", "po_supervisor", "po_clerk", "dept_admin", "dept_admin2")
@@ -118,7 +118,7 @@ class TestWithCsrf:
 def test_ratings_per_agency_procedure_and_clerk_on_the_scorecard(client, login_as, dossier, world):
     dislike(client, dossier)
     login_as("viewer")
-    today = date.today()
+    today = office_today()
     page = client.get(f"/admin/report/scorecard?from={today:%Y-%m-01}&to={today}")
     text = page.get_data(as_text=True)
     clerk = text.split('id="ratings-clerk"', 1)[1].split("</table>", 1)[0]

@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -22,6 +22,7 @@ from services.digitization import figures, jobs, signing, store
 from services.digitization import files as file_service
 from services.digitization.storage import store as file_store
 from services.errors import ValidationFailed
+from services.reporting.periods import today as office_today  # the office's day, not UTC's
 from services.transactions import transaction
 from tests import digitization as samples
 from tests import factories
@@ -174,7 +175,7 @@ def test_the_applicants_store_offers_valid_documents_for_reuse(dossier, world):
     offered = store.offers(dossier.applicant_id_number, procedure)
     assert [o.file_id for o in offered] == [row.id]
     assert offered[0].number == "12/GP"
-    assert offered[0].valid_until == store.add_months(date.today(), 6)
+    assert offered[0].valid_until == store.add_months(office_today(), 6)
     assert store.offers("079201099999", procedure) == []  # another applicant
 
     later = factories.make_dossier(procedure, clerk)
@@ -198,7 +199,7 @@ def test_validity_is_set_per_document_type(dossier, world):
     db.session.commit()
     row = upload(dossier, world.users["po_clerk"], samples.pdf())
     entry = db.session.scalar(select(ApplicantDocument).where(ApplicantDocument.file_id == row.id))
-    assert entry.valid_until == store.add_months(date.today(), 12)
+    assert entry.valid_until == store.add_months(office_today(), 12)
 
 
 def dossier_file(file_id):

@@ -2,7 +2,7 @@
 validity (months, IT staff edit it), how long the applicant's store offers it again."""
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pikepdf
 import pytest
@@ -14,6 +14,7 @@ from models import ApplicantDocument, DossierFile, RequiredDocument
 from services.digitization import files as file_service
 from services.digitization import jobs, signing, store
 from services.digitization.storage import store as file_store
+from services.reporting.periods import today as office_today  # the office's day, not UTC's
 from services.transactions import transaction
 from tests import digitization as samples
 from tests import factories
@@ -51,7 +52,7 @@ def test_a_one_month_document_is_offered_for_a_month_only(dossier, world):
     set_validity(1)
     procedure = world.procedures["publish"]
     row = digitize(dossier, world.users["po_clerk"])
-    today = date.today()
+    today = office_today()
     month_later = store.add_months(today, 1)
     for day, offered in (
         (today, [row.id]),
@@ -65,12 +66,12 @@ def test_a_one_month_document_is_offered_for_a_month_only(dossier, world):
 def test_the_default_is_six_months_and_the_issue_date_counts(dossier, world):
     clerk = world.users["po_clerk"]
     six = digitize(dossier, clerk)
-    issued = date.today() - timedelta(days=40)
+    issued = office_today() - timedelta(days=40)
     set_validity(2)
     two = digitize(dossier, clerk, issued_on=issued)
     kept = {e.file_id: e.valid_until for e in db.session.scalars(select(ApplicantDocument))}
     assert kept == {
-        six.id: store.add_months(date.today(), 6),
+        six.id: store.add_months(office_today(), 6),
         two.id: store.add_months(issued, 2),
     }
 
