@@ -50,6 +50,12 @@ def quarter_bounds(number: int) -> tuple[int, int]:
     return number * QUARTER_SPAN, (number + 1) * QUARTER_SPAN
 
 
+def quarter_first_day(number: int) -> date:
+    """The first day of quarter NUMBER."""
+    year, quarter = divmod(number, 4)
+    return date(year, quarter * 3 + 1, 1)
+
+
 def dossier_id(sequence_value: int, received: datetime | date) -> int:
     """The id of a dossier received at RECEIVED, from the next value of its sequence."""
     return quarter_number(received) * QUARTER_SPAN + sequence_value

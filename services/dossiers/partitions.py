@@ -45,6 +45,12 @@ def postgres() -> bool:
     return db.engine.dialect.name == "postgresql"
 
 
+def this_quarter_first_id(now: datetime | None = None) -> int:
+    """The first dossier id of this quarter (office clock): ids from it on are in this
+    quarter's partitions, the ones made ahead, or the default one."""
+    return quarter_bounds(quarter_number(now or datetime.now(UTC)))[0]
+
+
 def ensure(ahead: int = 2, since: date | None = None, now: datetime | None = None) -> Outcome:
     """Create the missing partitions from SINCE's quarter (default: this one) to AHEAD
     quarters after this one. Nothing on SQLite."""

@@ -20,7 +20,7 @@ from sqlalchemy import and_, or_, select
 from extensions import db
 from models.delivery import DeliveryOrder
 from models.dossier import Dossier
-from models.partitions import LEGACY_BELOW, quarter_bounds
+from models.partitions import LEGACY_BELOW, quarter_bounds, quarter_first_day
 from services.dossiers import partitions
 from vietnam.text import contains_pattern, fold
 
@@ -113,8 +113,7 @@ def recent_window(rows: int) -> Window | None:
             continue
         if not legacy and not any(p.rows for p in newest_first[position + 1 :]):
             return None  # nothing older to leave out
-        year, quarter = divmod(partition.quarter, 4)
-        return Window(quarter_bounds(partition.quarter)[0], date(year, quarter * 3 + 1, 1))
+        return Window(quarter_bounds(partition.quarter)[0], quarter_first_day(partition.quarter))
     return None
 
 

@@ -3,7 +3,7 @@ partitions made ahead (and a receipt on a new quarter's first day), the default 
 when nobody made them, the code kept unique, and the migration path from plain tables."""
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 import pytest
 from click.testing import CliRunner
@@ -20,6 +20,7 @@ from models.partitions import (
     QUARTER_SPAN,
     partition_name,
     quarter_bounds,
+    quarter_first_day,
     quarter_label,
     quarter_number,
 )
@@ -244,8 +245,7 @@ def test_a_quarter_follows_the_office_clock():
 
 # -- a word search keeps to the newest quarters (services.dossiers.search.recent_window) ---
 def quarter_start(number: int) -> datetime:
-    year, quarter = divmod(number, 4)
-    return datetime(year, quarter * 3 + 1, 1, 9, 0, tzinfo=LOCAL_TZ)
+    return datetime.combine(quarter_first_day(number), time(9, 0), tzinfo=LOCAL_TZ)
 
 
 @pytest.fixture

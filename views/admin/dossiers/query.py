@@ -1,7 +1,6 @@
 """How the dossier screens read millions of rows: search on indexes (services.dossiers.search),
 deep pages by a deferred join, and the details page in one statement."""
 
-from datetime import UTC, datetime
 from functools import lru_cache
 
 from flask import current_app, g, redirect, request
@@ -10,13 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from models.catalog import ProcedureType
 from models.dossier import Dossier, DossierHistory
-from models.partitions import (
-    quarter_bounds,
-    quarter_number,
-    quarter_of_id,
-    quarter_partition,
-    same_partition,
-)
+from models.partitions import quarter_of_id, quarter_partition, same_partition
 from models.user import named_only
 from services.dossiers import partitions, search
 from views.admin.core.filters import kept_a_while
@@ -91,7 +84,7 @@ class FastListMixin(IndexedSearchMixin):
         newest_first = not page and sort_column is None and not (typed or "").strip()
         if not execute or not newest_first or not partitions.postgres():
             return super().get_list(*asked, execute, page_size)
-        g.newest_first = quarter_bounds(quarter_number(datetime.now(UTC)))[0]
+        g.newest_first = partitions.this_quarter_first_id()
         count, rows = super().get_list(*asked, True, page_size)
         if len(rows) >= (page_size or self.page_size):
             return count, rows
