@@ -81,13 +81,15 @@ def register_i18n(app: Flask) -> None:
     )
     # The templates' _() remembers each text's translation per language (Flask-Babel's
     # looks it up again, through the request's locale, every time a page asks).
+    translate = i18n.remembered(lambda text: get_translations().ugettext(text))
     app.jinja_env.install_gettext_callables(
-        gettext=i18n.remembered(lambda text: get_translations().ugettext(text)),
+        gettext=translate,
         ngettext=lambda s, p, n: get_translations().ungettext(s, p, n),
         newstyle=True,
         pgettext=lambda c, s: get_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n),
     )
+    app.jinja_env.globals["_"] = i18n.template_gettext(translate)
     app.jinja_env.filters.update(
         local_datetime=i18n.local_datetime, local_date=i18n.local_date, vnd=i18n.vnd
     )

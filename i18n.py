@@ -13,6 +13,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import Domain, get_locale
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 from services.calendar import LOCAL_TZ
 
@@ -127,3 +129,32 @@ def remembered(gettext):
         return store[key]
 
     return remembered_gettext
+
+
+def template_gettext(translate):
+    """The templates' ``_``: Jinja's new-style gettext (the text is always a format
+    string, Markup where the template escapes), TRANSLATE'S answer to a text without
+    variables kept per language and escaping; without the two indirections of Jinja's own
+    ``_`` (an alias looking ``gettext`` up, then a wrapper): a page asks for dozens."""
+    store: dict = {}
+
+    @pass_eval_context
+    def gettext(eval_ctx, string, **variables):
+        escaping = eval_ctx.autoescape
+        if variables or not has_request_context():
+            return _formatted(translate(string), escaping, variables)
+        language = g.get("_language")
+        if language is None:
+            language = g._language = current_language()
+        key = (language, escaping, string)
+        if key not in store:
+            store[key] = _formatted(translate(string), escaping, {})
+        return store[key]
+
+    return gettext
+
+
+def _formatted(text: str, escaping: bool, variables: dict):
+    """TEXT % VARIABLES as Jinja's new-style gettext makes it: where the template escapes,
+    the catalogue's text is trusted markup and the variables are escaped."""
+    return (Markup(text) if escaping else text) % variables  # noqa: S704

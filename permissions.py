@@ -133,7 +133,7 @@ def roles_misfit(role_names, agency_kind: str) -> list[str]:
     return sorted(r for r in role_names if ROLE_AGENCY_KIND.get(r, agency_kind) != agency_kind)
 
 
-def _scope_clause(user, resource: str):
+def scope_clause(user, resource: str):
     """SQL condition for the rows of RESOURCE in USER's scope, or None for all rows."""
     if resource == "user":
         if manages_all_users(user):
@@ -177,7 +177,7 @@ def _audit_clause(user):
     }
     clauses = []
     for entity, (column, resource) in named.items():
-        clause = _scope_clause(user, resource)
+        clause = scope_clause(user, resource)
         ids = select(cast(column, String))
         ids = ids if clause is None else ids.where(clause)
         clauses.append(and_(AuditEntry.entity == entity, AuditEntry.entity_id.in_(ids)))
@@ -193,7 +193,7 @@ def _audit_clause(user):
 
 def scope(user, resource: str, query):
     """QUERY narrowed to the rows of RESOURCE that USER may see."""
-    clause = _scope_clause(user, resource)
+    clause = scope_clause(user, resource)
     return query if clause is None else query.filter(clause)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import (
     event,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from extensions import db
 from models import partitions
@@ -192,6 +192,9 @@ class Dossier(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     version: Mapped[int] = mapped_column(default=1)
+    # Has a handover batch or a parcel ever carried it? Read only where a screen asks, in
+    # the dossier's own statement (services.dossiers.transfers.carried); None when not read.
+    carried: Mapped[bool | None] = query_expression()
 
     procedure_type: Mapped[ProcedureType] = relationship()
     agency: Mapped[Agency] = relationship(foreign_keys=[agency_id])

@@ -3,6 +3,7 @@
 import secrets
 
 from flask import g
+from flask_wtf.csrf import generate_csrf
 
 from services.accounts.passwords import limit_concurrent_checks
 
@@ -26,6 +27,15 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
+def page_csrf_token() -> str:
+    """The templates' ``csrf_token()``: Flask-WTF's token, asked of it once per request
+    (the same token every time; a page has several forms, and each ask reads the
+    settings again)."""
+    if "page_csrf_token" not in g:
+        g.page_csrf_token = generate_csrf()
+    return g.page_csrf_token
+
+
 def add_security_headers(response):
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -41,3 +51,4 @@ def init_security(app) -> None:
     )
     app.after_request(add_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.jinja_env.globals["csrf_token"] = page_csrf_token  # over Flask-WTF's

@@ -6,7 +6,7 @@ user keeps those in the user's scope (``permissions.in_scope``)."""
 from dataclasses import dataclass, field
 from functools import cache
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import joinedload
 
 import permissions
@@ -64,8 +64,20 @@ def _query():
     )
 
 
+def carried():
+    """Whether a batch or a parcel ever carried the dossier, as a column of its own
+    statement (an index probe each, ``with_expression(Dossier.carried, carried())``): a
+    dossier just received, the one a clerk opens most, then needs no statement here."""
+    return exists().where(HandoverItem.dossier_id == Dossier.id) | exists().where(
+        DeliveryOrder.dossier_id == Dossier.id
+    )
+
+
 def transfers_of(dossier: Dossier) -> Transfers:
-    """DOSSIER's batches and parcels, in one statement however many there are."""
+    """DOSSIER's batches and parcels, in one statement however many there are; none
+    read when DOSSIER was loaded knowing nothing carried it (``carried``)."""
+    if dossier.carried is False:
+        return Transfers()
     batches: dict[int, tuple[Handover, HandoverItem]] = {}
     orders: dict[int, DeliveryOrder] = {}
     for item, batch, order in db.session.execute(_query(), {"dossier_id": dossier.id}):

@@ -111,15 +111,35 @@ def test_the_dossier_page_reads_in_three_statements(
         assert page.count("BG-") >= 2 and order.tracking_code in page
 
 
-def test_a_long_life_costs_no_more_statements_than_a_short_one(
+def test_a_long_life_costs_one_statement_more_than_a_fresh_dossier(
     client, login_as, world, extra_fields
 ):
+    """A dossier no batch or parcel has carried (one just received, the page a clerk opens
+    most) is read in one statement: that statement says nothing carried it."""
     fresh = factories.make_dossier(world.procedures["publish"], world.users["po_clerk"])
     dossier, _order = travelled(world, "Trần Thị Bình")
     login_as("po_clerk")
-    short, _ = read(client, f"/admin/dossier/details/?id={fresh.id}")
-    long, _ = read(client, f"/admin/dossier/details/?id={dossier.id}")
-    assert len(short.page) == len(long.page) <= 2
+    short, page = read(client, f"/admin/dossier/details/?id={fresh.id}")
+    assert fresh.code in page and 'id="dossier-handovers"' not in page
+    long, page = read(client, f"/admin/dossier/details/?id={dossier.id}")
+    assert page.count("BG-") >= 2 and 'id="dossier-deliveries"' in page
+    assert len(short.page) == 1, short.page
+    assert len(long.page) == 2, long.page
+
+
+def test_a_batch_cancelled_or_a_parcel_alone_still_counts_as_carried(client, login_as, world):
+    clerk, office = world.users["po_clerk"], world.agencies["po"]
+    in_cancelled = factories.make_dossier(world.procedures["publish"], clerk, "Người hủy lô")
+    batch = factories.make_handover([in_cancelled], clerk)
+    batch.status = "cancelled"
+    with_parcel = factories.make_dossier(world.procedures["publish"], clerk, "Người có bưu gửi")
+    order = factories.make_delivery(with_parcel, office, tracking_code(7))
+    db.session.commit()
+    login_as("po_clerk")
+    statements, page = read(client, f"/admin/dossier/details/?id={in_cancelled.id}")
+    assert batch.code in page and len(statements.page) == 2
+    statements, page = read(client, f"/admin/dossier/details/?id={with_parcel.id}")
+    assert order.tracking_code in page and len(statements.page) == 2
 
 
 def test_a_batch_only_sent_offers_the_control_slip_without_reading_again(client, login_as, world):

@@ -180,7 +180,7 @@ class SecuredModelView(FastRowsMixin, ExportMixin, MessagesMixin, ModelView):
         if pk is None:
             abort(404)
         query = self.get_query().options(*self.one_options(pk))
-        row = query.filter(self.model.id == pk, *self.one_bounds(pk)).one_or_none()
+        row = query.filter(self.model.id == pk).one_or_none()
         if row is None:
             abort(404)
         return row
@@ -188,11 +188,6 @@ class SecuredModelView(FastRowsMixin, ExportMixin, MessagesMixin, ModelView):
     def one_options(self, pk: int) -> list:
         """Loader options for row PK (its details page loads what it shows at once)."""
         return []
-
-    def one_bounds(self, pk: int) -> tuple:
-        """More conditions on row PK that let the database plan its read once (a
-        partitioned table's); none by default."""
-        return ()
 
     def _create_ajax_loader(self, name, options):
         attr = getattr(self.model, name)
