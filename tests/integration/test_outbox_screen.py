@@ -160,3 +160,28 @@ def test_carrier_calls_waiting_are_shown_to_those_who_may_open_them(client, logi
     assert "<strong>1</strong>" in waiting and "/admin/carrier_webhook/" in waiting
     login_as("po_supervisor")  # reads the outbox, not the carriers' inbox
     assert 'id="carrier-waiting"' not in client.get("/admin/outbox/").get_data(as_text=True)
+
+
+def test_the_rate_is_of_the_office_month_at_half_past_five_utc(app, world, portal):
+    """At 17:30 UTC on 30 November the office (UTC+7) is on 1 December already: the screen
+    rates December, and counts a dossier received at 00:10 office time; an hour before,
+    it rates November, without it (the screen took the UTC date once, and left the
+    evening's receipts out)."""
+    from datetime import UTC, date, datetime
+
+    from services.integration import screen
+
+    received = datetime(2026, 11, 30, 17, 10, tzinfo=UTC)  # 00:10 on 1 December, office time
+    factories.make_dossier(
+        world.procedures["publish"], world.users["po_clerk"], "Người nhận lúc nửa đêm", received
+    )
+    it_admin = world.users["it_admin"]
+    evening = screen.page(
+        it_admin, app.config, sink=None, status=None, now=datetime(2026, 11, 30, 17, 30, tzinfo=UTC)
+    )
+    assert (evening.period.first, evening.period.last) == (date(2026, 12, 1), date(2026, 12, 1))
+    assert evening.sync == (0, 1, 0.0)
+    before = screen.page(
+        it_admin, app.config, sink=None, status=None, now=datetime(2026, 11, 30, 16, 30, tzinfo=UTC)
+    )
+    assert (before.period.first, before.period.last) == (date(2026, 11, 1), date(2026, 11, 30))
