@@ -125,6 +125,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_security(app: Flask) -> None:
     from views.api.errors import refuse_request
+    from views.assets import init_assets
     from views.errors import error_page
     from views.files import init_upload_limits
     from views.guard import init_guard
@@ -133,6 +134,7 @@ def register_security(app: Flask) -> None:
     init_guard(app, api_error=refuse_request, page_error=error_page)
     init_upload_limits(app)  # before the gate, which reads the body
     init_security(app)
+    init_assets(app)
 
 
 def register_cli(app: Flask) -> None:

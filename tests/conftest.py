@@ -53,12 +53,22 @@ SLOW_FIRST = (
 
 def pytest_collection_modifyitems(config, items):
     """A test marked ``postgresql_only`` is about PostgreSQL itself (prepared statements,
-    row locks): it is not collected for SQLite, rather than skipped there."""
+    row locks): it is not collected for SQLite, rather than skipped there.
+
+    The browser tests drive the pages, the same on either database, and run on one: on
+    PostgreSQL, production's, when TEST_DATABASE_URL names it, else on SQLite. What lies
+    under the pages runs on both in the panel, API and service tests (every route for
+    every role included: tests/panel/test_access_matrix.py); the browser tests were half
+    the suite's time on this 2-core machine."""
+    one_database = bool(os.environ.get("TEST_DATABASE_URL"))
     kept, dropped = [], []
     for item in items:
         params = getattr(getattr(item, "callspec", None), "params", {})
         sqlite = params.get("database_url") == "sqlite"
-        (dropped if sqlite and item.get_closest_marker("postgresql_only") else kept).append(item)
+        postgres_only = item.get_closest_marker("postgresql_only") or (
+            one_database and item.get_closest_marker("browser")
+        )
+        (dropped if sqlite and postgres_only else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
     # The files that take minutes start first: run in parallel (one file per process at a
