@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import inspect
+from sqlalchemy import Column, inspect
 from sqlalchemy.orm import Session
 
 from extensions import db
@@ -69,9 +69,7 @@ def changes_of(row) -> dict:
     """``{"before": {...}, "after": {...}}`` for ROW's unsaved changes (secrets left out)."""
     state = inspect(row)
     before, after = {}, {}
-    for attr in state.mapper.column_attrs:
-        if attr.key in HIDDEN_FIELDS:
-            continue
+    for attr in _stored_columns(state):
         history = state.attrs[attr.key].history
         if history.added or (history.deleted and state.persistent):
             before[attr.key] = _plain(history.deleted[0]) if history.deleted else None
@@ -109,11 +107,17 @@ def add_child_changes(changes: dict, key: str, rows) -> None:
 def snapshot(row) -> dict:
     """ROW's column values (secrets left out), for the record of a deletion."""
     state = inspect(row)
-    return {
-        attr.key: _plain(getattr(row, attr.key))
+    return {attr.key: _plain(getattr(row, attr.key)) for attr in _stored_columns(state)}
+
+
+def _stored_columns(state) -> list:
+    """The column attributes of STATE's row that are its table's columns (not an expression
+    a screen loads with it, such as ``Dossier.carried``), secrets left out."""
+    return [
+        attr
         for attr in state.mapper.column_attrs
-        if attr.key not in HIDDEN_FIELDS
-    }
+        if attr.key not in HIDDEN_FIELDS and isinstance(attr.columns[0], Column)
+    ]
 
 
 def record_now(action: str, entity: str, entity_id: Any = None, **fields) -> None:

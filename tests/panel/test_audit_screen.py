@@ -27,3 +27,23 @@ def test_the_audit_log_names_actions_and_records_and_links_them(client, login_as
         as_text=True
     )
     assert f'<a href="/admin/dossier/details/?id={dossier.id}">{dossier.id}</a>' in page
+
+
+def test_a_record_of_a_dossier_holds_its_stored_columns_only(world):
+    """What a screen loads beside the row (the details page's ``carried``) is no column of
+    it: a deletion's record names the table's columns, no more."""
+    from sqlalchemy.orm import with_expression
+
+    from models import Dossier
+    from services.dossiers.transfers import carried
+
+    dossier = factories.make_dossier(world.procedures["publish"], world.users["po_clerk"])
+    db.session.expire_all()
+    loaded = db.session.scalars(
+        select(Dossier)
+        .where(Dossier.id == dossier.id)
+        .options(with_expression(Dossier.carried, carried()))
+    ).one()
+    assert loaded.carried is False
+    stored = {c.key for c in Dossier.__table__.columns} - audit.HIDDEN_FIELDS
+    assert set(audit.snapshot(loaded)) == stored and "carried" not in stored
