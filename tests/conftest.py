@@ -137,15 +137,29 @@ def schema(database_url):
     engine.dispose()
 
 
+#: Every sequence of the test database from its start again (ids from 1, as after a
+#: TRUNCATE ... RESTART IDENTITY), those a test made included.
+RESTART_SEQUENCES = """
+DO $$
+DECLARE s record;
+BEGIN
+  FOR s IN SELECT schemaname, sequencename FROM pg_sequences WHERE schemaname = 'public' LOOP
+    EXECUTE format('ALTER SEQUENCE %I.%I RESTART', s.schemaname, s.sequencename);
+  END LOOP;
+END $$
+"""
+
+
 def _empty_tables(engine):
+    """Empty every table after a test, by DELETE, children first; on PostgreSQL the
+    sequences then start again. (A TRUNCATE of the 34 tables and their partitions made new
+    files for each of 110 relations: 0.13 s after every test, against 0.013 s.)"""
     tables = list(reversed(db.metadata.sorted_tables))
     with engine.begin() as conn:
+        for table in tables:
+            conn.execute(table.delete())
         if engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
+            conn.execute(text(RESTART_SEQUENCES))
 
 
 def make_config(database_url, **overrides):
