@@ -3,8 +3,16 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint, event, update
-from sqlalchemy.orm import Mapped, joinedload, lazyload, load_only, mapped_column, relationship
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint, event, inspect, update
+from sqlalchemy.orm import (
+    Mapped,
+    Session,
+    joinedload,
+    lazyload,
+    load_only,
+    mapped_column,
+    relationship,
+)
 
 from extensions import db
 from models.agency import Agency
@@ -38,7 +46,7 @@ class Role(db.Model):
     name: Mapped[str] = mapped_column(String(40), unique=True)
     label: Mapped[str] = mapped_column(String(120))
     description: Mapped[str | None] = mapped_column(String(500))
-    # Raised with every change of the role's permission rows (see below; a migration that
+    # Raised with each flush that changes the role's permission rows (see below; a migration that
     # writes them in SQL raises it too): app servers cache a role's grants by (id, version),
     # read with the user's roles each request.
     grants_version: Mapped[int] = mapped_column(default=1, server_default="1")
@@ -72,17 +80,25 @@ class Permission(db.Model):
         return f"{self.resource}:{self.action}"
 
 
-@event.listens_for(Permission, "after_insert")
-@event.listens_for(Permission, "after_update")
-@event.listens_for(Permission, "after_delete")
-def _new_grants_version(mapper, connection, target: Permission) -> None:
-    """Any change of a role's permission rows gives the role a new grants version."""
-    role = Role.__table__
-    connection.execute(
-        update(role)
-        .where(role.c.id == target.role_id)
-        .values(grants_version=role.c.grants_version + 1)
-    )
+@event.listens_for(Session, "after_flush")
+def _new_grants_versions(session, _context) -> None:
+    """A flush that changed a role's permission rows gives that role a new grants version:
+    once per flush, in one statement (a grid of a hundred rows made a hundred before)."""
+    changed = (*session.new, *session.dirty, *session.deleted)
+    roles = {
+        role_id
+        for row in changed
+        if isinstance(row, Permission)
+        for role_id in (row.role_id, *inspect(row).attrs.role_id.history.deleted)
+        if role_id is not None
+    }
+    if roles:
+        role = Role.__table__
+        session.connection().execute(
+            update(role)
+            .where(role.c.id.in_(sorted(roles)))
+            .values(grants_version=role.c.grants_version + 1)
+        )
 
 
 class User(UserMixin, db.Model):

@@ -34,6 +34,33 @@ def test_menu_follows_a_grid_change_on_the_next_page(app, client, login_as):
     assert client.get("/admin/delivery_order/").status_code == 403
 
 
+def test_a_grid_change_raises_the_roles_version_once_in_one_statement(app, world):
+    """Servers cache a role's grants by its version: any change of its rows raises it, once
+    per save however many rows changed (one UPDATE, not one per row)."""
+    from sqlalchemy import event
+
+    role = db.session.scalar(db.select(Role).where(Role.name == "po_clerk"))
+    before = role.grants_version
+    kept = {(p.resource, p.action) for p in role.permissions}
+    dropped = {pair for pair in kept if pair[0] == "delivery_order"}
+    assert len(dropped) >= 2
+    updates = []
+
+    def listener(_conn, _cursor, statement, *_args):
+        if statement.startswith("UPDATE role"):
+            updates.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        set_permissions(role, kept - dropped)
+        set_permissions(role, kept)  # back, in a second flush
+        db.session.commit()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    db.session.refresh(role)
+    assert role.grants_version == before + 2 and len(updates) == 2, updates
+
+
 def test_menu_differs_by_role_and_marks_the_open_screen(client, login_as):
     login_as("it_admin")
     it_links = menu_links(client.get("/admin/user/").text)
