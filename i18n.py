@@ -111,6 +111,14 @@ def per_language(key, build):
     return store[full_key]
 
 
+def _request_language() -> str:
+    """This request's language, looked up once per request."""
+    language = g.get("_language")
+    if language is None:
+        language = g._language = current_language()
+    return language
+
+
 def remembered(gettext):
     """GETTEXT, each text translated once per language and process (the same
     few dozen words are asked for on every page; each ask costs a catalogue look-up
@@ -120,10 +128,7 @@ def remembered(gettext):
     def remembered_gettext(string, **variables):
         if variables or not has_request_context():
             return gettext(string, **variables)
-        language = g.get("_language")
-        if language is None:
-            language = g._language = current_language()
-        key = (language, string)
+        key = (_request_language(), string)
         if key not in store:
             store[key] = gettext(string)
         return store[key]
@@ -143,10 +148,7 @@ def template_gettext(translate):
         escaping = eval_ctx.autoescape
         if variables or not has_request_context():
             return _formatted(translate(string), escaping, variables)
-        language = g.get("_language")
-        if language is None:
-            language = g._language = current_language()
-        key = (language, escaping, string)
+        key = (_request_language(), escaping, string)
         if key not in store:
             store[key] = _formatted(translate(string), escaping, {})
         return store[key]
